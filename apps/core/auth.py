@@ -1,0 +1,41 @@
+"""Model permissions follow from the role, so nobody has to maintain groups by hand.
+
+Region scoping is separate (scoping.py): a permission says what kind of record a user may
+touch, the scope says which ones.
+"""
+
+from django.contrib.auth.backends import ModelBackend
+
+from .choices import Role
+
+DOMAIN_APPS = frozenset({"unions", "competitions", "model_workers", "hardship", "insurance", "reports"})
+READ_ONLY_CORE = frozenset({"core.view_region", "core.view_auditentry"})
+
+ROLE_ACTIONS = {
+    Role.COUNTY: frozenset({"view", "add", "change", "delete"}),
+    Role.PREFECTURE: frozenset({"view"}),
+    Role.PROVINCE: frozenset({"view"}),
+}
+
+
+class RoleBackend(ModelBackend):
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        if not user_obj.is_active:
+            return False
+        role = getattr(user_obj, "role", None)
+        if role == Role.ADMIN:
+            return True
+        if perm in READ_ONLY_CORE:
+            return True
+        app_label, _dot, codename = perm.partition(".")
+        action = codename.split("_", 1)[0]
+        if app_label in DOMAIN_APPS and action in ROLE_ACTIONS.get(role, ()):
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj, app_label: str) -> bool:
+        if not user_obj.is_active:
+            return False
+        if getattr(user_obj, "role", None) == Role.ADMIN or app_label in DOMAIN_APPS or app_label == "core":
+            return True
+        return super().has_module_perms(user_obj, app_label)

@@ -1,0 +1,39 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import RegionLevel
+from .models import AuditEntry, Region
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("level"))
+    parent = django_filters.CharFilter(method="filter_parent", label=_("parent region (id or code)"))
+    q = django_filters.CharFilter(method="filter_q", label=_("search name or code"))
+
+    class Meta:
+        model = Region
+        fields = ["level", "parent", "q"]
+
+    def filter_parent(self, queryset, name, value):
+        value = value.strip()
+        if len(value) >= 6 and value.isdigit():
+            return queryset.filter(parent__code=value)
+        if value.isdigit():
+            return queryset.filter(parent_id=int(value))
+        return queryset.none()
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+
+
+class AuditEntryFilterSet(django_filters.FilterSet):
+    action = django_filters.CharFilter()
+    source = django_filters.CharFilter()
+    username = django_filters.CharFilter()
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte")
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "source", "username", "since", "until"]

@@ -1,0 +1,39 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.core import services
+from apps.core.audit import audit_context
+from apps.core.choices import AuditSource, Role
+from apps.core.exceptions import ApplicationError
+from apps.core.selectors import region_by_code
+
+
+class Command(BaseCommand):
+    help = "Create a staff user bound to a region: county, prefecture, province staff or an administrator."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--region", required=True, help="division code, e.g. 620102")
+        parser.add_argument("--password", required=True)
+        parser.add_argument("--name", default="", help="full name")
+        parser.add_argument(
+            "--can-view-personal-data", action="store_true", help="may see resident IDs and incomes in full"
+        )
+
+    def handle(self, *args, **opts):
+        region = region_by_code(opts["region"])
+        if region is None:
+            raise CommandError(f"没有代码为 {opts['region']} 的地区。")
+        try:
+            with audit_context(source=AuditSource.COMMAND):
+                user = services.user_create(
+                    username=opts["username"],
+                    password=opts["password"],
+                    role=opts["role"],
+                    region=region,
+                    full_name=opts["name"],
+                    can_view_personal_data=opts["can_view_personal_data"],
+                )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(f"created {user.username} ({user.get_role_display()}, {region})")

@@ -1,0 +1,251 @@
+"""Writes of the shared core, and the generic audited write helpers every app's services use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from . import audit
+from .choices import AuditAction, RegionLevel, Role
+from .exceptions import ApplicationError
+from .models import Region, User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def validation_error_to_application(exc: ValidationError) -> ApplicationError:
+    if hasattr(exc, "error_dict"):
+        fields = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        first = next(iter(fields.values()))[0] if fields else _("The data is not valid.")
+        return ApplicationError(first, extra={"fields": fields})
+    return ApplicationError("；".join(exc.messages), extra={"fields": {"__all__": exc.messages}})
+
+
+def full_clean_or_raise(instance: models.Model, exclude: Sequence[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise validation_error_to_application(exc) from exc
+
+
+def _save(instance: models.Model, **kwargs: Any) -> None:
+    try:
+        with transaction.atomic():
+            instance.save(**kwargs)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            _("The record conflicts with an existing one: %(error)s") % {"error": exc}
+        ) from exc
+
+
+@transaction.atomic
+def model_create(model: type[M], *, user: Any = None, note: str = "", **data: Any) -> M:
+    """Validate, save and audit a new record."""
+    instance = model(**data)
+    full_clean_or_raise(instance)
+    _save(instance)
+    audit.record(instance, AuditAction.CREATE, user=user, note=note)
+    return instance
+
+
+@transaction.atomic
+def model_update(instance: M, *, user: Any = None, note: str = "", **data: Any) -> tuple[M, bool]:
+    """Apply the changed fields, validate, save and audit; returns (instance, changed)."""
+    before = audit.snapshot(instance)
+    for field, value in data.items():
+        setattr(instance, field, value)
+    full_clean_or_raise(instance)
+    changes = audit.diff(before, audit.snapshot(instance))
+    if not changes:
+        return instance, False
+    _save(instance)
+    audit.record(instance, AuditAction.UPDATE, changes=changes, user=user, note=note)
+    return instance, True
+
+
+@transaction.atomic
+def model_delete(instance: models.Model, *, user: Any = None, note: str = "") -> None:
+    audit.record(
+        instance,
+        AuditAction.DELETE,
+        changes={k: [v, None] for k, v in audit.snapshot(instance).items()},
+        user=user,
+        note=note,
+    )
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except models.ProtectedError as exc:
+        raise ApplicationError(
+            _("“%(record)s” is still referenced by other records and cannot be deleted.")
+            % {"record": instance}
+        ) from exc
+
+
+@transaction.atomic
+def bulk_create_audited(
+    model: type[M], objs: Iterable[M], *, user: Any = None, note: str = "", batch_size: int = 2000
+) -> list[M]:
+    """bulk_create plus one audit row per record, both in batches."""
+    objs = list(objs)
+    created = model.objects.bulk_create(objs, batch_size=batch_size)
+    audit.record_many(created, AuditAction.CREATE, user=user, note=note)
+    return created
+
+
+# Regions ---------------------------------------------------------------------------------
+
+CHILD_LEVEL = {
+    RegionLevel.PROVINCE: RegionLevel.PREFECTURE,
+    RegionLevel.PREFECTURE: RegionLevel.COUNTY,
+    RegionLevel.COUNTY: RegionLevel.TOWNSHIP,
+}
+
+
+def _check_township(*, parent: Region, code: str) -> None:
+    if parent.level != RegionLevel.COUNTY:
+        raise ApplicationError(
+            _("A township must sit under a county-level region, not under %(p)s.") % {"p": parent}
+        )
+    if len(code) != 9 or not code.isdigit() or not code.startswith(parent.code):
+        raise ApplicationError(
+            _(
+                "A township code has 9 digits and starts with its county's code %(county)s; “%(code)s” does not."
+            )
+            % {"county": parent.code, "code": code}
+        )
+
+
+@transaction.atomic
+def township_create(*, parent: Region, code: str, name: str, user: Any = None) -> Region:
+    """Add a township (乡镇/街道) under a county."""
+    code = (code or "").strip()
+    name = (name or "").strip()
+    _check_township(parent=parent, code=code)
+    if Region.objects.filter(code=code).exists():
+        raise ApplicationError(_("Region code %(code)s already exists.") % {"code": code})
+    region = Region(code=code, name=name, level=RegionLevel.TOWNSHIP, parent=parent)
+    region.path = region.build_path()
+    full_clean_or_raise(region)
+    _save(region)
+    audit.record(region, AuditAction.CREATE, user=user)
+    return region
+
+
+@transaction.atomic
+def township_bulk_create(*, rows: Iterable[tuple[str, str]], user: Any = None) -> list[Region]:
+    """Add many townships at once, e.g. from the statistics bureau's list: (code, name) pairs.
+
+    All-or-nothing: any bad row refuses the whole batch with every problem listed.
+    """
+    rows = [((c or "").strip(), (n or "").strip()) for c, n in rows]
+    counties = {
+        r.code: r for r in Region.objects.filter(level=RegionLevel.COUNTY, code__in={c[:6] for c, _n in rows})
+    }
+    existing = set(Region.objects.filter(code__in=[c for c, _n in rows]).values_list("code", flat=True))
+    errors, objs, seen = [], [], set()
+    for i, (code, name) in enumerate(rows, start=1):
+        parent = counties.get(code[:6])
+        try:
+            if parent is None:
+                raise ApplicationError(_("No county-level region with code %(code)s.") % {"code": code[:6]})
+            _check_township(parent=parent, code=code)
+            if not name:
+                raise ApplicationError(_("The name is empty."))
+            if code in existing or code in seen:
+                raise ApplicationError(_("Region code %(code)s already exists.") % {"code": code})
+        except ApplicationError as exc:
+            errors.append({"row": i, "code": code, "message": exc.message})
+            continue
+        seen.add(code)
+        region = Region(code=code, name=name, level=RegionLevel.TOWNSHIP, parent=parent)
+        region.path = region.build_path()
+        objs.append(region)
+    if errors:
+        raise ApplicationError(
+            _("%(n)s rows are not valid; nothing was added.") % {"n": len(errors)}, extra={"errors": errors}
+        )
+    return bulk_create_audited(Region, objs, user=user)
+
+
+# Users -----------------------------------------------------------------------------------
+
+ROLE_LEVELS = {
+    Role.COUNTY: {RegionLevel.COUNTY, RegionLevel.TOWNSHIP},
+    Role.PREFECTURE: {RegionLevel.PREFECTURE},
+    Role.PROVINCE: {RegionLevel.PROVINCE},
+    Role.ADMIN: {RegionLevel.PROVINCE, RegionLevel.PREFECTURE, RegionLevel.COUNTY, RegionLevel.TOWNSHIP},
+}
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    region: Region,
+    full_name: str = "",
+    can_view_personal_data: bool = False,
+    created_by: Any = None,
+) -> User:
+    """Create a staff user bound to a region; the region's level must fit the role.
+
+    A prefecture without counties (Jiayuguan) is where its county-level staff sit too.
+    """
+    if role not in Role.values:
+        raise ApplicationError(_("Unknown role %(role)s.") % {"role": role})
+    allowed = set(ROLE_LEVELS[role])
+    if role == Role.COUNTY and region.level == RegionLevel.PREFECTURE and not region.children.exists():
+        allowed.add(RegionLevel.PREFECTURE)
+    if region.level not in allowed:
+        raise ApplicationError(
+            _("A %(role)s user cannot be bound to %(region)s, a %(level)s-level region.")
+            % {"role": Role(role).label, "region": region, "level": region.get_level_display()}
+        )
+    if User.objects.filter(username=username).exists():
+        raise ApplicationError(_("User name %(u)s is taken.") % {"u": username})
+    user = User(username=username, role=role, region=region, first_name=full_name, is_staff=True)
+    user.is_superuser = role == Role.ADMIN
+    try:
+        from django.contrib.auth.password_validation import validate_password
+
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError("；".join(exc.messages)) from exc
+    user.set_password(password)
+    _save(user)
+    if can_view_personal_data:
+        from django.contrib.auth.models import Permission
+
+        user.user_permissions.add(
+            Permission.objects.get(codename="view_personal_data", content_type__app_label="core")
+        )
+    audit.record(
+        user,
+        AuditAction.CREATE,
+        user=created_by,
+        changes={"username": [None, username], "role": [None, role], "region": [None, region.code]},
+    )
+    return user
+
+
+@transaction.atomic
+def model_save(instance: models.Model, *, user: Any = None, note: str = "") -> models.Model:
+    """Save a record whose fields were already set (e.g. by an admin form), with its audit
+    entry: the diff against the stored row for an update, the full record for a create."""
+    is_new = instance._state.adding or instance.pk is None
+    before = {} if is_new else audit.snapshot(type(instance).objects.get(pk=instance.pk))
+    full_clean_or_raise(instance)
+    _save(instance)
+    if is_new:
+        audit.record(instance, AuditAction.CREATE, user=user, note=note)
+    else:
+        changes = audit.diff(before, audit.snapshot(instance))
+        if changes:
+            audit.record(instance, AuditAction.UPDATE, changes=changes, user=user, note=note)
+    return instance

@@ -1,0 +1,7 @@
+from celery import shared_task
+
+
+@shared_task(name="core.ping", time_limit=30, soft_time_limit=25)
+def ping(value: str = "pong") -> str:
+    """A round trip through the broker and a worker, for health checks and tests."""
+    return value

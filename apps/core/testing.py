@@ -1,0 +1,182 @@
+"""Reusable test contracts every scoped endpoint, page and admin inherits.
+
+A domain test subclasses one of these and fills in the hooks; the contract then checks
+that a user of another county gets a 404 for the object and that nothing changed, that
+anonymous users are turned away, and that the user's own objects are reachable.
+
+Hooks (all receive the Region the object must sit in):
+    make_object(region)        -> a saved object in that region
+    create_payload(region)     -> dict for POST, or None when the API has no create
+    update_payload(obj)        -> dict for PATCH, or None when the API has no update
+    state(obj)                 -> what "nothing changed" compares (default: all field values)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.forms.models import model_to_dict
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from apps.core.choices import Role
+from apps.core.tests.factories import UserFactory, region
+
+OWN = "620102"
+OTHER = "620103"
+
+
+class _Contract:
+    own_region_code = OWN
+    other_region_code = OTHER
+    user_role = Role.COUNTY
+
+    def make_object(self, region):  # pragma: no cover - hook
+        raise NotImplementedError
+
+    def state(self, obj) -> dict[str, Any]:
+        obj = type(obj)._base_manager.get(pk=obj.pk)
+        return model_to_dict(obj)
+
+    @pytest.fixture
+    def scope(self, db):
+        own_region, other_region = region(self.own_region_code), region(self.other_region_code)
+        user = UserFactory(username="contract_user", role=self.user_role, region=own_region)
+        return {
+            "user": user,
+            "own_region": own_region,
+            "other_region": other_region,
+            "own": self.make_object(own_region),
+            "other": self.make_object(other_region),
+        }
+
+
+class ScopedAPIContract(_Contract):
+    """For a router-registered viewset: set ``basename`` (the router basename, e.g. ``"member"``)."""
+
+    basename: str = ""
+    writable = True  # whether county staff may write this resource at all
+    lookup_attr = "pk"
+
+    def create_payload(self, region) -> dict | None:
+        return None
+
+    def update_payload(self, obj) -> dict | None:
+        return None
+
+    def list_url(self) -> str:
+        return reverse(f"api:{self.basename}-list")
+
+    def detail_url(self, obj) -> str:
+        return reverse(f"api:{self.basename}-detail", args=[getattr(obj, self.lookup_attr)])
+
+    def client(self, user=None) -> APIClient:
+        c = APIClient()
+        if user is not None:
+            c.force_authenticate(user)
+        return c
+
+    def test_anonymous_is_refused(self, scope):
+        c = self.client()
+        assert c.get(self.list_url()).status_code in (401, 403)
+        assert c.get(self.detail_url(scope["own"])).status_code in (401, 403)
+
+    def test_list_holds_only_own_scope(self, scope):
+        resp = self.client(scope["user"]).get(self.list_url(), {"page_size": 500})
+        assert resp.status_code == 200
+        ids = {str(row["id"]) for row in resp.json()["results"]}
+        assert str(scope["own"].pk) in ids
+        assert str(scope["other"].pk) not in ids
+
+    def test_own_detail_is_reachable(self, scope):
+        resp = self.client(scope["user"]).get(self.detail_url(scope["own"]))
+        assert resp.status_code == 200
+        assert str(resp.json()["id"]) == str(scope["own"].pk)
+
+    def test_other_county_detail_is_404(self, scope):
+        assert self.client(scope["user"]).get(self.detail_url(scope["other"])).status_code == 404
+
+    def test_other_county_update_is_refused_and_nothing_changes(self, scope):
+        payload = self.update_payload(scope["other"]) or {}
+        before = self.state(scope["other"])
+        resp = self.client(scope["user"]).patch(self.detail_url(scope["other"]), payload, format="json")
+        assert resp.status_code == (404 if self.writable else 403)
+        assert self.state(scope["other"]) == before
+
+    def test_other_county_delete_is_refused_and_record_stays(self, scope):
+        resp = self.client(scope["user"]).delete(self.detail_url(scope["other"]))
+        assert resp.status_code in ((404, 405) if self.writable else (403, 405))
+        assert type(scope["other"])._base_manager.filter(pk=scope["other"].pk).exists()
+
+    def test_create_in_other_county_is_refused(self, scope):
+        payload = self.create_payload(scope["other_region"])
+        if payload is None:
+            pytest.skip("this resource has no create endpoint")
+        model = type(scope["other"])
+        count = model._base_manager.count()
+        resp = self.client(scope["user"]).post(self.list_url(), payload, format="json")
+        assert resp.status_code in (400, 403, 404)
+        assert model._base_manager.count() == count
+
+
+class ScopedPageContract(_Contract):
+    """For server-rendered pages: set ``list_url_name`` and ``detail_url_name``."""
+
+    list_url_name: str = ""
+    detail_url_name: str = ""
+    detail_lookup_attr = "pk"
+
+    def detail_url(self, obj) -> str:
+        return reverse(self.detail_url_name, args=[getattr(obj, self.detail_lookup_attr)])
+
+    def test_anonymous_is_sent_to_login(self, scope, client):
+        resp = client.get(reverse(self.list_url_name))
+        assert resp.status_code == 302 and reverse("login") in resp["Location"]
+
+    def test_list_shows_only_own_scope(self, scope, client):
+        client.force_login(scope["user"])
+        resp = client.get(reverse(self.list_url_name))
+        assert resp.status_code == 200
+        shown = set(resp.context["object_list"])
+        assert scope["own"] in shown
+        assert scope["other"] not in shown
+
+    def test_own_detail_renders(self, scope, client):
+        client.force_login(scope["user"])
+        assert client.get(self.detail_url(scope["own"])).status_code == 200
+
+    def test_other_county_detail_is_404(self, scope, client):
+        client.force_login(scope["user"])
+        assert client.get(self.detail_url(scope["other"])).status_code == 404
+
+
+class ScopedAdminContract(_Contract):
+    """For a ModelAdmin derived from ScopedAdmin."""
+
+    def admin_url(self, obj, view: str = "change") -> str:
+        opts = type(obj)._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])
+
+    def changelist_url(self, obj) -> str:
+        opts = type(obj)._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+    def test_changelist_shows_only_own_scope(self, scope, client):
+        client.force_login(scope["user"])
+        resp = client.get(self.changelist_url(scope["own"]), {"all": ""})
+        assert resp.status_code == 200
+        shown = set(resp.context["cl"].queryset)
+        assert scope["own"] in shown
+        assert scope["other"] not in shown
+
+    def test_other_county_change_page_is_404(self, scope, client):
+        client.force_login(scope["user"])
+        assert client.get(self.admin_url(scope["other"])).status_code == 404
+        assert client.get(self.admin_url(scope["other"], "history")).status_code == 404
+
+    def test_other_county_delete_is_404_and_record_stays(self, scope, client):
+        client.force_login(scope["user"])
+        resp = client.post(self.admin_url(scope["other"], "delete"), {"post": "yes"})
+        assert resp.status_code == 404
+        assert type(scope["other"])._base_manager.filter(pk=scope["other"].pk).exists()

@@ -1,0 +1,108 @@
+"""Shared fixtures: users of each role in known regions, API clients, a real Celery worker."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.core.choices import Role
+from apps.core.tests.factories import UserFactory, region
+
+OWN_COUNTY = "620102"  # 城关区, Lanzhou
+OTHER_COUNTY = "620103"  # 七里河区, Lanzhou
+FAR_COUNTY = "623001"  # 合作市, Gannan
+
+
+@pytest.fixture
+def county_user(db):
+    return UserFactory(username="county_cg", role=Role.COUNTY, region=region(OWN_COUNTY))
+
+
+@pytest.fixture
+def other_county_user(db):
+    return UserFactory(username="county_qlh", role=Role.COUNTY, region=region(OTHER_COUNTY))
+
+
+@pytest.fixture
+def prefecture_user(db):
+    return UserFactory(username="pref_lz", role=Role.PREFECTURE, region=region("620100"))
+
+
+@pytest.fixture
+def province_user(db):
+    return UserFactory(username="province", role=Role.PROVINCE, region=region("620000"))
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role=Role.ADMIN, region=region("620000"))
+
+
+def _client(user=None) -> APIClient:
+    c = APIClient()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def api_client():
+    return _client
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real worker process on the test database when REDIS_URL is set; None when eager."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        yield None
+        return
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    root = Path(__file__).resolve().parent
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--purge",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    from config.celery import app
+
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if app.control.ping(timeout=1):
+            break
+        if proc.poll() is not None:
+            pytest.fail("the Celery worker exited at start")
+    else:
+        proc.kill()
+        pytest.fail("the Celery worker did not answer within 60 s")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
