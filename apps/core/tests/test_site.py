@@ -80,6 +80,11 @@ def test_api_lists_are_paginated(db, api_client, province_user):
 @pytest.mark.django_db(transaction=True)
 def test_celery_round_trip(celery_worker):
     """Through a real worker on Redis when REDIS_URL is set, eagerly otherwise."""
+    import os
+
     from apps.core.tasks import ping
 
-    assert ping.delay("你好").get(timeout=30) == "你好"
+    result = ping.delay("你好").get(timeout=30)
+    assert result["echo"] == "你好"
+    expected_pid = celery_worker.pid if celery_worker is not None else os.getpid()
+    assert result["pid"] == expected_pid
