@@ -1,9 +1,10 @@
-"""One router per app under /api/v1/."""
+"""One router per app under /api/v1/ (all URL names in the ``api`` namespace)."""
 
 from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("unions/", include("apps.unions.api.urls")),
     path("", include("apps.core.api.urls")),
 ]

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "apps.core",
+    "apps.unions",
 ]
 
 MIDDLEWARE = [
