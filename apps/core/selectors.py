@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import AuditEntry, Region
 from .scoping import VIEW
@@ -20,3 +20,10 @@ def region_by_code(code: str) -> Region | None:
 
 def audit_list(*, user: Any) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.restrict(user).select_related("user", "content_type", "region")
+
+
+def in_region(lookup: str, region: Region) -> Q:
+    """Records whose region (reached through ``lookup``) is ``region`` or lies under it."""
+    if region.parent_id is None:
+        return Q()  # the province: everything
+    return Q(**{f"{lookup}__path__startswith": region.path})

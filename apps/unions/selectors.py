@@ -1,0 +1,137 @@
+"""Reads of the unions domain: the yearly ``org.*`` indicators, then list/detail selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
+
+from apps.core.models import Region
+from apps.core.selectors import in_region
+
+from .choices import ContractKind, HouseholdType, JoinChannel, Sex, UnionKind
+from .models import CollectiveContract, GrassrootsUnion, Member
+
+
+def _active_at(start: str, end: str, day: dt.date) -> Q:
+    """Active at ``day``: started on or before it and not ended on or before it."""
+    return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": day}))
+
+
+def org_indicators(*, year: int, region: Region) -> dict[str, int]:
+    """Every ``org.*`` code of INDICATORS.md for the region and everything under it."""
+    year_end = dt.date(year, 12, 31)
+    in_year = {"gte": dt.date(year, 1, 1), "lte": year_end}
+    active = _active_at("founded_on", "dissolved_on", year_end)
+    unions = GrassrootsUnion.objects.filter(in_region("region", region)).aggregate(
+        unions=Count("id", filter=active),
+        founded=Count("id", filter=Q(founded_on__gte=in_year["gte"], founded_on__lte=in_year["lte"])),
+        normalized=Count(
+            "id", filter=active & Q(kind=UnionKind.TOWNSHIP, normalized_year__isnull=False, normalized_year__lte=year)
+        ),
+        demonstration=Count(
+            "id",
+            filter=active
+            & Q(kind__in=[UnionKind.VILLAGE, UnionKind.COMMUNITY], demonstration_year__isnull=False)
+            & Q(demonstration_year__lte=year),
+        ),
+        congresses=Count("id", filter=active & Q(congress_since__lte=year_end)),
+        disclosure=Count("id", filter=active & Q(disclosure_since__lte=year_end)),
+    )
+    member_active = _active_at("joined_on", "left_on", year_end)
+    joined = Q(joined_on__gte=in_year["gte"], joined_on__lte=in_year["lte"])
+    members = Member.objects.filter(in_region("union__region", region)).aggregate(
+        members=Count("id", filter=member_active),
+        female=Count("id", filter=member_active & Q(sex=Sex.FEMALE)),
+        migrant=Count("id", filter=member_active & Q(household_type=HouseholdType.RURAL)),
+        joined=Count("id", filter=joined),
+        joined_online=Count("id", filter=joined & Q(join_channel=JoinChannel.ONLINE)),
+        joined_key=Count("id", filter=joined & ~Q(key_group="")),
+    )
+    in_force = Q(signed_on__lte=year_end, expires_on__gte=year_end)
+    contracts = CollectiveContract.objects.filter(in_region("union__region", region)).aggregate(
+        general=Count("id", filter=in_force & Q(kind=ContractKind.GENERAL)),
+        wage=Count("id", filter=in_force & Q(kind=ContractKind.WAGE)),
+        safety=Count("id", filter=in_force & Q(kind=ContractKind.SAFETY)),
+        safety_workers=Sum("covered_workers", filter=in_force & Q(kind=ContractKind.SAFETY), default=0),
+    )
+    return {
+        "org.unions": unions["unions"],
+        "org.unions_founded": unions["founded"],
+        "org.normalized_township_unions": unions["normalized"],
+        "org.demonstration_village_community_unions": unions["demonstration"],
+        "org.members": members["members"],
+        "org.members_female": members["female"],
+        "org.members_migrant": members["migrant"],
+        "org.members_joined": members["joined"],
+        "org.members_joined_online": members["joined_online"],
+        "org.members_joined_key_groups": members["joined_key"],
+        "org.contracts_general": contracts["general"],
+        "org.contracts_wage": contracts["wage"],
+        "org.contracts_safety": contracts["safety"],
+        "org.contracts_safety_workers": contracts["safety_workers"],
+        "org.workers_congresses": unions["congresses"],
+        "org.affairs_disclosure": unions["disclosure"],
+    }
+
+
+# List and detail selectors ---------------------------------------------------------------
+# (appended by the pages/API work; the indicator functions above are not touched)
+
+from typing import Any as _Any  # noqa: E402
+
+from django.db.models import QuerySet as _QuerySet  # noqa: E402
+
+from apps.core.scoping import VIEW as _VIEW  # noqa: E402
+from apps.core.scoping import scope_region_ids as _scope_region_ids  # noqa: E402
+
+from .models import JoinApplication, MembershipTransfer  # noqa: E402
+
+
+def union_list(*, user: _Any, action: str = _VIEW) -> _QuerySet[GrassrootsUnion]:
+    return GrassrootsUnion.objects.restrict(user, action).select_related("region", "parent")
+
+
+def union_member_counts(union: GrassrootsUnion) -> dict[str, int]:
+    """Members of one union by state, in one query."""
+    return Member.objects.filter(union=union).aggregate(
+        active=Count("id", filter=Q(status="active")),
+        retained=Count("id", filter=Q(status="retained")),
+        transferred=Count("id", filter=Q(status="transferred")),
+        left=Count("id", filter=Q(status="left")),
+    )
+
+
+def member_list(*, user: _Any, action: str = _VIEW) -> _QuerySet[Member]:
+    return Member.objects.restrict(user, action).select_related("union")
+
+
+def transfer_list(*, user: _Any, action: str = _VIEW) -> _QuerySet[MembershipTransfer]:
+    return MembershipTransfer.objects.restrict(user, action).select_related(
+        "member", "from_union", "to_union", "requested_by", "decided_by"
+    )
+
+
+def member_transfers(member: Member) -> _QuerySet[MembershipTransfer]:
+    """A member's transfer history, oldest first; visible to whoever may see the member."""
+    return (
+        MembershipTransfer.objects.filter(member=member)
+        .select_related("from_union", "to_union", "requested_by", "decided_by")
+        .order_by("created_at", "id")
+    )
+
+
+def join_application_list(*, user: _Any, action: str = _VIEW) -> _QuerySet[JoinApplication]:
+    return JoinApplication.objects.restrict(user, action).select_related("union", "decided_by", "member")
+
+
+def contract_list(*, user: _Any, action: str = _VIEW) -> _QuerySet[CollectiveContract]:
+    return CollectiveContract.objects.restrict(user, action).select_related("union")
+
+
+def regions_for_unions(*, user: _Any, action: str = "change") -> _QuerySet[Region]:
+    """The regions a user may place unions in (regions' own scope rules are stricter)."""
+    ids = _scope_region_ids(user, action, GrassrootsUnion)
+    if ids is None:
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=ids)
