@@ -7,6 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -86,3 +87,44 @@ class ScopedAdmin(admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/object_history.html", context)
+
+
+class ImportExportAdminMixin:
+    """Import and export buttons on the change list, through the one pipeline."""
+
+    import_resource: str = ""
+    change_list_template = "admin/import_export_change_list.html"
+
+    def get_urls(self):
+        from . import import_views
+
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        site = self.admin_site
+        confirm_name = f"{site.name}:{name}_import_confirm"
+
+        def start(request):
+            return import_views.import_start(request, admin_site=site, confirm_url_name=confirm_name)
+
+        def confirm(request, token):
+            return import_views.import_confirm(request, token, admin_site=site)
+
+        def export(request):
+            return import_views.export_records(request, self.import_resource)
+
+        return [
+            path("import/", site.admin_view(start), name=f"{name}_import"),
+            path("import/<str:token>/confirm/", site.admin_view(confirm), name=f"{name}_import_confirm"),
+            path("export/", site.admin_view(export), name=f"{name}_export"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        opts = self.model._meta
+        name = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}"
+        extra = {
+            "import_url": reverse(f"{name}_import") + f"?resource={self.import_resource}",
+            "export_url": reverse(f"{name}_export"),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra)

@@ -8,3 +8,13 @@ urlpatterns = [
     path("regions/townships/new/", views.township_create, name="township-create"),
     path("regions/<str:code>/", views.RegionDetailView.as_view(), name="region-detail"),
 ]
+
+from . import import_views  # noqa: E402
+
+urlpatterns += [
+    path("imports/", import_views.import_start, name="import-start"),
+    path("imports/<str:token>/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("imports/errors/<str:name>", import_views.import_error_file, name="import-error-file"),
+    path("imports/templates/<str:resource>.xlsx", import_views.import_template, name="import-template"),
+    path("exports/<str:resource>/", import_views.export_records, name="export-records"),
+]
