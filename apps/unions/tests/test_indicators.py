@@ -15,7 +15,10 @@ D = dt.date
 _seq = itertools.count(1)
 
 
-def union(region_obj, founded=D(2010, 1, 1), dissolved=None, kind=UnionKind.ENTERPRISE, **kw):
+FOUNDED = D(2010, 1, 1)
+
+
+def union(region_obj, founded=FOUNDED, dissolved=None, kind=UnionKind.ENTERPRISE, **kw):
     return GrassrootsUnion.objects.create(
         code=f"U{next(_seq):05d}",
         name="工会",
