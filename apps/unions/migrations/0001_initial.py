@@ -8,148 +8,463 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_gansu_regions'),
+        ("core", "0002_gansu_regions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GrassrootsUnion',
+            name="GrassrootsUnion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='union code')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='union name')),
-                ('kind', models.CharField(choices=[('enterprise', '企业'), ('institution', '事业单位'), ('organ', '机关'), ('village', '村'), ('community', '社区'), ('township', '乡镇(街道)'), ('joint', '联合基层工会'), ('industry', '行业性区域性')], db_index=True, max_length=16, verbose_name='kind')),
-                ('employer_name', models.CharField(blank=True, max_length=200, verbose_name='employer name')),
-                ('employer_credit_code', models.CharField(blank=True, max_length=18, validators=[apps.core.validators.validate_credit_code], verbose_name='employer credit code')),
-                ('credit_code', models.CharField(blank=True, max_length=18, validators=[apps.core.validators.validate_union_credit_code], verbose_name='union credit code')),
-                ('founded_on', models.DateField(db_index=True, verbose_name='founded on')),
-                ('dissolved_on', models.DateField(blank=True, null=True, verbose_name='dissolved on')),
-                ('chair', models.CharField(blank=True, max_length=64, verbose_name='chair')),
-                ('normalized_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='normalized in year')),
-                ('demonstration_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='demonstration since year')),
-                ('congress_since', models.DateField(blank=True, null=True, verbose_name="workers' congress since")),
-                ('disclosure_since', models.DateField(blank=True, null=True, verbose_name='affairs disclosure since')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='unions.grassrootsunion', verbose_name='parent union')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="union code")),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="union name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "企业"),
+                            ("institution", "事业单位"),
+                            ("organ", "机关"),
+                            ("village", "村"),
+                            ("community", "社区"),
+                            ("township", "乡镇(街道)"),
+                            ("joint", "联合基层工会"),
+                            ("industry", "行业性区域性"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("employer_name", models.CharField(blank=True, max_length=200, verbose_name="employer name")),
+                (
+                    "employer_credit_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        validators=[apps.core.validators.validate_credit_code],
+                        verbose_name="employer credit code",
+                    ),
+                ),
+                (
+                    "credit_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        validators=[apps.core.validators.validate_union_credit_code],
+                        verbose_name="union credit code",
+                    ),
+                ),
+                ("founded_on", models.DateField(db_index=True, verbose_name="founded on")),
+                ("dissolved_on", models.DateField(blank=True, null=True, verbose_name="dissolved on")),
+                ("chair", models.CharField(blank=True, max_length=64, verbose_name="chair")),
+                (
+                    "normalized_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="normalized in year",
+                    ),
+                ),
+                (
+                    "demonstration_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="demonstration since year",
+                    ),
+                ),
+                (
+                    "congress_since",
+                    models.DateField(blank=True, null=True, verbose_name="workers' congress since"),
+                ),
+                (
+                    "disclosure_since",
+                    models.DateField(blank=True, null=True, verbose_name="affairs disclosure since"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="unions.grassrootsunion",
+                        verbose_name="parent union",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grassroots union',
-                'verbose_name_plural': 'grassroots unions',
-                'ordering': ['code'],
+                "verbose_name": "grassroots union",
+                "verbose_name_plural": "grassroots unions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='CollectiveContract',
+            name="CollectiveContract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='contract number')),
-                ('kind', models.CharField(choices=[('general', '综合'), ('wage', '工资专项'), ('safety', '劳动安全卫生专项'), ('female', '女职工专项')], db_index=True, max_length=16, verbose_name='kind')),
-                ('signed_on', models.DateField(verbose_name='signed on')),
-                ('expires_on', models.DateField(verbose_name='expires on')),
-                ('covered_enterprises', models.PositiveIntegerField(default=1, verbose_name='covered enterprises')),
-                ('covered_workers', models.PositiveIntegerField(default=0, verbose_name='covered workers')),
-                ('union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='unions.grassrootsunion', verbose_name='union')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="contract number")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("general", "综合"),
+                            ("wage", "工资专项"),
+                            ("safety", "劳动安全卫生专项"),
+                            ("female", "女职工专项"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("signed_on", models.DateField(verbose_name="signed on")),
+                ("expires_on", models.DateField(verbose_name="expires on")),
+                (
+                    "covered_enterprises",
+                    models.PositiveIntegerField(default=1, verbose_name="covered enterprises"),
+                ),
+                ("covered_workers", models.PositiveIntegerField(default=0, verbose_name="covered workers")),
+                (
+                    "union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="unions.grassrootsunion",
+                        verbose_name="union",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'collective contract',
-                'verbose_name_plural': 'collective contracts',
-                'ordering': ['-signed_on', '-id'],
+                "verbose_name": "collective contract",
+                "verbose_name_plural": "collective contracts",
+                "ordering": ["-signed_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=64, verbose_name='name')),
-                ('id_number', models.CharField(max_length=18, validators=[apps.core.validators.validate_resident_id], verbose_name='resident ID')),
-                ('sex', models.CharField(choices=[('M', '男'), ('F', '女')], editable=False, max_length=1, verbose_name='sex')),
-                ('birth_date', models.DateField(editable=False, verbose_name='birth date')),
-                ('ethnicity', models.CharField(blank=True, max_length=32, verbose_name='ethnicity')),
-                ('phone', models.CharField(blank=True, max_length=11, verbose_name='mobile')),
-                ('education', models.CharField(blank=True, max_length=32, verbose_name='education')),
-                ('household_type', models.CharField(choices=[('urban', '城镇'), ('rural', '农村')], max_length=8, verbose_name='household type')),
-                ('key_group', models.CharField(blank=True, choices=[('truck_driver', '货车司机'), ('courier', '快递员'), ('carer', '护工护理员'), ('domestic', '家政服务员'), ('mall_info', '商场信息员'), ('food_delivery', '网约送餐员'), ('estate_agent', '房产中介员'), ('security', '保安员')], max_length=16, verbose_name='key group')),
-                ('joined_on', models.DateField(db_index=True, verbose_name='joined on')),
-                ('join_channel', models.CharField(choices=[('offline', '线下'), ('online', '网上')], max_length=8, verbose_name='join channel')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left on')),
-                ('status', models.CharField(choices=[('active', '在会'), ('retained', '保留会籍'), ('transferred', '转出待接收'), ('left', '已离会')], db_index=True, default='active', max_length=16, verbose_name='status')),
-                ('union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='unions.grassrootsunion', verbose_name='union')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=64, verbose_name="name")),
+                (
+                    "id_number",
+                    models.CharField(
+                        max_length=18,
+                        validators=[apps.core.validators.validate_resident_id],
+                        verbose_name="resident ID",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "男"), ("F", "女")], editable=False, max_length=1, verbose_name="sex"
+                    ),
+                ),
+                ("birth_date", models.DateField(editable=False, verbose_name="birth date")),
+                ("ethnicity", models.CharField(blank=True, max_length=32, verbose_name="ethnicity")),
+                ("phone", models.CharField(blank=True, max_length=11, verbose_name="mobile")),
+                ("education", models.CharField(blank=True, max_length=32, verbose_name="education")),
+                (
+                    "household_type",
+                    models.CharField(
+                        choices=[("urban", "城镇"), ("rural", "农村")],
+                        max_length=8,
+                        verbose_name="household type",
+                    ),
+                ),
+                (
+                    "key_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("truck_driver", "货车司机"),
+                            ("courier", "快递员"),
+                            ("carer", "护工护理员"),
+                            ("domestic", "家政服务员"),
+                            ("mall_info", "商场信息员"),
+                            ("food_delivery", "网约送餐员"),
+                            ("estate_agent", "房产中介员"),
+                            ("security", "保安员"),
+                        ],
+                        max_length=16,
+                        verbose_name="key group",
+                    ),
+                ),
+                ("joined_on", models.DateField(db_index=True, verbose_name="joined on")),
+                (
+                    "join_channel",
+                    models.CharField(
+                        choices=[("offline", "线下"), ("online", "网上")],
+                        max_length=8,
+                        verbose_name="join channel",
+                    ),
+                ),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "在会"),
+                            ("retained", "保留会籍"),
+                            ("transferred", "转出待接收"),
+                            ("left", "已离会"),
+                        ],
+                        db_index=True,
+                        default="active",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="unions.grassrootsunion",
+                        verbose_name="union",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member',
-                'verbose_name_plural': 'members',
-                'ordering': ['-joined_on', '-id'],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+                "ordering": ["-joined_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='JoinApplication',
+            name="JoinApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='name')),
-                ('id_number', models.CharField(db_index=True, max_length=18, validators=[apps.core.validators.validate_resident_id], verbose_name='resident ID')),
-                ('phone', models.CharField(max_length=11, verbose_name='mobile')),
-                ('ethnicity', models.CharField(blank=True, max_length=32, verbose_name='ethnicity')),
-                ('education', models.CharField(blank=True, max_length=32, verbose_name='education')),
-                ('household_type', models.CharField(choices=[('urban', '城镇'), ('rural', '农村')], max_length=8, verbose_name='household type')),
-                ('key_group', models.CharField(blank=True, choices=[('truck_driver', '货车司机'), ('courier', '快递员'), ('carer', '护工护理员'), ('domestic', '家政服务员'), ('mall_info', '商场信息员'), ('food_delivery', '网约送餐员'), ('estate_agent', '房产中介员'), ('security', '保安员')], max_length=16, verbose_name='key group')),
-                ('status', models.CharField(choices=[('submitted', '待审核'), ('approved', '已批准'), ('rejected', '已驳回')], db_index=True, default='submitted', max_length=16, verbose_name='status')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='rejection reason')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='join_applications', to='unions.grassrootsunion', verbose_name='union')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='unions.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="name")),
+                (
+                    "id_number",
+                    models.CharField(
+                        db_index=True,
+                        max_length=18,
+                        validators=[apps.core.validators.validate_resident_id],
+                        verbose_name="resident ID",
+                    ),
+                ),
+                ("phone", models.CharField(max_length=11, verbose_name="mobile")),
+                ("ethnicity", models.CharField(blank=True, max_length=32, verbose_name="ethnicity")),
+                ("education", models.CharField(blank=True, max_length=32, verbose_name="education")),
+                (
+                    "household_type",
+                    models.CharField(
+                        choices=[("urban", "城镇"), ("rural", "农村")],
+                        max_length=8,
+                        verbose_name="household type",
+                    ),
+                ),
+                (
+                    "key_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("truck_driver", "货车司机"),
+                            ("courier", "快递员"),
+                            ("carer", "护工护理员"),
+                            ("domestic", "家政服务员"),
+                            ("mall_info", "商场信息员"),
+                            ("food_delivery", "网约送餐员"),
+                            ("estate_agent", "房产中介员"),
+                            ("security", "保安员"),
+                        ],
+                        max_length=16,
+                        verbose_name="key group",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("submitted", "待审核"), ("approved", "已批准"), ("rejected", "已驳回")],
+                        db_index=True,
+                        default="submitted",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="rejection reason")),
+                ("submitted_at", models.DateTimeField(auto_now_add=True, verbose_name="submitted at")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="join_applications",
+                        to="unions.grassrootsunion",
+                        verbose_name="union",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="unions.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'join application',
-                'verbose_name_plural': 'join applications',
-                'ordering': ['-submitted_at', '-id'],
+                "verbose_name": "join application",
+                "verbose_name_plural": "join applications",
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MembershipTransfer',
+            name="MembershipTransfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('transferred_on', models.DateField(verbose_name='transfer date')),
-                ('status', models.CharField(choices=[('pending', '待接收'), ('completed', '已完成'), ('rejected', '已退回')], db_index=True, default='pending', max_length=16, verbose_name='status')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_out', to='unions.grassrootsunion', verbose_name='from union')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transfers', to='unions.member', verbose_name='member')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_in', to='unions.grassrootsunion', verbose_name='to union')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("transferred_on", models.DateField(verbose_name="transfer date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待接收"), ("completed", "已完成"), ("rejected", "已退回")],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers_out",
+                        to="unions.grassrootsunion",
+                        verbose_name="from union",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transfers",
+                        to="unions.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers_in",
+                        to="unions.grassrootsunion",
+                        verbose_name="to union",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership transfer',
-                'verbose_name_plural': 'membership transfers',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "membership transfer",
+                "verbose_name_plural": "membership transfers",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='grassrootsunion',
-            index=models.Index(fields=['region', 'kind'], name='unions_gras_region__995457_idx'),
+            model_name="grassrootsunion",
+            index=models.Index(fields=["region", "kind"], name="unions_gras_region__995457_idx"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['id_number'], name='unions_memb_id_numb_11ee78_idx'),
+            model_name="member",
+            index=models.Index(fields=["id_number"], name="unions_memb_id_numb_11ee78_idx"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['union', 'status'], name='unions_memb_union_i_66eb23_idx'),
+            model_name="member",
+            index=models.Index(fields=["union", "status"], name="unions_memb_union_i_66eb23_idx"),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(condition=models.Q(('left_on__isnull', True)), fields=('id_number',), name='member_active_id'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("left_on__isnull", True)), fields=("id_number",), name="member_active_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('status', 'left'), _connector='OR'), name='member_left_status'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("left_on__isnull", True), ("status", "left"), _connector="OR"),
+                name="member_left_status",
+            ),
         ),
     ]
