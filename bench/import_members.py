@@ -23,7 +23,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-COUNTIES = ["620102", "620103", "620104", "620105", "620121", "620302", "620402", "620502", "622901", "623001"]
+COUNTIES = [
+    "620102",
+    "620103",
+    "620104",
+    "620105",
+    "620121",
+    "620302",
+    "620402",
+    "620502",
+    "622901",
+    "623001",
+]
 
 
 def rid(r: random.Random, county: str, used: set) -> str:
@@ -63,17 +74,45 @@ def main() -> None:
     used: set = set()
     with members.open("w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh)
-        w.writerow(["姓名", "身份证号", "工会编码", "民族", "手机号", "学历", "户籍类型", "重点群体", "入会日期", "入会方式", "离会日期"])
+        w.writerow(
+            [
+                "姓名",
+                "身份证号",
+                "工会编码",
+                "民族",
+                "手机号",
+                "学历",
+                "户籍类型",
+                "重点群体",
+                "入会日期",
+                "入会方式",
+                "离会日期",
+            ]
+        )
         for i in range(a.rows):
             u = r.randrange(a.unions)
-            w.writerow([f"会员{i}", rid(r, COUNTIES[u % len(COUNTIES)], used), f"B{u:06d}", "汉族", f"139{i:08d}", "大专",
-                        r.choice(["城镇", "农村"]), r.choice(["", "", "", "快递员"]), "2015-06-01",
-                        r.choice(["线下", "网上"]), ""])
+            w.writerow(
+                [
+                    f"会员{i}",
+                    rid(r, COUNTIES[u % len(COUNTIES)], used),
+                    f"B{u:06d}",
+                    "汉族",
+                    f"139{i:08d}",
+                    "大专",
+                    r.choice(["城镇", "农村"]),
+                    r.choice(["", "", "", "快递员"]),
+                    "2015-06-01",
+                    r.choice(["线下", "网上"]),
+                    "",
+                ]
+            )
     dry = manage("import_records", "members", str(members), "--dry-run")
     real = manage("import_records", "members", str(members))
     again = manage("import_records", "members", str(members))
-    print(f"| members import, {a.rows:,} rows, PostgreSQL | dry run {dry:.1f} s | import {real:.1f} s "
-          f"({a.rows / real:,.0f} rows/s) | re-import (all unchanged) {again:.1f} s |")
+    print(
+        f"| members import, {a.rows:,} rows, PostgreSQL | dry run {dry:.1f} s | import {real:.1f} s "
+        f"({a.rows / real:,.0f} rows/s) | re-import (all unchanged) {again:.1f} s |"
+    )
 
 
 if __name__ == "__main__":

@@ -35,8 +35,12 @@ def _validate_record_region(region) -> None:
     if region.level == RegionLevel.PREFECTURE and not region.children.exists():
         return
     raise ValidationError(
-        {"region": _("A union belongs to a county or township (or a prefecture without counties), not to %(r)s.")
-                   % {"r": region}}
+        {
+            "region": _(
+                "A union belongs to a county or township (or a prefecture without counties), not to %(r)s."
+            )
+            % {"r": region}
+        }
     )
 
 
@@ -46,9 +50,16 @@ class GrassrootsUnion(models.Model):
     code = models.CharField(_("union code"), max_length=32, unique=True)
     name = models.CharField(_("union name"), max_length=200, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=UnionKind.choices, db_index=True)
-    region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent union"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent union"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     employer_name = models.CharField(_("employer name"), max_length=200, blank=True)
     employer_credit_code = models.CharField(
@@ -84,7 +95,9 @@ class GrassrootsUnion(models.Model):
     def clean(self) -> None:
         errors: dict[str, list] = {}
         if self.dissolved_on and self.founded_on and self.dissolved_on <= self.founded_on:
-            errors.setdefault("dissolved_on", []).append(_("The dissolution date must be after the founding date."))
+            errors.setdefault("dissolved_on", []).append(
+                _("The dissolution date must be after the founding date.")
+            )
         if self.normalized_year and self.kind != UnionKind.TOWNSHIP:
             errors.setdefault("normalized_year", []).append(
                 _("Only township/street unions can be marked normalized.")
@@ -109,7 +122,9 @@ class Member(models.Model):
     """A real-name union member. A worker joins once and moves with the job: a transfer
     changes the union of this row and leaves a MembershipTransfer behind."""
 
-    union = models.ForeignKey(GrassrootsUnion, verbose_name=_("union"), on_delete=models.PROTECT, related_name="members")
+    union = models.ForeignKey(
+        GrassrootsUnion, verbose_name=_("union"), on_delete=models.PROTECT, related_name="members"
+    )
     name = models.CharField(_("name"), max_length=64, db_index=True)
     id_number = models.CharField(_("resident ID"), max_length=18, validators=[validate_resident_id])
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
@@ -136,7 +151,9 @@ class Member(models.Model):
         verbose_name_plural = _("members")
         constraints = [
             # One active membership per person; left memberships keep the history.
-            models.UniqueConstraint(fields=["id_number"], condition=Q(left_on__isnull=True), name="member_active_id"),
+            models.UniqueConstraint(
+                fields=["id_number"], condition=Q(left_on__isnull=True), name="member_active_id"
+            ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(status=MemberStatus.LEFT), name="member_left_status"
             ),
@@ -154,7 +171,9 @@ class Member(models.Model):
 class MembershipTransfer(models.Model):
     """A member moving from one union to another (会籍转接); the history of the member."""
 
-    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="transfers")
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="transfers"
+    )
     from_union = models.ForeignKey(
         GrassrootsUnion, verbose_name=_("from union"), on_delete=models.PROTECT, related_name="transfers_out"
     )
@@ -163,7 +182,11 @@ class MembershipTransfer(models.Model):
     )
     transferred_on = models.DateField(_("transfer date"))
     status = models.CharField(
-        _("status"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING, db_index=True
+        _("status"),
+        max_length=16,
+        choices=TransferStatus.choices,
+        default=TransferStatus.PENDING,
+        db_index=True,
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     requested_by = models.ForeignKey(
@@ -195,14 +218,19 @@ class JoinApplication(models.Model):
         GrassrootsUnion, verbose_name=_("union"), on_delete=models.PROTECT, related_name="join_applications"
     )
     name = models.CharField(_("name"), max_length=64)
-    id_number = models.CharField(_("resident ID"), max_length=18, validators=[validate_resident_id], db_index=True)
+    id_number = models.CharField(
+        _("resident ID"), max_length=18, validators=[validate_resident_id], db_index=True
+    )
     phone = models.CharField(_("mobile"), max_length=11)
     ethnicity = models.CharField(_("ethnicity"), max_length=32, blank=True)
     education = models.CharField(_("education"), max_length=32, blank=True)
     household_type = models.CharField(_("household type"), max_length=8, choices=HouseholdType.choices)
     key_group = models.CharField(_("key group"), max_length=16, choices=KeyGroup.choices, blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED,
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
         db_index=True,
     )
     reason = models.CharField(_("rejection reason"), max_length=200, blank=True)
@@ -230,7 +258,9 @@ class CollectiveContract(models.Model):
     """A collective contract (集体合同) signed by a union: general or one of three specials."""
 
     number = models.CharField(_("contract number"), max_length=32, unique=True)
-    union = models.ForeignKey(GrassrootsUnion, verbose_name=_("union"), on_delete=models.PROTECT, related_name="contracts")
+    union = models.ForeignKey(
+        GrassrootsUnion, verbose_name=_("union"), on_delete=models.PROTECT, related_name="contracts"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=ContractKind.choices, db_index=True)
     signed_on = models.DateField(_("signed on"))
     expires_on = models.DateField(_("expires on"))

@@ -27,7 +27,9 @@ def org_indicators(*, year: int, region: Region) -> dict[str, int]:
         unions=Count("id", filter=active),
         founded=Count("id", filter=Q(founded_on__gte=in_year["gte"], founded_on__lte=in_year["lte"])),
         normalized=Count(
-            "id", filter=active & Q(kind=UnionKind.TOWNSHIP, normalized_year__isnull=False, normalized_year__lte=year)
+            "id",
+            filter=active
+            & Q(kind=UnionKind.TOWNSHIP, normalized_year__isnull=False, normalized_year__lte=year),
         ),
         demonstration=Count(
             "id",
