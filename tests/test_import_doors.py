@@ -141,3 +141,19 @@ def test_empty_template_has_the_exact_headers(client, county_user):
         "覆盖企业数",
         "覆盖职工数",
     ]
+
+
+def test_admin_door_uses_the_same_pipeline(client, admin_user, unions):
+    client.force_login(admin_user)
+    changelist = client.get(reverse("admin:unions_member_changelist"))
+    assert reverse("admin:unions_member_import") in changelist.content.decode()
+    rid = make_resident_id("620103")
+    resp = client.post(
+        reverse("admin:unions_member_import"),
+        {"resource": "members", "file": csv_upload([["赵六", rid, "GH2", "农村", "2023-05-01", "网上"]])},
+    )
+    assert resp.context["result"].created == 1
+    resp = client.post(resp.context["confirm_url"])
+    assert resp.context["result"].written
+    assert Member.objects.get().id_number == rid
+    assert AuditEntry.objects.get(content_type__model="member").source == AuditSource.ADMIN

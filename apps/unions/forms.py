@@ -1,0 +1,241 @@
+"""Staff and public forms of the unions domain. They collect and shape input; saving is
+the view's call to a service, whose ApplicationError lands back in the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.exceptions import ApplicationError
+from apps.core.scoping import CHANGE, VIEW
+
+from . import selectors
+from .choices import HouseholdType, KeyGroup
+from .models import CollectiveContract, GrassrootsUnion, Member
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ServiceForm(forms.Form):
+    """A form whose save is a service call; ``apply_error`` shows its refusal."""
+
+    def apply_error(self, exc: ApplicationError) -> None:
+        fields = exc.extra.get("fields") or {}
+        placed = False
+        for name, messages in fields.items():
+            if name in self.fields:
+                for message in messages:
+                    self.add_error(name, message)
+                placed = True
+        if not placed:
+            self.add_error(None, exc.message)
+
+
+class UnionCodeField(forms.CharField):
+    """A union typed by its code (never a <select> of every union), resolved in a queryset."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 16, "autocomplete": "off"}))
+        super().__init__(*args, **kwargs)
+        self.queryset = GrassrootsUnion.objects.none()
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        union = self.queryset.filter(code=value.strip().upper()).first()
+        if union is None:
+            raise forms.ValidationError(
+                _("No union with code %(code)s in your scope."), code="union_scope", params={"code": value}
+            )
+        return union
+
+
+class RegionCodeField(forms.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 12}))
+        super().__init__(*args, **kwargs)
+        self.queryset = None
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        region = self.queryset.filter(code=value.strip()).first()
+        if region is None:
+            raise forms.ValidationError(
+                _("No region with code %(code)s in your scope."), code="region_scope", params={"code": value}
+            )
+        return region
+
+
+def _model_fields(model, names, **kwargs) -> dict[str, forms.Field]:
+    fields = fields_for_model(model, fields=names, **kwargs)
+    for field in fields.values():
+        if isinstance(field, forms.DateField):
+            field.widget = DATE
+    return fields
+
+
+# Unions ----------------------------------------------------------------------------------
+
+UNION_FORM_FIELDS = [
+    "code",
+    "name",
+    "kind",
+    "employer_name",
+    "employer_credit_code",
+    "credit_code",
+    "founded_on",
+    "dissolved_on",
+    "chair",
+    "normalized_year",
+    "demonstration_year",
+    "congress_since",
+    "disclosure_since",
+]
+
+
+class UnionForm(ServiceForm):
+    def __init__(self, *args, user: Any, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.regions_for_unions(user=user)
+        self.fields["parent"].queryset = GrassrootsUnion.objects.restrict(user, VIEW)
+
+    @staticmethod
+    def initial_for(union: GrassrootsUnion) -> dict[str, Any]:
+        data = {name: getattr(union, name) for name in UNION_FORM_FIELDS}
+        data["region"] = union.region.code
+        data["parent"] = union.parent.code if union.parent_id else ""
+        return data
+
+
+_union_fields = _model_fields(GrassrootsUnion, UNION_FORM_FIELDS)
+UnionForm.base_fields = {
+    **{k: _union_fields[k] for k in ("code", "name", "kind")},
+    "region": RegionCodeField(label=_("Region code"), help_text=_("County or township division code")),
+    "parent": UnionCodeField(label=_("Parent union code"), required=False),
+    **{k: v for k, v in _union_fields.items() if k not in ("code", "name", "kind")},
+}
+
+
+# Members ---------------------------------------------------------------------------------
+
+MEMBER_FORM_FIELDS = [
+    "name",
+    "id_number",
+    "household_type",
+    "joined_on",
+    "join_channel",
+    "ethnicity",
+    "phone",
+    "education",
+    "key_group",
+]
+
+
+class MemberForm(ServiceForm):
+    """Register a member: the union is typed by its code, checked against the change scope."""
+
+    def __init__(self, *args, user: Any, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
+
+
+_member_fields = _model_fields(Member, MEMBER_FORM_FIELDS)
+# The service validates and normalises the resident ID (with the duplicate check).
+_member_fields["id_number"] = forms.CharField(label=_("Resident ID"), max_length=20)
+_member_fields["phone"] = forms.CharField(label=_("Mobile"), max_length=20, required=False)
+_member_fields["name"].label = _("Full name")
+MemberForm.base_fields = {"union": UnionCodeField(label=_("Union code")), **_member_fields}
+
+
+class MemberUpdateForm(ServiceForm):
+    """Correct a member's data; the resident ID only for users allowed to see it."""
+
+    def __init__(self, *args, user: Any, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.can_view_personal_data:
+            del self.fields["id_number"]
+
+    @staticmethod
+    def initial_for(member: Member) -> dict[str, Any]:
+        return {name: getattr(member, name) for name in MEMBER_FORM_FIELDS}
+
+
+MemberUpdateForm.base_fields = dict(_member_fields)
+
+
+class MemberLeaveForm(ServiceForm):
+    left_on = forms.DateField(label=_("Left on"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class MemberTransferForm(ServiceForm):
+    to_union = UnionCodeField(label=_("Code of the receiving union"))
+    transferred_on = forms.DateField(label=_("Transfer date"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A member may move to any union of the province; other counties accept it first.
+        self.fields["to_union"].queryset = GrassrootsUnion.objects.filter(dissolved_on__isnull=True)
+
+
+class ReasonForm(ServiceForm):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+# Contracts -------------------------------------------------------------------------------
+
+CONTRACT_FORM_FIELDS = ["number", "kind", "signed_on", "expires_on", "covered_enterprises", "covered_workers"]
+
+
+class ContractForm(ServiceForm):
+    def __init__(self, *args, user: Any, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
+
+    @staticmethod
+    def initial_for(contract: CollectiveContract) -> dict[str, Any]:
+        data = {name: getattr(contract, name) for name in CONTRACT_FORM_FIELDS}
+        data["union"] = contract.union.code
+        return data
+
+
+_contract_fields = _model_fields(CollectiveContract, CONTRACT_FORM_FIELDS)
+ContractForm.base_fields = {
+    "number": _contract_fields.pop("number"),
+    "union": UnionCodeField(label=_("Union code")),
+    **_contract_fields,
+}
+
+
+# Public online joining -------------------------------------------------------------------
+
+
+class JoinForm(ServiceForm):
+    """The public application form (网上入会). ``website`` is a honeypot: people leave it empty."""
+
+    union_code = forms.CharField(
+        label=_("Union code"), max_length=32, help_text=_("Ask your employer's union for its code.")
+    )
+    name = forms.CharField(label=_("Full name"), max_length=64)
+    id_number = forms.CharField(label=_("Resident ID"), max_length=20)
+    phone = forms.CharField(label=_("Mobile"), max_length=20)
+    household_type = forms.ChoiceField(label=_("Household type"), choices=HouseholdType.choices)
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=32, required=False)
+    education = forms.CharField(label=_("Education"), max_length=32, required=False)
+    key_group = forms.ChoiceField(
+        label=_("Key group"), choices=[("", _("none"))] + list(KeyGroup.choices), required=False
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
