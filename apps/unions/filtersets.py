@@ -83,7 +83,19 @@ class UnionFilterSet(_RegionFilterMixin):
         return queryset.filter(_union_q("parent", value))
 
 
-class MemberFilterSet(_RegionFilterMixin):
+class _PersonSearchMixin:
+    """Search people by name, or exactly by resident ID; filter by their union's code or id."""
+
+    def filter_q(self, queryset, name, value):
+        if _looks_like_id(value):
+            return queryset.filter(id_number=normalize_resident_id(value))
+        return queryset.filter(name__icontains=value.strip())
+
+    def filter_union(self, queryset, name, value):
+        return queryset.filter(_union_q("union", value))
+
+
+class MemberFilterSet(_PersonSearchMixin, _RegionFilterMixin):
     region_lookup = "union__region"
 
     q = django_filters.CharFilter(method="filter_q", label=_("search name or resident ID"))
@@ -109,14 +121,6 @@ class MemberFilterSet(_RegionFilterMixin):
             "joined_on",
         ]
 
-    def filter_q(self, queryset, name, value):
-        if _looks_like_id(value):
-            return queryset.filter(id_number=normalize_resident_id(value))
-        return queryset.filter(name__icontains=value.strip())
-
-    def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q("union", value))
-
 
 class TransferFilterSet(_RegionFilterMixin):
     region_lookup = "to_union__region"
@@ -137,7 +141,7 @@ class TransferFilterSet(_RegionFilterMixin):
         return queryset.filter(_union_q("from_union", value) | _union_q("to_union", value))
 
 
-class JoinApplicationFilterSet(_RegionFilterMixin):
+class JoinApplicationFilterSet(_PersonSearchMixin, _RegionFilterMixin):
     region_lookup = "union__region"
 
     q = django_filters.CharFilter(method="filter_q", label=_("search name or resident ID"))
@@ -152,14 +156,6 @@ class JoinApplicationFilterSet(_RegionFilterMixin):
     class Meta:
         model = JoinApplication
         fields = ["q", "region", "union", "status", "household_type", "key_group", "submitted"]
-
-    def filter_q(self, queryset, name, value):
-        if _looks_like_id(value):
-            return queryset.filter(id_number=normalize_resident_id(value))
-        return queryset.filter(name__icontains=value.strip())
-
-    def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q("union", value))
 
 
 class ContractFilterSet(_RegionFilterMixin):
