@@ -6,5 +6,10 @@ from rest_framework.authtoken.views import obtain_auth_token
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("unions/", include("apps.unions.api.urls")),
+    path("competitions/", include("apps.competitions.api.urls")),
+    path("model-workers/", include("apps.model_workers.api.urls")),
+    path("hardship/", include("apps.hardship.api.urls")),
+    path("insurance/", include("apps.insurance.api.urls")),
+    path("reports/", include("apps.reports.api.urls")),
     path("", include("apps.core.api.urls")),
 ]

@@ -19,6 +19,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("unions/", include("apps.unions.urls")),
+    path("competitions/", include("apps.competitions.urls")),
+    path("model-workers/", include("apps.model_workers.urls")),
+    path("hardship/", include("apps.hardship.urls")),
+    path("insurance/", include("apps.insurance.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("", include("apps.core.urls")),
 ]
 

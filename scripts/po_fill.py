@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fill empty msgstr entries of locale/zh_Hans/LC_MESSAGES/django.po from a JSON dictionary.
 
-    python scripts/po_fill.py translations.json     # {"English msgid": "中文", ...}
+    python scripts/po_fill.py a.json [b.json ...]     # {"English msgid": "中文", ...}
 
 makemessages keeps what is already translated; this fills the new entries and reports the
 ones still missing, so a change that adds UI text can be checked for untranslated strings.
@@ -24,7 +24,9 @@ def quote(text: str) -> str:
 
 
 def main() -> int:
-    table = json.loads(Path(sys.argv[1]).read_text()) if len(sys.argv) > 1 else {}
+    table = {}
+    for name in sys.argv[1:]:  # several dictionaries: one per app being translated
+        table.update(json.loads(Path(name).read_text()))
     text = PO.read_text()
     entries = text.split("\n\n")
     missing = []

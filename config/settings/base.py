@@ -32,6 +32,11 @@ INSTALLED_APPS = [
     "import_export",
     "apps.core",
     "apps.unions",
+    "apps.competitions",
+    "apps.model_workers",
+    "apps.hardship",
+    "apps.insurance",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Models of labour and skill competitions."""

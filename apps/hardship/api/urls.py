@@ -1,0 +1,7 @@
+"""The hardship router, included at /api/v1/hardship/ in the ``api`` namespace."""
+
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()
+
+urlpatterns = router.urls
