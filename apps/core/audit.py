@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .bulk import bulk_insert
 from .choices import AuditAction, AuditSource
 from .validators import mask_resident_id
 
@@ -76,7 +77,15 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
-def _entry(instance: models.Model, action: str, changes: dict, note: str, user: Any, source: str | None):
+def _entry(
+    instance: models.Model,
+    action: str,
+    changes: dict,
+    note: str,
+    user: Any,
+    source: str | None,
+    content_type: ContentType | None = None,
+):
     from .models import AuditEntry
     from .scoping import region_of
 
@@ -89,7 +98,7 @@ def _entry(instance: models.Model, action: str, changes: dict, note: str, user: 
         username=user.get_username() if user is not None else "",
         source=source or ctx.source,
         action=action,
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        content_type=content_type or ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         region_id=region_of(instance) if hasattr(instance, "scope_region_lookup") else None,
@@ -131,6 +140,7 @@ def record_many(
     from .models import AuditEntry
 
     entries = []
+    types: dict[type, ContentType] = {}  # one look-up per model, not per row
     for i, instance in enumerate(instances):
         if changes is not None:
             ch = changes[i]
@@ -138,8 +148,11 @@ def record_many(
             ch = {k: [None, v] for k, v in snapshot(instance).items()}
         else:
             ch = {}
-        entries.append(_entry(instance, action, ch, note, user, source))
-    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+        ct = types.get(type(instance))
+        if ct is None:
+            ct = types[type(instance)] = ContentType.objects.get_for_model(instance, for_concrete_model=True)
+        entries.append(_entry(instance, action, ch, note, user, source, ct))
+    bulk_insert(AuditEntry, entries, batch_size=batch_size)
     return len(entries)
 
 

@@ -32,14 +32,23 @@ def full_clean_or_raise(instance: models.Model, exclude: Sequence[str] | None = 
         raise validation_error_to_application(exc) from exc
 
 
+def integrity_message(instance: models.Model, exc: IntegrityError) -> str:
+    """The user's message for a constraint the database enforced (typically a race the checks
+    before the write could not see). Never the database's own text: it quotes the values."""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
+    for constraint in instance._meta.constraints:
+        custom = constraint.violation_error_message != constraint.default_violation_error_message
+        if custom and constraint.name == name:
+            return str(constraint.get_violation_error_message())
+    return _("The record conflicts with one saved at the same moment; reload the page and try again.")
+
+
 def _save(instance: models.Model, **kwargs: Any) -> None:
     try:
         with transaction.atomic():
             instance.save(**kwargs)
     except IntegrityError as exc:
-        raise ApplicationError(
-            _("The record conflicts with an existing one: %(error)s") % {"error": exc}
-        ) from exc
+        raise ApplicationError(integrity_message(instance, exc)) from exc
 
 
 @transaction.atomic

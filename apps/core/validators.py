@@ -58,6 +58,10 @@ PROVINCE_PREFIXES = frozenset(
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 
 
+def _recent_cutoff() -> dt.date:
+    return dt.date.today() - dt.timedelta(days=2)
+
+
 def resident_id_check_char(first17: str) -> str:
     return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
@@ -88,7 +92,12 @@ def validate_resident_id(value: str) -> str:
             params={"value": value, "prefix": v[:2]},
         )
     birth = resident_id_birth_date(v)
-    if birth is None or birth < dt.date(1900, 1, 1) or birth > timezone.localdate():
+    # localdate() is costly (thread-local time zone) and only matters for births of the last days
+    if (
+        birth is None
+        or birth < dt.date(1900, 1, 1)
+        or (birth >= _recent_cutoff() and birth > timezone.localdate())
+    ):
         raise ValidationError(
             _("Resident ID “%(value)s” holds an impossible birth date %(birth)s."),
             code="id_birth",

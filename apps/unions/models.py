@@ -247,6 +247,18 @@ class JoinApplication(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
+        # At most one application per resident ID waits for a decision, even when two arrive
+        # at the same moment (the service's check alone would let both through).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(status="submitted"),
+                name="unions_one_pending_application_per_id",
+                violation_error_message=_(
+                    "An application with this resident ID is already waiting for a decision."
+                ),
+            )
+        ]
         verbose_name = _("join application")
         verbose_name_plural = _("join applications")
 

@@ -24,6 +24,7 @@ from apps.core.importing import (
 from apps.core.models import Region
 from apps.core.validators import resident_id_birth_date, resident_id_is_female, validate_mobile
 
+from . import services
 from .choices import ContractKind, HouseholdType, JoinChannel, KeyGroup, MemberStatus, Sex, UnionKind
 from .models import CollectiveContract, GrassrootsUnion, Member
 
@@ -91,22 +92,7 @@ class UnionResource(ImportResource):
         Column("职代会建立日期", "congress_since", parse_date),
         Column("厂务公开实行日期", "disclosure_since", parse_date),
     ]
-    compare_fields = [
-        "name",
-        "kind",
-        "region",
-        "parent",
-        "employer_name",
-        "employer_credit_code",
-        "credit_code",
-        "founded_on",
-        "dissolved_on",
-        "chair",
-        "normalized_year",
-        "demonstration_year",
-        "congress_since",
-        "disclosure_since",
-    ]
+    compare_fields = [f for f in services.UNION_FIELDS if f != "code"]
 
     def prepare(self, rows: list[Row], ctx: Context) -> None:
         codes = {r.values["region_code"] for r in rows}
@@ -279,7 +265,8 @@ class MemberResource(UnionRefMixin, ImportResource):
             if match.union_id != self.union_of(row, ctx).pk and match.left_on is None:
                 row.error(
                     "工会编码",
-                    f"该会员目前在{match.union.region.name}“{match.union.name}”，变更工会请使用会籍转接",
+                    # the region only: the union may be outside the importing user's scope
+                    f"该会员目前在{match.union.region.name}的工会，变更工会请使用会籍转接",
                 )
                 continue
             found[(row.values["id_number"],)] = match

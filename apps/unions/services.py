@@ -549,6 +549,8 @@ def join_application_submit(
     if JoinApplication.objects.filter(id_number=id_number, status=ApplicationStatus.SUBMITTED).exists():
         message = _("An application with this resident ID is already waiting for a decision.")
         raise ApplicationError(message, extra={"fields": {"id_number": [message]}})
+    # A concurrent submission with the same ID is refused by the partial unique constraint,
+    # whose message model_create passes on.
     return model_create(
         JoinApplication,
         user=None,

@@ -1,9 +1,10 @@
 """The unions services: rules, messages (in Chinese), history and audit."""
 
 import datetime as dt
+import threading
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, connections, transaction
 
 from apps.core.choices import AuditAction
 from apps.core.exceptions import ApplicationError
@@ -471,6 +472,52 @@ def test_approve_creates_exactly_one_member_and_blocks_a_second_application(coun
     assert exc.value.message == "该申请已经批准。"
     assert Member.objects.filter(id_number=rid).count() == 1
     assert JoinApplication.objects.filter(id_number=rid).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions")
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_applications_with_one_id_leave_exactly_one_pending():
+    # given: two submissions of one ID whose duplicate checks both run before either commits
+    union = GrassrootsUnionFactory()
+    rid = make_resident_id()
+    first_inserted = threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                submit(union, rid)
+                first_inserted.set()
+                # hold the transaction open while the second submission checks and inserts
+                second_done.wait(timeout=2)
+            outcomes["first"] = "ok"
+        finally:
+            first_inserted.set()
+            connections.close_all()
+
+    second_done = threading.Event()
+
+    def second() -> None:
+        first_inserted.wait(timeout=10)
+        try:
+            submit(union, rid)
+            outcomes["second"] = "ok"
+        except ApplicationError as exc:
+            outcomes["second"] = exc.message
+        finally:
+            second_done.set()
+            connections.close_all()
+
+    # when
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    # then: the database let one through and the other got the user's message, not a 500
+    assert outcomes == {"first": "ok", "second": "该身份证号已有一份申请在等待审核。"}
+    assert JoinApplication.objects.filter(id_number=rid, status=ApplicationStatus.SUBMITTED).count() == 1
 
 
 def test_reject_needs_a_reason_and_is_final(county_user):

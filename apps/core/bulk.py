@@ -1,0 +1,73 @@
+"""Bulk inserts for the places where volume is: imports, audit trails of imports, generators.
+
+On PostgreSQL new rows go in with ``COPY ... FROM STDIN``: the primary keys are drawn from
+the table's sequence first (one query), so every instance knows its id afterwards, as with
+``bulk_create``. COPY avoids building the parameter arrays of Django's ``INSERT ... UNNEST``
+in Python, which was a third of the time of a 100,000-row import. Elsewhere (SQLite) this is
+``bulk_create``.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django.db import connections, models, router
+
+M = TypeVar("M", bound=models.Model)
+
+
+def bulk_insert(model: type[M], instances: Sequence[M], *, batch_size: int = 5000) -> list[M]:
+    """Insert new ``instances`` of ``model`` and set their primary keys; returns them."""
+    instances = list(instances)
+    if not instances:
+        return instances
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    meta = model._meta
+    if connection.vendor != "postgresql" or meta.parents or not _is_auto(meta.pk):
+        return model.objects.using(alias).bulk_create(instances, batch_size=batch_size)
+    quote = connection.ops.quote_name
+    fields = list(meta.concrete_fields)
+    columns = ", ".join(quote(f.column) for f in fields)
+    getters = [_getter(f, connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+        sequence = cursor.fetchone()[0]
+        for start in range(0, len(instances), batch_size):
+            batch = instances[start : start + batch_size]
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(batch)])
+            for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
+                obj.pk = pk
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for obj in batch:
+                    copy.write_row([get(obj) for get in getters])
+    for obj in instances:
+        obj._state.adding = False
+        obj._state.db = alias
+    return instances
+
+
+# Fields whose Python value psycopg adapts as it is (Django's preparation returns it unchanged
+# on PostgreSQL); everything else, e.g. JSON, goes through get_db_prep_save.
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.DateField,  # DateTimeField included
+    models.DecimalField,
+    models.ForeignKey,
+)
+
+
+def _getter(field: models.Field, connection: Any) -> Callable[[models.Model], Any]:
+    auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    if isinstance(field, _PLAIN) and not auto:
+        return operator.attrgetter(field.attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
+def _is_auto(field: models.Field) -> bool:
+    return isinstance(field, models.AutoField | models.BigAutoField | models.SmallAutoField)
