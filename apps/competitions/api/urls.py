@@ -2,6 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
+from .views import CompetitionViewSet, InnovationViewSet, ParticipationViewSet
+
 router = DefaultRouter()
+router.register("competitions", CompetitionViewSet, basename="competition")
+router.register("participations", ParticipationViewSet, basename="participation")
+router.register("innovations", InnovationViewSet, basename="innovation")
 
 urlpatterns = router.urls

@@ -295,6 +295,8 @@ def test_union_detail_shows_counts_contracts_and_sub_unions(county_user, client)
     assert resp.context["member_counts"] == {"active": 2, "retained": 1, "transferred": 0, "left": 0}
     assert list(resp.context["contracts"]) == [contract]
     assert list(resp.context["children"]) == [child]
+    unit_page = reverse("competitions:unit-competitions", args=[union.pk])
+    assert f'href="{unit_page}" data-testid="unit-competitions"' in resp.content.decode()
 
 
 def test_member_list_filters_and_sorts(county_user, client):

@@ -1,0 +1,114 @@
+"""The competitions admin: the scoping contract for every model, the provincial
+competition seen but not changeable by county staff, audited writes, import/export buttons."""
+
+from django.urls import reverse
+
+from apps.competitions.models import Competition, Participation
+from apps.core.choices import AuditAction
+from apps.core.models import AuditEntry
+from apps.core.testing import ScopedAdminContract
+from apps.core.tests.factories import region
+from apps.unions.tests.factories import GrassrootsUnionFactory
+
+from .factories import CompetitionFactory, InnovationFactory, ParticipationFactory
+
+
+class TestCompetitionAdminScope(ScopedAdminContract):
+    def make_object(self, region):
+        return CompetitionFactory(organizer_region=region)
+
+
+class TestParticipationAdminScope(ScopedAdminContract):
+    def make_object(self, region):
+        return ParticipationFactory(
+            competition=CompetitionFactory(organizer_region=region),
+            union=GrassrootsUnionFactory(region=region),
+        )
+
+
+class TestInnovationAdminScope(ScopedAdminContract):
+    def make_object(self, region):
+        return InnovationFactory(union=GrassrootsUnionFactory(region=region))
+
+
+def test_county_sees_a_provincial_competition_read_only_and_cannot_delete_it(county_user, client):
+    comp = CompetitionFactory(organizer_region=region("620000"), name="省级竞赛")
+    client.force_login(county_user)
+    url = reverse("admin:competitions_competition_change", args=[comp.pk])
+    resp = client.get(url)
+    assert resp.status_code == 200
+    assert resp.context["has_change_permission"] is False
+    resp = client.post(url, {"name": "改名"})
+    assert resp.status_code == 403
+    resp = client.post(reverse("admin:competitions_competition_delete", args=[comp.pk]), {"post": "yes"})
+    assert resp.status_code == 403
+    comp.refresh_from_db()
+    assert comp.name == "省级竞赛"
+
+
+def test_admin_change_is_audited(county_user, client):
+    comp = CompetitionFactory(name="旧名")
+    client.force_login(county_user)
+    url = reverse("admin:competitions_competition_change", args=[comp.pk])
+    data = {
+        "code": comp.code,
+        "name": "新名",
+        "kind": comp.kind,
+        "organizer_region": comp.organizer_region_id,
+        "theme": comp.theme,
+        "start_date": "2024-03-01",
+        "end_date": "2024-10-31",
+    }
+    resp = client.post(url, data)
+    assert resp.status_code == 302, resp.context["adminform"].form.errors if resp.context else resp
+    entry = AuditEntry.objects.get(object_id=str(comp.pk), action=AuditAction.UPDATE)
+    assert entry.changes == {"name": ["旧名", "新名"]}
+
+
+def test_admin_refuses_end_before_start(county_user, client):
+    comp = CompetitionFactory()
+    client.force_login(county_user)
+    url = reverse("admin:competitions_competition_change", args=[comp.pk])
+    data = {
+        "code": comp.code,
+        "name": "新名",
+        "kind": comp.kind,
+        "organizer_region": comp.organizer_region_id,
+        "theme": "",
+        "start_date": "2024-03-01",
+        "end_date": "2024-02-01",
+    }
+    resp = client.post(url, data)
+    assert resp.status_code == 200
+    assert "结束日期不能早于开始日期。" in resp.content.decode()
+    assert Competition.objects.get(pk=comp.pk).name != "新名"
+
+
+def test_changelists_link_import_and_export(county_user, client):
+    client.force_login(county_user)
+    for model, resource in (
+        ("competition", "competitions"),
+        ("participation", "participations"),
+        ("innovationachievement", "innovations"),
+    ):
+        resp = client.get(reverse(f"admin:competitions_{model}_changelist"))
+        assert resp.status_code == 200
+        assert resp.context["import_url"].endswith(f"?resource={resource}")
+        assert resp.context["export_url"] == reverse(f"admin:competitions_{model}_export")
+
+
+def test_county_adds_its_unit_to_a_provincial_competition_but_not_another_county_s_unit(county_user, client):
+    comp = CompetitionFactory(organizer_region=region("620000"))
+    own = GrassrootsUnionFactory(region=region("620102"))
+    other = GrassrootsUnionFactory(region=region("620103"))
+    client.force_login(county_user)
+    url = reverse("admin:competitions_participation_add")
+    data = {"competition": comp.pk, "participating_workers": 10, "promoted_workers": 1, "award": ""}
+    resp = client.post(url, {**data, "union": other.pk})
+    assert resp.status_code == 200
+    assert not Participation.objects.exists()
+    resp = client.post(url, {**data, "union": own.pk})
+    assert resp.status_code == 302
+    part = Participation.objects.get()
+    assert (part.competition, part.union) == (comp, own)
+    assert AuditEntry.objects.filter(object_id=str(part.pk), action=AuditAction.CREATE).count() == 1
