@@ -1,0 +1,269 @@
+"""Thin API of mutual medical insurance: viewsets over scoped querysets, workflow actions with
+input serializers; every write goes through apps.insurance.services."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
+
+from apps.core.api.base import ScopedModelViewSet
+from apps.core.scoping import CHANGE, VIEW
+
+from .. import selectors, services
+from ..filtersets import ClaimFilterSet, CoverageFilterSet, EnrollmentFilterSet, PlanFilterSet
+from ..models import Claim, Coverage, Enrollment, Plan
+from .serializers import (
+    ClaimCreateSerializer,
+    ClaimPaySerializer,
+    ClaimRejectSerializer,
+    ClaimSerializer,
+    ClaimUpdateSerializer,
+    CoverageSerializer,
+    EnrollmentMembersSerializer,
+    EnrollmentSerializer,
+    PayoutBreakdownSerializer,
+    PlanReopenSerializer,
+    PlanSerializer,
+)
+
+
+class PlanEditorPermission(BasePermission):
+    """Reads for every staff user; writes for provincial staff and administrators."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or services.is_plan_editor(user)
+
+
+class PlanViewSet(ScopedModelViewSet):
+    """Yearly plans (职工医疗互助计划): every staff user reads them; provincial staff and
+    administrators write them."""
+
+    permission_classes = [PlanEditorPermission]
+    queryset = Plan.objects.all()
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilterSet
+    search_fields = ["code"]
+    ordering_fields = ["year", "code", "product"]
+    ordering = ["-year", "code"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.plan_create(user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.plan_update(
+            plan=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.plan_delete(plan=instance, user=self.request.user)
+
+    @extend_schema(request=PlanReopenSerializer, responses={200: PlanSerializer})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        plan = self.get_object()
+        data = PlanReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_set_enrollment_reopened(
+            plan=plan, reopened=data.validated_data["reopened"], user=request.user
+        )
+        return Response(PlanSerializer(plan).data)
+
+
+class EnrollmentViewSet(ScopedModelViewSet):
+    """Unit enrollments with their contribution (covered members × fee). ``plan`` and
+    ``union`` take codes; members are added and removed by id through the actions."""
+
+    queryset = Enrollment.objects.all()  # the model for the role permission; rows come from get_queryset
+    serializer_class = EnrollmentSerializer
+    filterset_class = EnrollmentFilterSet
+    search_fields = ["union__name", "^union__code"]
+    ordering_fields = ["plan__year", "plan__code", "union__code", "covered_count", "contribution"]
+    ordering = ["-plan__year", "plan__code", "union__code"]
+
+    def get_queryset(self):
+        return selectors.enrollment_list(user=self.request.user, action=self.scope_action())
+
+    def _respond(self, enrollment, code=status.HTTP_200_OK):
+        enrollment = selectors.enrollment_list(user=self.request.user).get(pk=enrollment.pk)
+        return Response(
+            EnrollmentSerializer(enrollment, context=self.get_serializer_context()).data, status=code
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        enrollment = services.enrollment_create(
+            plan=data["plan"],
+            union=data["union"],
+            members=data.get("members", []),
+            note=data.get("note", ""),
+            user=request.user,
+        )
+        return self._respond(enrollment, status.HTTP_201_CREATED)
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        self.get_object()
+        raise MethodNotAllowed(request.method)
+
+    @extend_schema(exclude=True)
+    def partial_update(self, request, *args, **kwargs):
+        self.get_object()
+        raise MethodNotAllowed(request.method)
+
+    def perform_destroy(self, instance):
+        services.enrollment_delete(enrollment=instance, user=self.request.user)
+
+    @extend_schema(request=EnrollmentMembersSerializer, responses={200: EnrollmentSerializer})
+    @action(detail=True, methods=["post"], url_path="add-members")
+    def add_members(self, request, pk=None):
+        enrollment = self.get_object()
+        data = EnrollmentMembersSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        services.enrollment_add_members(
+            enrollment=enrollment, members=data.validated_data["members"], user=request.user
+        )
+        return self._respond(enrollment)
+
+    @extend_schema(request=EnrollmentMembersSerializer, responses={200: EnrollmentSerializer})
+    @action(detail=True, methods=["post"], url_path="remove-members")
+    def remove_members(self, request, pk=None):
+        enrollment = self.get_object()
+        data = EnrollmentMembersSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        services.enrollment_remove_members(
+            enrollment=enrollment, members=data.validated_data["members"], user=request.user
+        )
+        return self._respond(enrollment)
+
+    @extend_schema(responses={200: CoverageSerializer(many=True)})
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def members(self, request, pk=None):
+        enrollment = self.get_object()
+        page = self.paginate_queryset(selectors.enrollment_members(enrollment))
+        data = CoverageSerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
+
+
+class CoverageViewSet(ScopedModelViewSet):
+    """Covered members (one row per plan and member), read-only: change them through the
+    enrollment actions. A record outside the scope is still a 404."""
+
+    @extend_schema(exclude=True)
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed(request.method)
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        self.get_object()
+        raise MethodNotAllowed(request.method)
+
+    @extend_schema(exclude=True)
+    def partial_update(self, request, *args, **kwargs):
+        self.get_object()
+        raise MethodNotAllowed(request.method)
+
+    @extend_schema(exclude=True)
+    def destroy(self, request, *args, **kwargs):
+        self.get_object()
+        raise MethodNotAllowed(request.method)
+
+    queryset = Coverage.objects.select_related("plan", "union", "member")
+    serializer_class = CoverageSerializer
+    filterset_class = CoverageFilterSet
+    ordering_fields = ["id", "plan__code"]
+    ordering = ["plan__code", "id"]
+
+
+class ClaimViewSet(ScopedModelViewSet):
+    """Claims (理赔): submitted → reviewed → approved → paid, or rejected with a reason.
+    The payout is computed on payment; ``preview`` shows it with its breakdown."""
+
+    queryset = Claim.objects.all()  # the model for the role permission; rows come from get_queryset
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilterSet
+    write_permission_action: str | None = None  # set per action below
+    search_fields = ["^number", "coverage__member__name"]
+    ordering_fields = ["discharged_on", "number", "paid_on", "total_expense", "payout"]
+    ordering = ["-discharged_on", "-number"]
+    decision_actions = ("review", "approve", "reject")
+
+    def get_queryset(self):
+        if getattr(self, "action", None) in self.decision_actions:
+            return selectors.claim_decidable(user=self.request.user)
+        action_name = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
+        return selectors.claim_list(user=self.request.user, action=action_name)
+
+    def _respond(self, claim, code=status.HTTP_200_OK):
+        claim = selectors.claim_list(user=self.request.user).get(pk=claim.pk)
+        return Response(ClaimSerializer(claim, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer})
+    def create(self, request, *args, **kwargs):
+        data = ClaimCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        claim = services.claim_submit(user=request.user, **data.validated_data)
+        return self._respond(claim, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ClaimUpdateSerializer, responses={200: ClaimSerializer})
+    def update(self, request, *args, **kwargs):
+        claim = self.get_object()
+        data = ClaimUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        claim = services.claim_update(claim=claim, user=request.user, **data.validated_data)
+        return self._respond(claim)
+
+    @extend_schema(exclude=True)
+    def destroy(self, request, *args, **kwargs):
+        self.get_object()
+        raise MethodNotAllowed(request.method)
+
+    @extend_schema(responses={200: PayoutBreakdownSerializer})
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def preview(self, request, pk=None):
+        breakdown = services.claim_payout_preview(claim=self.get_object())
+        return Response(PayoutBreakdownSerializer(breakdown).data)
+
+    @extend_schema(request=None, responses={200: ClaimSerializer})
+    # Reviewers above the county hold only "view" on the model; the decision queryset
+    # (claim_decidable: change or review scope) and the service decide who may act.
+    @action(detail=True, methods=["post"], write_permission_action="view")
+    def review(self, request, pk=None):
+        return self._respond(services.claim_review(claim=self.get_object(), user=request.user))
+
+    @extend_schema(request=None, responses={200: ClaimSerializer})
+    # Reviewers above the county hold only "view" on the model; the decision queryset
+    # (claim_decidable: change or review scope) and the service decide who may act.
+    @action(detail=True, methods=["post"], write_permission_action="view")
+    def approve(self, request, pk=None):
+        return self._respond(services.claim_approve(claim=self.get_object(), user=request.user))
+
+    @extend_schema(request=ClaimRejectSerializer, responses={200: ClaimSerializer})
+    # Reviewers above the county hold only "view" on the model; the decision queryset
+    # (claim_decidable: change or review scope) and the service decide who may act.
+    @action(detail=True, methods=["post"], write_permission_action="view")
+    def reject(self, request, pk=None):
+        claim = self.get_object()
+        data = ClaimRejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._respond(
+            services.claim_reject(claim=claim, reason=data.validated_data["reason"], user=request.user)
+        )
+
+    @extend_schema(request=ClaimPaySerializer, responses={200: ClaimSerializer})
+    @action(detail=True, methods=["post"])
+    def pay(self, request, pk=None):
+        claim = self.get_object()
+        data = ClaimPaySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._respond(
+            services.claim_pay(claim=claim, paid_on=data.validated_data.get("paid_on"), user=request.user)
+        )

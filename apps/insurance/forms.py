@@ -1,0 +1,225 @@
+"""Staff forms of the insurance domain. They collect and shape input; saving is the view's
+call to a service, whose ApplicationError lands back in the form. Payouts are never typed in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.scoping import CHANGE
+from apps.core.validators import normalize_resident_id, validate_resident_id
+from apps.unions.forms import DATE, ServiceForm, UnionCodeField
+from apps.unions.models import GrassrootsUnion, Member
+
+from .choices import Product
+from .models import Plan
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+
+
+class PlanCodeField(forms.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        plan = Plan.objects.filter(code=value.strip().upper()).first()
+        if plan is None:
+            raise ValidationError(_("No plan with code %(code)s."), code="plan", params={"code": value})
+        return plan
+
+
+class PlanForm(ServiceForm):
+    code = forms.CharField(label=_("plan code"), max_length=32)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    product = forms.ChoiceField(label=_("product"), choices=Product.choices)
+    fee = forms.DecimalField(label=_("contribution per person"), **MONEY)
+    coverage_start = forms.DateField(label=_("coverage start"), widget=DATE)
+    coverage_end = forms.DateField(label=_("coverage end"), widget=DATE)
+    deductible = forms.DecimalField(label=_("deductible"), **MONEY)
+    ratio = forms.DecimalField(
+        label=_("reimbursement ratio"), max_digits=5, decimal_places=4, min_value=0, max_value=1
+    )
+    cap_per_claim = forms.DecimalField(label=_("cap per claim"), **MONEY)
+    cap_per_year = forms.DecimalField(label=_("cap per member per year"), **MONEY)
+
+    def __init__(self, *args, user: Any = None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def initial_for(plan: Plan) -> dict[str, Any]:
+        return {name: getattr(plan, name) for name in PlanForm.base_fields}
+
+
+def _members_from_ids(text: str, union: GrassrootsUnion | None, user: Any) -> list[Member]:
+    """Resident IDs (one per line, or separated by commas/spaces) → active members of the union."""
+    ids, bad = [], []
+    for token in text.replace(",", " ").replace("，", " ").split():
+        try:
+            ids.append(validate_resident_id(normalize_resident_id(token)))
+        except ValidationError:
+            bad.append(token)
+    if bad:
+        raise ValidationError(_("Not valid resident IDs: %(ids)s"), params={"ids": "、".join(bad)})
+    if not ids:
+        return []
+    qs = Member.objects.restrict(user, CHANGE).filter(id_number__in=ids, left_on__isnull=True)
+    if union is not None:
+        qs = qs.filter(union=union)
+    found = {m.id_number: m for m in qs}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationError(
+            _("No active member of the unit with these resident IDs: %(ids)s"),
+            params={"ids": "、".join(missing)},
+        )
+    return list(found.values())
+
+
+class EnrollmentForm(ServiceForm):
+    plan = PlanCodeField(label=_("plan code"))
+    union = UnionCodeField(label=_("union code"))
+    all_active = forms.BooleanField(
+        label=_("cover every active member of the unit"), required=False, initial=False
+    )
+    id_numbers = forms.CharField(
+        label=_("resident IDs of covered members"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One per line."),
+    )
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, user: Any, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
+
+    def clean(self):
+        data = super().clean()
+        union = data.get("union")
+        if union is None:
+            return data
+        if data.get("all_active"):
+            plan = data.get("plan")
+            qs = Member.objects.filter(union=union, left_on__isnull=True)
+            if plan is not None and plan.female_only:
+                qs = qs.filter(sex="F")
+            data["members"] = list(qs)
+        else:
+            try:
+                data["members"] = _members_from_ids(data.get("id_numbers", ""), union, self.user)
+            except ValidationError as exc:
+                self.add_error("id_numbers", exc)
+        return data
+
+
+class AddMembersForm(ServiceForm):
+    id_numbers = forms.CharField(
+        label=_("resident IDs of covered members"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One per line."),
+    )
+
+    def __init__(self, *args, user: Any, union: GrassrootsUnion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.union = user, union
+
+    def clean_id_numbers(self):
+        members = _members_from_ids(self.cleaned_data["id_numbers"], self.union, self.user)
+        if not members:
+            raise ValidationError(_("Enter at least one resident ID."))
+        return members
+
+
+class ClaimForm(ServiceForm):
+    plan = PlanCodeField(label=_("plan code"))
+    id_number = forms.CharField(label=_("resident ID of the member"), max_length=20)
+    number = forms.CharField(
+        label=_("claim number"),
+        max_length=32,
+        required=False,
+        help_text=_("Left empty, the system assigns one."),
+    )
+    admitted_on = forms.DateField(label=_("admitted on"), widget=DATE)
+    discharged_on = forms.DateField(label=_("discharged on"), widget=DATE)
+    total_expense = forms.DecimalField(label=_("total medical expense"), **MONEY)
+    basic_insurance_paid = forms.DecimalField(label=_("paid by basic medical insurance"), **MONEY)
+
+    def __init__(self, *args, user: Any, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_id_number(self):
+        try:
+            id_number = validate_resident_id(normalize_resident_id(self.cleaned_data["id_number"]))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from exc
+        return id_number
+
+    def clean(self):
+        data = super().clean()
+        plan, id_number = data.get("plan"), data.get("id_number")
+        if plan is None or not id_number:
+            return data
+        from .models import Coverage
+
+        coverage = (
+            Coverage.objects.restrict(self.user, CHANGE)
+            .filter(plan=plan, member__id_number=id_number)
+            .select_related("member")
+            .first()
+        )
+        if coverage is None:
+            self.add_error(
+                "id_number",
+                _("No member with this resident ID is covered by %(plan)s in your scope.")
+                % {"plan": plan.code},
+            )
+        else:
+            data["member"] = coverage.member
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "plan": d["plan"],
+            "member": d["member"],
+            "number": d.get("number", ""),
+            "admitted_on": d["admitted_on"],
+            "discharged_on": d["discharged_on"],
+            "total_expense": d["total_expense"],
+            "basic_insurance_paid": d["basic_insurance_paid"],
+        }
+
+
+class ClaimUpdateForm(ServiceForm):
+    admitted_on = forms.DateField(label=_("admitted on"), widget=DATE)
+    discharged_on = forms.DateField(label=_("discharged on"), widget=DATE)
+    total_expense = forms.DecimalField(label=_("total medical expense"), **MONEY)
+    basic_insurance_paid = forms.DecimalField(label=_("paid by basic medical insurance"), **MONEY)
+
+    def __init__(self, *args, user: Any = None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class RejectForm(ServiceForm):
+    reason = forms.CharField(label=_("rejection reason"), max_length=200)
+
+    def __init__(self, *args, user: Any = None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class PayForm(ServiceForm):
+    paid_on = forms.DateField(
+        label=_("paid on"), widget=DATE, required=False, help_text=_("Empty means today.")
+    )
+
+    def __init__(self, *args, user: Any = None, **kwargs):
+        super().__init__(*args, **kwargs)

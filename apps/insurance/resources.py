@@ -1,0 +1,489 @@
+"""Import/export templates of mutual medical insurance (IMPORT.md: plans, enrollments, claims).
+
+``enrollments`` has one row per (plan, member) with the member's unit: it writes Coverage rows
+and then the unit-level Enrollment rows that are still missing. ``claims`` never imports a
+payout: paid claims get theirs computed here, in settlement order (discharge date, then claim
+number), after what the member's claims already paid under the plan received.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from apps.core.exceptions import ApplicationError
+from apps.core.importing import (
+    CellError,
+    Column,
+    Context,
+    ImportResource,
+    Row,
+    _chunks,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_resident_id,
+    parse_text,
+    parse_year,
+    register,
+)
+from apps.unions.choices import Sex
+from apps.unions.models import Member
+from apps.unions.resources import unions_by_code
+
+from .choices import ClaimStatus, Product
+from .models import Claim, Coverage, Plan
+from .payout import ZERO, plan_payout
+from .services import claim_dates_problem, enrollment_is_open, ensure_enrollments, is_plan_editor
+
+
+def _label(choices, value: str) -> str:
+    return dict(choices.choices).get(value, "") if value else ""
+
+
+def _ratio(raw: Any) -> Decimal | None:
+    value = parse_decimal(raw, places=4)
+    if value is not None and value > 1:
+        raise CellError(f"“{raw}”应在 0 到 1 之间")
+    return value
+
+
+def _ratio_text(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text
+
+
+def plans_by_code(codes: set[str]) -> dict[str, Plan]:
+    return {p.code: p for p in Plan.objects.filter(code__in=[c for c in codes if c])}
+
+
+money = partial(parse_decimal, places=2)
+
+
+@register
+class PlanResource(ImportResource):
+    name = "plans"
+    title = "医疗互助计划"
+    model = Plan
+    columns = [
+        Column("计划编码", "code", partial(parse_text, max_length=32), required=True, key=True),
+        Column("年度", "year", parse_year, required=True),
+        Column(
+            "险种",
+            "product",
+            partial(parse_choice, choices=Product),
+            required=True,
+            export=lambda r: _label(Product, r.product),
+        ),
+        Column("每人缴费", "fee", money, required=True),
+        Column("保障开始日期", "coverage_start", parse_date, required=True),
+        Column("保障结束日期", "coverage_end", parse_date, required=True),
+        Column("起付线", "deductible", money, required=True),
+        Column("报销比例", "ratio", _ratio, required=True, export=lambda r: _ratio_text(r.ratio)),
+        Column("单次限额", "cap_per_claim", money, required=True),
+        Column("年度限额", "cap_per_year", money, required=True),
+    ]
+    compare_fields = [
+        "year",
+        "product",
+        "fee",
+        "coverage_start",
+        "coverage_end",
+        "deductible",
+        "ratio",
+        "cap_per_claim",
+        "cap_per_year",
+    ]
+    terms = ("coverage_start", "coverage_end", "deductible", "ratio", "cap_per_claim", "cap_per_year")
+
+    def check(self, row: Row, ctx: Context) -> None:
+        v = row.values
+        if v["coverage_end"] < v["coverage_start"]:
+            row.error("保障结束日期", f"保障结束日期 {v['coverage_end']} 早于开始日期 {v['coverage_start']}")
+        if v["coverage_start"].year != v["year"]:
+            row.error(
+                "保障开始日期",
+                f"{v['year']} 年度计划的保障应在 {v['year']} 年开始，而不是 {v['coverage_start']}",
+            )
+        if not is_plan_editor(ctx.user):
+            row.error("计划编码", "医疗互助计划只能由省总工会或管理员维护")
+
+    def region_id(self, row: Row, ctx: Context) -> int | None:
+        return None  # provincial
+
+    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Plan]:
+        found = plans_by_code({r.values["code"] for r in rows})
+        paid = set(
+            Claim.objects.filter(coverage__plan__in=found.values(), status=ClaimStatus.PAID)
+            .values_list("coverage__plan__code", flat=True)
+            .distinct()
+        )
+        for row in rows:
+            plan = found.get(row.values["code"])
+            if plan is not None and plan.code in paid:
+                changed = [f for f in self.terms if getattr(plan, f) != row.values[f]]
+                if changed:
+                    headers = {c.name: c.header for c in self.columns}
+                    row.error(
+                        headers[changed[0]], f"计划“{plan.code}”已有理赔支付，保障期和赔付条件不能再修改"
+                    )
+        return {(code,): p for code, p in found.items()}
+
+    def apply(self, row: Row, record: Plan | None, ctx: Context) -> Plan:
+        plan = record or Plan(code=row.values["code"])
+        for name in self.compare_fields:
+            setattr(plan, name, row.values[name])
+        return plan
+
+    def export_queryset(self, user):
+        return Plan.objects.restrict(user).order_by("code")
+
+
+def _window_error(plan: Plan, ctx: Context) -> str | None:
+    """Historical enrollments (coverage started) only by provincial staff and administrators."""
+    if ctx.user is None or is_plan_editor(ctx.user) or enrollment_is_open(plan):
+        return None
+    return f"计划“{plan.code}”已于 {plan.coverage_start} 开始保障，参保变更已截止；历史参保数据只能由省总工会或管理员导入"
+
+
+@register
+class EnrollmentResource(ImportResource):
+    name = "enrollments"
+    title = "医疗互助参保"
+    model = Coverage
+    batch_size = 5000
+    columns = [
+        Column(
+            "计划编码",
+            "plan_code",
+            partial(parse_text, max_length=32),
+            required=True,
+            key=True,
+            export=lambda r: r.plan.code,
+        ),
+        Column(
+            "身份证号",
+            "id_number",
+            parse_resident_id,
+            required=True,
+            key=True,
+            sensitive=True,
+            export=lambda r: r.member.id_number,
+        ),
+        Column("工会编码", "union_code", required=True, export=lambda r: r.union.code),
+    ]
+    compare_fields = ["union", "member"]
+
+    def prepare(self, rows: list[Row], ctx: Context) -> None:
+        ctx.cache["plans"] = plans_by_code({r.values["plan_code"] for r in rows})
+        ctx.cache["unions"] = unions_by_code({r.values["union_code"] for r in rows})
+        by_id: dict[str, list[Member]] = defaultdict(list)
+        for chunk in _chunks(sorted({r.values["id_number"] for r in rows})):
+            for m in Member.objects.filter(id_number__in=chunk):
+                by_id[m.id_number].append(m)
+        ctx.cache["members"] = by_id
+
+    def member_of(self, row: Row, ctx: Context) -> Member | None:
+        union = ctx.cache["unions"].get(row.values["union_code"])
+        plan = ctx.cache["plans"].get(row.values["plan_code"])
+        if union is None or plan is None:
+            return None
+        candidates = [
+            m for m in ctx.cache["members"].get(row.values["id_number"], []) if m.union_id == union.pk
+        ]
+        # the membership that overlaps the coverage, the active one first
+        candidates = [
+            m
+            for m in candidates
+            if m.joined_on <= plan.coverage_end and (m.left_on is None or m.left_on >= plan.coverage_start)
+        ]
+        candidates.sort(key=lambda m: (m.left_on is not None, -m.pk))
+        return candidates[0] if candidates else None
+
+    def check(self, row: Row, ctx: Context) -> None:
+        v = row.values
+        plan = ctx.cache["plans"].get(v["plan_code"])
+        union = ctx.cache["unions"].get(v["union_code"])
+        if plan is None:
+            row.error("计划编码", f"计划编码“{v['plan_code']}”不存在")
+        if union is None:
+            row.error("工会编码", f"工会编码“{v['union_code']}”不存在")
+        if plan is None or union is None:
+            return
+        member = self.member_of(row, ctx)
+        if member is None:
+            row.error("身份证号", f"该身份证号在计划“{plan.code}”保障期内不是“{union.name}”的会员")
+            return
+        if plan.female_only and member.sex != Sex.FEMALE:
+            row.error("身份证号", "女职工特殊疾病计划只保障女会员，该身份证号为男性")
+        problem = _window_error(plan, ctx)
+        if problem:
+            row.error("计划编码", problem)
+        row.values["_member"] = member
+
+    def region_id(self, row: Row, ctx: Context) -> int | None:
+        union = ctx.cache["unions"].get(row.values["union_code"])
+        return union.region_id if union else None
+
+    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Coverage]:
+        found: dict[tuple, Coverage] = {}
+        plans = {r.values["plan_code"] for r in rows}
+        for chunk in _chunks(sorted({r.values["id_number"] for r in rows})):
+            qs = Coverage.objects.filter(plan__code__in=plans, member__id_number__in=chunk).select_related(
+                "plan", "member", "union"
+            )
+            for c in qs:
+                found[(c.plan.code, c.member.id_number)] = c
+        with_claims = set(
+            Claim.objects.filter(coverage__in=[c.pk for c in found.values()]).values_list(
+                "coverage_id", flat=True
+            )
+        )
+        for row in rows:
+            c = found.get(self.key_of(row))
+            if c is None or c.union.code == row.values["union_code"]:
+                continue
+            if not ctx.may_change(c.union.region_id):
+                row.error("工会编码", f"该会员已通过“{c.union.name}”参加计划，不在您的管辖范围内，无权修改")
+            elif c.pk in with_claims:
+                row.error("工会编码", f"该会员已通过“{c.union.name}”参加计划并有理赔，不能改到其他单位")
+        return found
+
+    def apply(self, row: Row, record: Coverage | None, ctx: Context) -> Coverage:
+        coverage = record or Coverage(plan=ctx.cache["plans"][row.values["plan_code"]])
+        coverage.union = ctx.cache["unions"][row.values["union_code"]]
+        coverage.member = row.values["_member"]
+        return coverage
+
+    def after_write(self, rows: list[Row], ctx: Context) -> None:
+        ensure_enrollments({(r.instance.plan_id, r.instance.union_id) for r in rows}, user=ctx.user)
+
+    def export_queryset(self, user):
+        return (
+            Coverage.objects.restrict(user)
+            .select_related("plan", "member", "union")
+            .order_by("plan__code", "id")
+        )
+
+
+@register
+class ClaimResource(ImportResource):
+    name = "claims"
+    title = "医疗互助理赔"
+    model = Claim
+    columns = [
+        Column("理赔编号", "number", partial(parse_text, max_length=32), required=True, key=True),
+        Column(
+            "计划编码",
+            "plan_code",
+            partial(parse_text, max_length=32),
+            required=True,
+            export=lambda r: r.coverage.plan.code,
+        ),
+        Column(
+            "身份证号",
+            "id_number",
+            parse_resident_id,
+            required=True,
+            sensitive=True,
+            export=lambda r: r.coverage.member.id_number,
+        ),
+        Column("入院日期", "admitted_on", parse_date, required=True),
+        Column("出院日期", "discharged_on", parse_date, required=True),
+        Column("医疗总费用", "total_expense", money, required=True),
+        Column("基本医保已报销", "basic_insurance_paid", money, required=True),
+        Column(
+            "状态",
+            "status",
+            partial(parse_choice, choices=ClaimStatus),
+            required=True,
+            export=lambda r: _label(ClaimStatus, r.status),
+        ),
+        Column("支付日期", "paid_on", parse_date),
+        Column("拒绝原因", "reject_reason", partial(parse_text, max_length=200)),
+    ]
+    compare_fields = [
+        "coverage",
+        "admitted_on",
+        "discharged_on",
+        "total_expense",
+        "basic_insurance_paid",
+        "status",
+        "paid_on",
+        "reject_reason",
+        "payout",
+        "year_used_before",
+    ]
+
+    def prepare(self, rows: list[Row], ctx: Context) -> None:
+        plans = {r.values["plan_code"] for r in rows}
+        coverages: dict[tuple[str, str], Coverage] = {}
+        for chunk in _chunks(sorted({r.values["id_number"] for r in rows})):
+            qs = Coverage.objects.filter(plan__code__in=plans, member__id_number__in=chunk).select_related(
+                "plan", "member", "union"
+            )
+            for c in qs:
+                coverages[(c.plan.code, c.member.id_number)] = c
+        ctx.cache["coverages"] = coverages
+        ctx.cache["plans"] = plans_by_code(plans)
+
+    def coverage_of(self, row: Row, ctx: Context) -> Coverage | None:
+        return ctx.cache["coverages"].get((row.values["plan_code"], row.values["id_number"]))
+
+    def check(self, row: Row, ctx: Context) -> None:
+        v = row.values
+        plan = ctx.cache["plans"].get(v["plan_code"])
+        if plan is None:
+            row.error("计划编码", f"计划编码“{v['plan_code']}”不存在")
+            return
+        if self.coverage_of(row, ctx) is None:
+            row.error("身份证号", f"该身份证号的会员未参加计划“{plan.code}”，不能理赔")
+            return
+        if v["discharged_on"] < v["admitted_on"]:
+            row.error("出院日期", f"出院日期 {v['discharged_on']} 早于入院日期 {v['admitted_on']}")
+        elif claim_dates_problem(plan, v["admitted_on"], v["discharged_on"]):
+            row.error(
+                "入院日期",
+                f"住院日期 {v['admitted_on']} 至 {v['discharged_on']} 不在计划“{plan.code}”的保障期"
+                f"（{plan.coverage_start} 至 {plan.coverage_end}）内",
+            )
+        if v["basic_insurance_paid"] > v["total_expense"]:
+            row.error(
+                "基本医保已报销",
+                f"基本医保已报销 {v['basic_insurance_paid']} 超过医疗总费用 {v['total_expense']}",
+            )
+        if v["status"] == ClaimStatus.PAID:
+            if v.get("paid_on") is None:
+                row.error("支付日期", "已支付的理赔必须填写支付日期")
+            elif v["paid_on"] < v["discharged_on"]:
+                row.error("支付日期", f"支付日期 {v['paid_on']} 早于出院日期 {v['discharged_on']}")
+        elif v.get("paid_on") is not None:
+            row.error(
+                "支付日期", f"只有已支付的理赔才有支付日期（状态为“{_label(ClaimStatus, v['status'])}”）"
+            )
+        if v["status"] == ClaimStatus.REJECTED and not v.get("reject_reason"):
+            row.error("拒绝原因", "已拒绝的理赔必须填写拒绝原因")
+        if v["status"] != ClaimStatus.REJECTED and v.get("reject_reason"):
+            row.error("拒绝原因", "只有已拒绝的理赔才有拒绝原因")
+
+    def region_id(self, row: Row, ctx: Context) -> int | None:
+        coverage = self.coverage_of(row, ctx)
+        return coverage.union.region_id if coverage else None
+
+    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Claim]:
+        found: dict[tuple, Claim] = {}
+        for chunk in _chunks(sorted({r.values["number"] for r in rows})):
+            for c in Claim.objects.filter(number__in=chunk).select_related(
+                "coverage__union", "coverage__plan"
+            ):
+                found[(c.number,)] = c
+        for row in rows:
+            c = found.get((row.values["number"],))
+            if c is None:
+                continue
+            if not ctx.may_change(c.coverage.union.region_id):
+                row.error("理赔编号", f"理赔“{c.number}”不在您的管辖范围内，无权修改")
+            elif c.status == ClaimStatus.PAID and not self._same_paid(row, c, ctx):
+                row.error("理赔编号", f"理赔“{c.number}”已支付，不能再修改")
+        self._settle([r for r in rows if not r.errors], found, ctx)
+        return found
+
+    def _same_paid(self, row: Row, claim: Claim, ctx: Context) -> bool:
+        v = row.values
+        coverage = self.coverage_of(row, ctx)
+        return (
+            v["status"] == ClaimStatus.PAID
+            and coverage is not None
+            and coverage.pk == claim.coverage_id
+            and all(
+                getattr(claim, f) == v[f]
+                for f in ("admitted_on", "discharged_on", "total_expense", "basic_insurance_paid", "paid_on")
+            )
+        )
+
+    def _settle(self, rows: list[Row], found: dict[tuple, Claim], ctx: Context) -> None:
+        """Payouts of the rows that become paid, in settlement order, after what the member's
+        claims already paid under the plan received."""
+        to_settle = [
+            r
+            for r in rows
+            if r.values["status"] == ClaimStatus.PAID
+            and (
+                found.get((r.values["number"],)) is None
+                or found[(r.values["number"],)].status != ClaimStatus.PAID
+            )
+        ]
+        settled: dict[str, tuple[Decimal, Decimal]] = {}
+        ctx.cache["settled"] = settled
+        if not to_settle:
+            return
+        coverage_ids = {self.coverage_of(r, ctx).pk for r in to_settle}
+        used: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for chunk in _chunks(sorted(coverage_ids)):
+            paid = (
+                Claim.objects.filter(coverage_id__in=chunk, status=ClaimStatus.PAID)
+                .values("coverage_id")
+                .annotate(s=Sum("payout"))
+            )
+            for item in paid:
+                used[item["coverage_id"]] = item["s"] or ZERO
+        for r in sorted(to_settle, key=lambda r: (r.values["discharged_on"], r.values["number"])):
+            coverage = self.coverage_of(r, ctx)
+            before = used[coverage.pk]
+            breakdown = plan_payout(
+                coverage.plan,
+                total=r.values["total_expense"],
+                basic_paid=r.values["basic_insurance_paid"],
+                used_before=before,
+            )
+            settled[r.values["number"]] = (breakdown.payout, before)
+            used[coverage.pk] = before + breakdown.payout
+
+    def apply(self, row: Row, record: Claim | None, ctx: Context) -> Claim:
+        v = row.values
+        claim = record or Claim(number=v["number"])
+        if record is not None and record.status == ClaimStatus.PAID:
+            return claim  # unchanged (checked in existing)
+        claim.coverage = self.coverage_of(row, ctx)
+        for name in ("admitted_on", "discharged_on", "total_expense", "basic_insurance_paid", "status"):
+            setattr(claim, name, v[name])
+        claim.reject_reason = v.get("reject_reason") or ""
+        if v["status"] == ClaimStatus.PAID:
+            claim.payout, claim.year_used_before = ctx.cache["settled"].get(v["number"], (ZERO, ZERO))
+            claim.paid_on = v["paid_on"]
+        else:
+            claim.payout = claim.year_used_before = claim.paid_on = None
+        return claim
+
+    def after_write(self, rows: list[Row], ctx: Context) -> None:
+        """Inside the write transaction: lock the members' coverages and make sure no payment
+        that ran meanwhile in the browser pushed anyone over the yearly cap."""
+        coverage_ids = sorted(
+            {r.instance.coverage_id for r in rows if r.values["status"] == ClaimStatus.PAID}
+        )
+        for chunk in _chunks(coverage_ids):
+            list(Coverage.objects.select_for_update().filter(pk__in=chunk).values_list("pk", flat=True))
+            over = (
+                Claim.objects.filter(coverage_id__in=chunk, status=ClaimStatus.PAID)
+                .values("coverage_id", "coverage__plan__cap_per_year")
+                .annotate(s=Sum("payout"))
+            )
+            for item in over:
+                if item["s"] > item["coverage__plan__cap_per_year"]:
+                    raise ApplicationError(
+                        _(
+                            "Payments made while the file was being imported changed the yearly caps; import it again."
+                        )
+                    )
+
+    def export_queryset(self, user):
+        return (
+            Claim.objects.restrict(user)
+            .select_related("coverage__plan", "coverage__member")
+            .order_by("discharged_on", "number")
+        )

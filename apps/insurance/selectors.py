@@ -1,0 +1,136 @@
+"""Reads of mutual medical insurance: the yearly ``ins.*`` indicators, then scoped lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from apps.core.models import Region
+from apps.core.scoping import CHANGE, REVIEW, VIEW
+from apps.core.selectors import in_region
+
+from .choices import ClaimStatus
+from .models import Claim, Coverage, Enrollment, Plan
+
+FEN = Decimal("0.01")
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return (value or Decimal("0")).quantize(FEN)
+
+
+def ins_indicators(*, year: int, region: Region) -> dict[str, int | Decimal]:
+    """Every ``ins.*`` code of INDICATORS.md for the region and everything under it.
+
+    Enrollments and claims belong to the region of the enrolled unit. ``ins.units`` and
+    ``ins.covered_workers`` are distinct counts (a person counts once, by resident ID).
+    """
+    coverage = (
+        Coverage.objects.filter(plan__year=year)
+        .filter(in_region("union__region", region))
+        .aggregate(
+            units=Count("union", distinct=True),
+            workers=Count("member__id_number", distinct=True),
+            contributions=Sum("plan__fee"),
+        )
+    )
+    paid = (
+        Claim.objects.filter(
+            status=ClaimStatus.PAID, paid_on__gte=dt.date(year, 1, 1), paid_on__lte=dt.date(year, 12, 31)
+        )
+        .filter(in_region("coverage__union__region", region))
+        .aggregate(claims=Count("id"), amount=Sum("payout"))
+    )
+    return {
+        "ins.units": coverage["units"],
+        "ins.covered_workers": coverage["workers"],
+        "ins.contributions": _money(coverage["contributions"]),
+        "ins.claims_paid": paid["claims"],
+        "ins.payout_amount": _money(paid["amount"]),
+    }
+
+
+# Lists and details ---------------------------------------------------------------------------
+
+
+def plan_list(*, user: Any, action: str = VIEW) -> QuerySet[Plan]:
+    return Plan.objects.restrict(user, action)
+
+
+def with_contribution(qs: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """Annotates ``covered_count`` and ``contribution`` (covered members × fee), in SQL."""
+    counts = (
+        Coverage.objects.filter(plan_id=OuterRef("plan_id"), union_id=OuterRef("union_id"))
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    covered = Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+    return qs.annotate(covered_count=covered).annotate(
+        contribution=ExpressionWrapper(
+            F("covered_count") * F("plan__fee"), output_field=DecimalField(max_digits=14, decimal_places=2)
+        )
+    )
+
+
+def enrollment_list(*, user: Any, action: str = VIEW) -> QuerySet[Enrollment]:
+    return with_contribution(
+        Enrollment.objects.restrict(user, action).select_related("plan", "union__region")
+    )
+
+
+def enrollment_contribution(enrollment: Enrollment) -> tuple[int, Decimal]:
+    """(covered members, contribution) of one enrollment."""
+    n = enrollment.coverages.count()
+    return n, _money(enrollment.plan.fee * n)
+
+
+def enrollment_members(enrollment: Enrollment) -> QuerySet[Coverage]:
+    return enrollment.coverages.select_related("member").order_by("member__name", "id")
+
+
+def coverage_list(*, user: Any, action: str = VIEW) -> QuerySet[Coverage]:
+    return Coverage.objects.restrict(user, action).select_related("plan", "union", "member")
+
+
+def claim_list(*, user: Any, action: str = VIEW) -> QuerySet[Claim]:
+    return Claim.objects.restrict(user, action).select_related(
+        "coverage__plan", "coverage__union", "coverage__member", "decided_by"
+    )
+
+
+def claim_decidable(*, user: Any) -> QuerySet[Claim]:
+    """Claims the user may move along the workflow (changers and reviewers of the region)."""
+    return (Claim.objects.restrict(user, CHANGE) | Claim.objects.restrict(user, REVIEW)).select_related(
+        "coverage__plan", "coverage__union", "coverage__member", "decided_by"
+    )
+
+
+def claim_review_queue(*, user: Any, status: str) -> QuerySet[Claim]:
+    return claim_list(user=user).filter(status=status).order_by("discharged_on", "number")
+
+
+def statement_rows(*, user: Any, year: int | None = None, plan: Plan | None = None) -> QuerySet[Enrollment]:
+    """The contribution statement: one row per enrollment with covered members and amount."""
+    qs = enrollment_list(user=user)
+    if year is not None:
+        qs = qs.filter(plan__year=year)
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    return qs.order_by("plan__code", "union__code")

@@ -1,0 +1,606 @@
+"""Writes of mutual medical insurance: plans, enrollments and their covered members, claims.
+
+Every function is keyword-only, validates, runs in one transaction, writes the audit trail
+and raises ``ApplicationError`` with a message a clerk can act on. ``user=None`` means a
+trusted system caller (management command, task, import): no scope or window check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core import audit
+from apps.core.choices import AuditAction, Role
+from apps.core.exceptions import ApplicationError
+from apps.core.scoping import CHANGE, REVIEW, user_may
+from apps.core.services import bulk_create_audited, model_create, model_delete, model_update
+from apps.unions.choices import Sex
+from apps.unions.models import GrassrootsUnion, Member
+
+from .choices import ClaimStatus, Product
+from .models import Claim, Coverage, Enrollment, Plan
+from .payout import ZERO, PayoutBreakdown, plan_payout
+
+# Helpers ---------------------------------------------------------------------------------
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def is_plan_editor(user: Any) -> bool:
+    """Provincial staff and administrators run the plans."""
+    if user is None:
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.role in (Role.PROVINCE, Role.ADMIN))
+    )
+
+
+def _check_plan_editor(user: Any) -> None:
+    if not is_plan_editor(user):
+        raise ApplicationError(_("Only provincial staff and administrators may change insurance plans."))
+
+
+def _check_may_change(user: Any, region_id: int | None, model=Enrollment) -> None:
+    if user is None:
+        return
+    if not user_may(user, CHANGE, region_id, model):
+        raise ApplicationError(_("You may not change records of this region."))
+
+
+def enrollment_is_open(plan: Plan, *, on: dt.date | None = None) -> bool:
+    """Enrollment changes close when the coverage starts, unless an administrator reopened them."""
+    return plan.enrollment_reopened or (on or today()) < plan.coverage_start
+
+
+def _check_enrollment_open(plan: Plan, user: Any) -> None:
+    if user is None or enrollment_is_open(plan):
+        return
+    raise ApplicationError(
+        _(
+            "Enrollment changes for %(plan)s closed when its coverage started on %(date)s; "
+            "ask an administrator to reopen them."
+        )
+        % {"plan": plan, "date": plan.coverage_start}
+    )
+
+
+def _field_error(field: str, message: str) -> ApplicationError:
+    return ApplicationError(message, extra={"fields": {field: [message]}})
+
+
+# Plans -----------------------------------------------------------------------------------
+
+PLAN_FIELDS = (
+    "code",
+    "year",
+    "product",
+    "fee",
+    "coverage_start",
+    "coverage_end",
+    "deductible",
+    "ratio",
+    "cap_per_claim",
+    "cap_per_year",
+)
+PAYOUT_TERMS = ("coverage_start", "coverage_end", "deductible", "ratio", "cap_per_claim", "cap_per_year")
+
+
+def _check_plan_year(year: int | None, start: dt.date | None) -> None:
+    if year and start and start.year != year:
+        raise _field_error(
+            "coverage_start",
+            _("The coverage of a plan of %(year)s must start in %(year)s.") % {"year": year},
+        )
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    code: str,
+    year: int,
+    product: str,
+    fee: Decimal,
+    coverage_start: dt.date,
+    coverage_end: dt.date,
+    deductible: Decimal,
+    ratio: Decimal,
+    cap_per_claim: Decimal,
+    cap_per_year: Decimal,
+    user: Any,
+) -> Plan:
+    """Create a yearly plan (provincial staff and administrators only)."""
+    _check_plan_editor(user)
+    code = (code or "").strip().upper()
+    if Plan.objects.filter(code=code).exists():
+        raise _field_error("code", _("Plan code %(code)s already exists.") % {"code": code})
+    if product not in Product.values:
+        raise _field_error("product", _("“%(value)s” is not a valid choice.") % {"value": product})
+    _check_plan_year(year, coverage_start)
+    return model_create(
+        Plan,
+        user=user,
+        code=code,
+        year=year,
+        product=product,
+        fee=fee,
+        coverage_start=coverage_start,
+        coverage_end=coverage_end,
+        deductible=deductible,
+        ratio=ratio,
+        cap_per_claim=cap_per_claim,
+        cap_per_year=cap_per_year,
+    )
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, user: Any, **changes: Any) -> Plan:
+    """Change a plan; its payout terms are frozen once a claim under it has been paid."""
+    _check_plan_editor(user)
+    unknown = set(changes) - set(PLAN_FIELDS)
+    if unknown:
+        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if "code" in changes:
+        changes["code"] = (changes["code"] or "").strip().upper()
+        if Plan.objects.filter(code=changes["code"]).exclude(pk=plan.pk).exists():
+            raise _field_error("code", _("Plan code %(code)s already exists.") % {"code": changes["code"]})
+    changed_terms = [f for f in PAYOUT_TERMS if f in changes and changes[f] != getattr(plan, f)]
+    if changed_terms and Claim.objects.filter(coverage__plan=plan, status=ClaimStatus.PAID).exists():
+        raise ApplicationError(
+            _("Claims under %(plan)s have been paid; its coverage and payout terms can no longer change.")
+            % {"plan": plan}
+        )
+    becomes_female = changes.get("product", plan.product) == Product.FEMALE != plan.product
+    if becomes_female and Coverage.objects.filter(plan=plan).exclude(member__sex=Sex.FEMALE).exists():
+        raise _field_error("product", _("The plan covers male members; it cannot become a female-only plan."))
+    _check_plan_year(changes.get("year", plan.year), changes.get("coverage_start", plan.coverage_start))
+    plan, _changed = model_update(plan, user=user, **changes)
+    return plan
+
+
+@transaction.atomic
+def plan_set_enrollment_reopened(*, plan: Plan, reopened: bool, user: Any) -> Plan:
+    """Reopen (or close again) enrollment changes after the coverage started: administrators only."""
+    if user is not None and not (user.is_superuser or user.role == Role.ADMIN):
+        raise ApplicationError(_("Only administrators may reopen enrollment changes."))
+    plan, _changed = model_update(
+        plan, user=user, enrollment_reopened=reopened, note=_("reopened") if reopened else _("closed")
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, plan: Plan, user: Any) -> None:
+    _check_plan_editor(user)
+    if Enrollment.objects.filter(plan=plan).exists() or Coverage.objects.filter(plan=plan).exists():
+        raise ApplicationError(_("Units are enrolled in %(plan)s; it cannot be deleted.") % {"plan": plan})
+    model_delete(plan, user=user)
+
+
+# Enrollments -----------------------------------------------------------------------------
+
+
+def member_coverage_problem(plan: Plan, union: GrassrootsUnion, member: Member) -> str | None:
+    """Why ``member`` cannot be covered by ``union``'s enrollment in ``plan`` (None if they can)."""
+    if member.union_id != union.pk:
+        return _("%(name)s is not a member of %(union)s.") % {"name": member.name, "union": union.name}
+    if member.left_on is not None:
+        return _("%(name)s left the union on %(date)s.") % {"name": member.name, "date": member.left_on}
+    if plan.female_only and member.sex != Sex.FEMALE:
+        return _("%(name)s is not a female member; the female special diseases plan covers women only.") % {
+            "name": member.name
+        }
+    return None
+
+
+def _check_members(plan: Plan, union: GrassrootsUnion, members: list[Member]) -> None:
+    problems = [p for p in (member_coverage_problem(plan, union, m) for m in members) if p]
+    covered = dict(
+        Coverage.objects.filter(plan=plan, member__in=members).values_list("member_id", "union__name")
+    )
+    for m in members:
+        if m.pk in covered:
+            problems.append(
+                _("%(name)s is already covered by %(plan)s (through %(union)s).")
+                % {"name": m.name, "plan": plan.code, "union": covered[m.pk]}
+            )
+    if problems:
+        raise ApplicationError("；".join(problems), extra={"fields": {"members": problems}})
+
+
+def _unique_members(members: Iterable[Member]) -> list[Member]:
+    seen: dict[int, Member] = {}
+    for m in members:
+        seen.setdefault(m.pk, m)
+    return list(seen.values())
+
+
+def _add_coverages(enrollment: Enrollment, members: list[Member], user: Any) -> list[Coverage]:
+    if not members:
+        return []
+    _check_members(enrollment.plan, enrollment.union, members)
+    try:
+        with transaction.atomic():
+            created = bulk_create_audited(
+                Coverage,
+                [Coverage(plan=enrollment.plan, union=enrollment.union, member=m) for m in members],
+                user=user,
+            )
+    except IntegrityError as exc:  # another request covered one of them meanwhile
+        raise ApplicationError(
+            _("Some of these members were covered by %(plan)s meanwhile; reload and try again.")
+            % {"plan": enrollment.plan.code}
+        ) from exc
+    audit.record(
+        enrollment,
+        AuditAction.UPDATE,
+        changes={"covered_members": [None, f"+{len(created)}"]},
+        note=_("added %(n)s covered members") % {"n": len(created)},
+        user=user,
+    )
+    return created
+
+
+@transaction.atomic
+def enrollment_create(
+    *, plan: Plan, union: GrassrootsUnion, members: Iterable[Member] = (), user: Any, note: str = ""
+) -> Enrollment:
+    """Enroll a unit in a plan with its covered members (active members of that unit)."""
+    _check_may_change(user, union.region_id)
+    _check_enrollment_open(plan, user)
+    if union.dissolved_on is not None and union.dissolved_on <= plan.coverage_start:
+        raise _field_error(
+            "union",
+            _("The union %(union)s was dissolved on %(date)s.")
+            % {"union": union.name, "date": union.dissolved_on},
+        )
+    if Enrollment.objects.filter(plan=plan, union=union).exists():
+        raise _field_error(
+            "union",
+            _("%(union)s is already enrolled in %(plan)s.") % {"union": union.name, "plan": plan.code},
+        )
+    enrollment = model_create(Enrollment, user=user, plan=plan, union=union, note=(note or "").strip())
+    _add_coverages(enrollment, _unique_members(members), user)
+    return enrollment
+
+
+def _lock_enrollment(enrollment: Enrollment) -> Enrollment:
+    return Enrollment.objects.select_for_update().select_related("plan", "union").get(pk=enrollment.pk)
+
+
+@transaction.atomic
+def enrollment_add_members(*, enrollment: Enrollment, members: Iterable[Member], user: Any) -> list[Coverage]:
+    """Cover more members of the unit; the contribution follows (members × fee)."""
+    enrollment = _lock_enrollment(enrollment)
+    _check_may_change(user, enrollment.union.region_id)
+    _check_enrollment_open(enrollment.plan, user)
+    members = _unique_members(members)
+    if not members:
+        raise _field_error("members", _("Choose at least one member."))
+    return _add_coverages(enrollment, members, user)
+
+
+@transaction.atomic
+def enrollment_remove_members(*, enrollment: Enrollment, members: Iterable[Member], user: Any) -> int:
+    """Stop covering members; a member with a claim under the plan stays covered."""
+    enrollment = _lock_enrollment(enrollment)
+    _check_may_change(user, enrollment.union.region_id)
+    _check_enrollment_open(enrollment.plan, user)
+    members = _unique_members(members)
+    coverages = list(
+        enrollment.coverages.filter(member__in=members).select_related("member", "plan", "union")
+    )
+    missing = {m.pk for m in members} - {c.member_id for c in coverages}
+    if missing or not members:
+        raise _field_error("members", _("Some of the chosen members are not covered by this enrollment."))
+    with_claims = {c.coverage_id for c in Claim.objects.filter(coverage__in=coverages).only("coverage_id")}
+    if with_claims:
+        names = "、".join(c.member.name for c in coverages if c.pk in with_claims)
+        raise _field_error(
+            "members",
+            _("These members have claims under the plan and stay covered: %(names)s") % {"names": names},
+        )
+    audit.record_many(
+        coverages,
+        AuditAction.DELETE,
+        changes=[{k: [v, None] for k, v in audit.snapshot(c).items()} for c in coverages],
+        user=user,
+    )
+    Coverage.objects.filter(pk__in=[c.pk for c in coverages]).delete()
+    audit.record(
+        enrollment,
+        AuditAction.UPDATE,
+        changes={"covered_members": [None, f"-{len(coverages)}"]},
+        note=_("removed %(n)s covered members") % {"n": len(coverages)},
+        user=user,
+    )
+    return len(coverages)
+
+
+@transaction.atomic
+def enrollment_delete(*, enrollment: Enrollment, user: Any) -> None:
+    """Withdraw a unit from a plan; only while none of its members has a claim."""
+    enrollment = _lock_enrollment(enrollment)
+    _check_may_change(user, enrollment.union.region_id)
+    _check_enrollment_open(enrollment.plan, user)
+    coverages = list(enrollment.coverages)
+    if Claim.objects.filter(coverage__in=coverages).exists():
+        raise ApplicationError(_("Members of this enrollment have claims; it cannot be withdrawn."))
+    if coverages:
+        audit.record_many(coverages, AuditAction.DELETE, user=user)
+        Coverage.objects.filter(pk__in=[c.pk for c in coverages]).delete()
+    model_delete(enrollment, user=user)
+
+
+def ensure_enrollments(pairs: Iterable[tuple[int, int]], *, user: Any = None) -> int:
+    """Create the missing Enrollment rows for (plan id, union id) pairs (imports, generators)."""
+    pairs = set(pairs)
+    if not pairs:
+        return 0
+    plan_ids = {p for p, _u in pairs}
+    existing = set(
+        Enrollment.objects.filter(plan_id__in=plan_ids, union_id__in={u for _p, u in pairs}).values_list(
+            "plan_id", "union_id"
+        )
+    )
+    new = [Enrollment(plan_id=p, union_id=u) for p, u in sorted(pairs - existing)]
+    if new:
+        bulk_create_audited(Enrollment, new, user=user)
+    return len(new)
+
+
+# Claims ----------------------------------------------------------------------------------
+
+
+def coverage_for(*, plan: Plan, member: Member) -> Coverage | None:
+    return Coverage.objects.filter(plan=plan, member=member).select_related("plan", "union", "member").first()
+
+
+def claim_dates_problem(plan: Plan, admitted_on: dt.date | None, discharged_on: dt.date | None) -> str | None:
+    """Why a stay cannot be claimed under the plan (None when it can)."""
+    if admitted_on is None or discharged_on is None:
+        return _("The admission and discharge dates are required.")
+    if discharged_on < admitted_on:
+        return _("The discharge date cannot be before the admission date.")
+    if not (plan.covers(admitted_on) and plan.covers(discharged_on)):
+        return _(
+            "The stay from %(adm)s to %(dis)s is outside the coverage of %(plan)s (%(start)s to %(end)s)."
+        ) % {
+            "adm": admitted_on,
+            "dis": discharged_on,
+            "plan": plan.code,
+            "start": plan.coverage_start,
+            "end": plan.coverage_end,
+        }
+    return None
+
+
+def _new_claim_number(on: dt.date) -> str:
+    while True:
+        number = f"LP{on:%Y%m%d}{secrets.token_hex(3).upper()}"
+        if not Claim.objects.filter(number=number).exists():
+            return number
+
+
+@transaction.atomic
+def claim_submit(
+    *,
+    plan: Plan,
+    member: Member,
+    admitted_on: dt.date,
+    discharged_on: dt.date,
+    total_expense: Decimal,
+    basic_insurance_paid: Decimal,
+    user: Any,
+    number: str = "",
+) -> Claim:
+    """Register a claim of a covered member; refused outside the coverage or for a member the
+    plan does not cover."""
+    coverage = coverage_for(plan=plan, member=member)
+    if coverage is None:
+        raise _field_error(
+            "member",
+            _("%(name)s is not covered by %(plan)s; only members of an enrolled unit can claim.")
+            % {"name": member.name, "plan": plan.code},
+        )
+    _check_may_change(user, coverage.union.region_id, Claim)
+    problem = claim_dates_problem(plan, admitted_on, discharged_on)
+    if problem:
+        raise _field_error("admitted_on", problem)
+    if (
+        basic_insurance_paid is not None
+        and total_expense is not None
+        and basic_insurance_paid > total_expense
+    ):
+        raise _field_error(
+            "basic_insurance_paid",
+            _("The part paid by basic medical insurance cannot exceed the total expense."),
+        )
+    number = (number or "").strip().upper() or _new_claim_number(today())
+    if Claim.objects.filter(number=number).exists():
+        raise _field_error("number", _("Claim number %(n)s already exists.") % {"n": number})
+    return model_create(
+        Claim,
+        user=user,
+        number=number,
+        coverage=coverage,
+        admitted_on=admitted_on,
+        discharged_on=discharged_on,
+        total_expense=total_expense,
+        basic_insurance_paid=basic_insurance_paid,
+        status=ClaimStatus.SUBMITTED,
+    )
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    user: Any,
+    admitted_on: dt.date | None = None,
+    discharged_on: dt.date | None = None,
+    total_expense: Decimal | None = None,
+    basic_insurance_paid: Decimal | None = None,
+) -> Claim:
+    """Correct a claim while it is still submitted."""
+    claim = _lock_claim(claim)
+    _check_may_change(user, claim.coverage.union.region_id, Claim)
+    if claim.status != ClaimStatus.SUBMITTED:
+        raise ApplicationError(_("Only a submitted claim can be corrected."))
+    data = {
+        k: v
+        for k, v in {
+            "admitted_on": admitted_on,
+            "discharged_on": discharged_on,
+            "total_expense": total_expense,
+            "basic_insurance_paid": basic_insurance_paid,
+        }.items()
+        if v is not None
+    }
+    problem = claim_dates_problem(
+        claim.coverage.plan,
+        data.get("admitted_on", claim.admitted_on),
+        data.get("discharged_on", claim.discharged_on),
+    )
+    if problem:
+        raise _field_error("admitted_on", problem)
+    claim, _changed = model_update(claim, user=user, **data)
+    return claim
+
+
+def _lock_claim(claim: Claim) -> Claim:
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("coverage__plan", "coverage__union", "coverage__member")
+        .get(pk=claim.pk)
+    )
+
+
+def _check_may_decide(user: Any, claim: Claim) -> None:
+    if user is None:
+        return
+    region_id = claim.coverage.union.region_id
+    if not (user_may(user, CHANGE, region_id, Claim) or user_may(user, REVIEW, region_id, Claim)):
+        raise ApplicationError(_("You may not decide claims of this region."))
+
+
+def _transition(
+    claim: Claim, *, user: Any, expected: tuple[str, ...], to: str, note: str = "", **extra: Any
+) -> Claim:
+    claim = _lock_claim(claim)
+    _check_may_decide(user, claim)
+    if claim.status not in expected:
+        if claim.status == ClaimStatus.PAID:
+            raise ApplicationError(_("Claim %(n)s has already been paid.") % {"n": claim.number})
+        raise ApplicationError(
+            _("Claim %(n)s is %(status)s; this step is not possible now.")
+            % {"n": claim.number, "status": claim.get_status_display()}
+        )
+    claim, _changed = model_update(
+        claim,
+        user=user,
+        note=note,
+        status=to,
+        decided_at=timezone.now(),
+        decided_by=user if getattr(user, "is_authenticated", False) else None,
+        **extra,
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_review(*, claim: Claim, user: Any) -> Claim:
+    """submitted → reviewed"""
+    return _transition(claim, user=user, expected=(ClaimStatus.SUBMITTED,), to=ClaimStatus.REVIEWED)
+
+
+@transaction.atomic
+def claim_approve(*, claim: Claim, user: Any) -> Claim:
+    """reviewed → approved"""
+    return _transition(claim, user=user, expected=(ClaimStatus.REVIEWED,), to=ClaimStatus.APPROVED)
+
+
+@transaction.atomic
+def claim_reject(*, claim: Claim, reason: str, user: Any) -> Claim:
+    """submitted / reviewed / approved → rejected, with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise _field_error("reason", _("A rejected claim needs a reason."))
+    return _transition(
+        claim,
+        user=user,
+        expected=(ClaimStatus.SUBMITTED, ClaimStatus.REVIEWED, ClaimStatus.APPROVED),
+        to=ClaimStatus.REJECTED,
+        reject_reason=reason[:200],
+        note=reason[:200],
+    )
+
+
+def paid_before(coverage: Coverage, *, exclude_pk: int | None = None) -> Decimal:
+    """What the member's paid claims under the plan received (the yearly cap used so far)."""
+    qs = Claim.objects.filter(coverage=coverage, status=ClaimStatus.PAID)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(s=Sum("payout"))["s"] or ZERO
+
+
+def claim_payout_preview(*, claim: Claim) -> PayoutBreakdown:
+    """The payout the claim would get if paid now (or, once paid, how it was computed)."""
+    coverage = claim.coverage
+    if claim.status == ClaimStatus.PAID and claim.year_used_before is not None:
+        used = claim.year_used_before
+    else:
+        used = paid_before(coverage, exclude_pk=claim.pk)
+    return plan_payout(
+        coverage.plan, total=claim.total_expense, basic_paid=claim.basic_insurance_paid, used_before=used
+    )
+
+
+@transaction.atomic
+def claim_pay(*, claim: Claim, user: Any, paid_on: dt.date | None = None) -> Claim:
+    """approved → paid. The payout is computed here, never typed in. The member's coverage row
+    is locked first, so payments of the same member under the same plan run one after the
+    other and never push the member over the yearly cap; the claim row lock and the status
+    check make a second payment of the same claim impossible."""
+    coverage = Coverage.objects.select_for_update().get(pk=claim.coverage_id)
+    claim = _lock_claim(claim)
+    _check_may_change(user, claim.coverage.union.region_id, Claim)
+    if claim.status != ClaimStatus.APPROVED:
+        if claim.status == ClaimStatus.PAID:
+            raise ApplicationError(_("Claim %(n)s has already been paid.") % {"n": claim.number})
+        raise ApplicationError(
+            _("Claim %(n)s is %(status)s; only an approved claim can be paid.")
+            % {"n": claim.number, "status": claim.get_status_display()}
+        )
+    paid_on = paid_on or today()
+    if paid_on < claim.discharged_on:
+        raise _field_error("paid_on", _("The payment date cannot be before the discharge date."))
+    used = paid_before(coverage, exclude_pk=claim.pk)
+    breakdown = plan_payout(
+        claim.coverage.plan,
+        total=claim.total_expense,
+        basic_paid=claim.basic_insurance_paid,
+        used_before=used,
+    )
+    return _transition(
+        claim,
+        user=user,
+        expected=(ClaimStatus.APPROVED,),
+        to=ClaimStatus.PAID,
+        payout=breakdown.payout,
+        year_used_before=used,
+        paid_on=paid_on,
+        note=_("payout %(p)s") % {"p": breakdown.payout},
+    )

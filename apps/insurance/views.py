@@ -1,0 +1,572 @@
+"""Staff pages of mutual medical insurance: plans, enrollment management with the
+contribution statement, claim entry with the payout preview, review queues.
+
+Lists and details inherit the scoped base views; forms call services and show their
+ApplicationError in the form. Nothing here filters by region by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.core import audit
+from apps.core.choices import AuditAction
+from apps.core.importing import neutralise
+from apps.core.validators import mask_resident_id
+from apps.core.views_base import ScopedDetailView, ScopedListView
+from apps.unions.models import Member
+from apps.unions.views import DecisionView, ServiceFormView
+
+from . import selectors, services
+from .choices import ClaimStatus
+from .filtersets import ClaimFilterSet, EnrollmentFilterSet, PlanFilterSet
+from .forms import (
+    AddMembersForm,
+    ClaimForm,
+    ClaimUpdateForm,
+    EnrollmentForm,
+    PayForm,
+    PlanForm,
+    RejectForm,
+)
+from .models import Claim, Coverage, Enrollment, Plan
+from .payout import plan_payout
+
+
+def _show_personal(user) -> bool:
+    return bool(user.is_authenticated and user.can_view_personal_data)
+
+
+def _id_display(value: str, show: bool) -> str:
+    return value if show else mask_resident_id(value)
+
+
+class InsuranceFormView(ServiceFormView):
+    template_name = "insurance/form.html"
+    cancel_url_name = "insurance:plan-list"
+
+    def cancel_url(self) -> str:
+        return self.request.META.get("HTTP_REFERER", "") or reverse(self.cancel_url_name)
+
+
+class PlanEditorMixin:
+    """Plans are written by provincial staff and administrators, whatever the model perms say."""
+
+    def has_permission(self) -> bool:
+        return self.request.user.is_authenticated and services.is_plan_editor(self.request.user)
+
+    def scoped_queryset(self):
+        return Plan.objects.all()
+
+
+# Plans ------------------------------------------------------------------------------------
+
+
+class PlanListView(ScopedListView):
+    model = Plan
+    filterset_class = PlanFilterSet
+    template_name = "insurance/plan_list.html"
+    ordering_fields = ("year", "code", "product", "fee")
+    default_ordering = "-year"
+
+    def scoped_queryset(self):
+        return selectors.plan_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_add"] = services.is_plan_editor(self.request.user)
+        ctx["resource"] = "plans"
+        return ctx
+
+
+class PlanDetailView(ScopedDetailView):
+    model = Plan
+    template_name = "insurance/plan_detail.html"
+
+    def get_queryset(self):
+        return selectors.plan_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, plan = self.request.user, self.object
+        ctx["can_change"] = services.is_plan_editor(user)
+        ctx["is_admin"] = user.is_superuser
+        ctx["enrollment_open"] = services.enrollment_is_open(plan)
+        enrollments = selectors.enrollment_list(user=user).filter(plan=plan)
+        ctx["enrollments"] = enrollments.order_by("union__code")[:50]
+        totals = selectors.coverage_list(user=user).filter(plan=plan).aggregate(fees=Sum("plan__fee"))
+        ctx["totals"] = {
+            "units": enrollments.count(),
+            "covered": selectors.coverage_list(user=user).filter(plan=plan).count(),
+            "contribution": (totals["fees"] or Decimal("0")).quantize(Decimal("0.01")),
+        }
+        return ctx
+
+
+class PlanCreateView(PlanEditorMixin, InsuranceFormView):
+    model = Plan
+    form_class = PlanForm
+
+    def get_title(self):
+        return _("Add insurance plan")
+
+    def perform(self, form):
+        return services.plan_create(user=self.request.user, **form.cleaned_data)
+
+    def success_url(self, result):
+        return reverse("insurance:plan-detail", args=[result.pk])
+
+
+class PlanUpdateView(PlanEditorMixin, InsuranceFormView):
+    model = Plan
+    form_class = PlanForm
+
+    def get_title(self):
+        return _("Edit plan %(code)s") % {"code": self.object.code}
+
+    def get_initial(self):
+        return PlanForm.initial_for(self.object)
+
+    def perform(self, form):
+        return services.plan_update(plan=self.object, user=self.request.user, **form.cleaned_data)
+
+    def success_url(self, result):
+        return reverse("insurance:plan-detail", args=[result.pk])
+
+
+class PlanReopenView(DecisionView):
+    """Administrators reopen (or close again) enrollment changes of a started plan."""
+
+    model = Plan
+    fallback_url_name = "insurance:plan-list"
+
+    def has_permission(self) -> bool:
+        return self.request.user.is_authenticated and self.request.user.is_superuser
+
+    def scoped_queryset(self):
+        return Plan.objects.all()
+
+    def perform(self, obj):
+        reopened = self.request.POST.get("reopened") == "1"
+        services.plan_set_enrollment_reopened(plan=obj, reopened=reopened, user=self.request.user)
+        return _("Enrollment changes reopened.") if reopened else _("Enrollment changes closed.")
+
+
+# Enrollments --------------------------------------------------------------------------------
+
+
+class EnrollmentListView(ScopedListView):
+    model = Enrollment
+    filterset_class = EnrollmentFilterSet
+    template_name = "insurance/enrollment_list.html"
+    ordering_fields = ("plan__year", "plan__code", "union__code", "covered_count", "contribution")
+    default_ordering = "-plan__year"
+
+    def scoped_queryset(self):
+        return selectors.enrollment_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["resource"] = "enrollments"
+        return ctx
+
+
+class EnrollmentDetailView(ScopedDetailView):
+    model = Enrollment
+    template_name = "insurance/enrollment_detail.html"
+
+    def get_queryset(self):
+        return selectors.enrollment_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        enrollment, user = self.object, self.request.user
+        show = _show_personal(user)
+        page = Paginator(selectors.enrollment_members(enrollment), 100).get_page(self.request.GET.get("page"))
+        for c in page:
+            c.id_display = _id_display(c.member.id_number, show)
+        ctx["members_page"] = page
+        ctx["enrollment_open"] = services.enrollment_is_open(enrollment.plan)
+        ctx["add_form"] = AddMembersForm(user=user, union=enrollment.union)
+        return ctx
+
+
+class EnrollmentCreateView(InsuranceFormView):
+    model = Enrollment
+    permission_action = "add"
+    form_class = EnrollmentForm
+    cancel_url_name = "insurance:enrollment-list"
+
+    def get_title(self):
+        return _("Enroll a unit")
+
+    def get_initial(self):
+        return {"plan": self.request.GET.get("plan", ""), "union": self.request.GET.get("union", "")}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return services.enrollment_create(
+            plan=d["plan"],
+            union=d["union"],
+            members=d.get("members", []),
+            note=d.get("note", ""),
+            user=self.request.user,
+        )
+
+    def success_message(self, result):
+        return _("%(union)s enrolled in %(plan)s.") % {"union": result.union.name, "plan": result.plan.code}
+
+    def success_url(self, result):
+        return reverse("insurance:enrollment-detail", args=[result.pk])
+
+
+class EnrollmentAddMembersView(InsuranceFormView):
+    model = Enrollment
+    form_class = AddMembersForm
+    cancel_url_name = "insurance:enrollment-list"
+
+    def form_kwargs(self):
+        return {"user": self.request.user, "union": self.object.union}
+
+    def get_title(self):
+        return _("Add covered members to %(e)s") % {"e": self.object}
+
+    def perform(self, form):
+        created = services.enrollment_add_members(
+            enrollment=self.object, members=form.cleaned_data["id_numbers"], user=self.request.user
+        )
+        return created
+
+    def success_message(self, result):
+        return _("%(n)s members added.") % {"n": len(result)}
+
+    def success_url(self, result):
+        return reverse("insurance:enrollment-detail", args=[self.object.pk])
+
+
+class EnrollmentRemoveMemberView(DecisionView):
+    model = Enrollment
+    fallback_url_name = "insurance:enrollment-list"
+
+    def perform(self, obj):
+        member = get_object_or_404(
+            Member.objects.restrict(self.request.user), pk=self.request.POST.get("member")
+        )
+        services.enrollment_remove_members(enrollment=obj, members=[member], user=self.request.user)
+        return _("%(name)s is no longer covered.") % {"name": member.name}
+
+
+class EnrollmentDeleteView(DecisionView):
+    model = Enrollment
+    permission_action = "delete"
+    fallback_url_name = "insurance:enrollment-list"
+
+    def perform(self, obj):
+        services.enrollment_delete(enrollment=obj, user=self.request.user)
+        return _("The enrollment was withdrawn.")
+
+
+class StatementView(ScopedListView):
+    """The contribution statement: every enrollment with its covered members and amount;
+    ``?format=csv`` downloads it."""
+
+    model = Enrollment
+    filterset_class = EnrollmentFilterSet
+    template_name = "insurance/statement.html"
+    paginate_by = 200
+    ordering_fields = ("plan__code", "union__code", "covered_count", "contribution")
+    default_ordering = "plan__code"
+
+    def scoped_queryset(self):
+        return selectors.statement_rows(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        enrollments = self.get_queryset()
+        covered = Coverage.objects.filter(
+            Exists(enrollments.filter(plan_id=OuterRef("plan_id"), union_id=OuterRef("union_id")))
+        ).aggregate(n=Count("id"), amount=Sum("plan__fee"))
+        ctx["totals"] = {
+            "units": enrollments.count(),
+            "covered": covered["n"],
+            "contribution": (covered["amount"] or Decimal("0")).quantize(Decimal("0.01")),
+        }
+        return ctx
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            return self.csv_response()
+        return super().get(request, *args, **kwargs)
+
+    def csv_response(self) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="insurance-statement.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            ["计划编码", "年度", "险种", "工会编码", "工会名称", "参保人数", "每人缴费", "应缴金额"]
+        )
+        total = Decimal("0.00")
+        for e in self.get_queryset().iterator(chunk_size=2000):
+            amount = (e.contribution or Decimal("0")).quantize(Decimal("0.01"))
+            total += amount
+            writer.writerow(
+                [
+                    neutralise(e.plan.code),
+                    e.plan.year,
+                    e.plan.get_product_display(),
+                    neutralise(e.union.code),
+                    neutralise(e.union.name),
+                    e.covered_count,
+                    str(e.plan.fee),
+                    str(amount),
+                ]
+            )
+        writer.writerow(["合计", "", "", "", "", "", "", str(total)])
+        return response
+
+
+# Claims -------------------------------------------------------------------------------------
+
+
+class ClaimListView(ScopedListView):
+    model = Claim
+    filterset_class = ClaimFilterSet
+    template_name = "insurance/claim_list.html"
+    ordering_fields = ("discharged_on", "number", "paid_on", "total_expense", "payout")
+    default_ordering = "-discharged_on"
+
+    def scoped_queryset(self):
+        return selectors.claim_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        show = _show_personal(self.request.user)
+        for c in ctx["object_list"]:
+            c.id_display = _id_display(c.coverage.member.id_number, show)
+        ctx["resource"] = "claims"
+        ctx["statuses"] = ClaimStatus
+        return ctx
+
+
+class ClaimQueueView(ClaimListView):
+    """Review queues: claims waiting for the next step, oldest discharge first."""
+
+    template_name = "insurance/claim_queue.html"
+    default_ordering = "discharged_on"
+    queue_statuses = (ClaimStatus.SUBMITTED, ClaimStatus.REVIEWED, ClaimStatus.APPROVED)
+
+    def current_status(self) -> str:
+        status = self.request.GET.get("queue") or ClaimStatus.SUBMITTED
+        return status if status in self.queue_statuses else ClaimStatus.SUBMITTED
+
+    def scoped_queryset(self):
+        return selectors.claim_list(user=self.request.user).filter(status=self.current_status())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["queue"] = self.current_status()
+        counts = dict(
+            selectors.claim_list(user=self.request.user)
+            .filter(status__in=self.queue_statuses)
+            .order_by()
+            .values("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+        ctx["queues"] = [(s, ClaimStatus(s).label, counts.get(s)) for s in self.queue_statuses]
+        return ctx
+
+
+class ClaimDetailView(ScopedDetailView):
+    model = Claim
+    template_name = "insurance/claim_detail.html"
+
+    def get_queryset(self):
+        return selectors.claim_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        claim, user = self.object, self.request.user
+        show = _show_personal(user)
+        if show:
+            audit.record(claim.coverage.member, AuditAction.VIEW, changes={}, user=user)
+        ctx = super().get_context_data(**kwargs)
+        ctx["id_display"] = _id_display(claim.coverage.member.id_number, show)
+        if claim.status != ClaimStatus.REJECTED:
+            ctx["breakdown"] = services.claim_payout_preview(claim=claim)
+        ctx["ClaimStatus"] = ClaimStatus
+        ctx["reject_form"] = RejectForm()
+        ctx["pay_form"] = PayForm()
+        return ctx
+
+
+class ClaimCreateView(InsuranceFormView):
+    """Claim entry; the "preview" button shows the payout it would get, without saving."""
+
+    model = Claim
+    permission_action = "add"
+    form_class = ClaimForm
+    template_name = "insurance/claim_form.html"
+    cancel_url_name = "insurance:claim-list"
+
+    def get_title(self):
+        return _("Enter a claim")
+
+    def post(self, request, *args, **kwargs):
+        if "preview" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        self.object = None
+        form = self.form_class(request.POST, **self.form_kwargs())
+        breakdown = None
+        if form.is_valid():
+            d = form.cleaned_data
+            coverage = services.coverage_for(plan=d["plan"], member=d["member"])
+            problem = services.claim_dates_problem(d["plan"], d["admitted_on"], d["discharged_on"])
+            if problem:
+                form.add_error("admitted_on", problem)
+            elif d["basic_insurance_paid"] > d["total_expense"]:
+                form.add_error(
+                    "basic_insurance_paid",
+                    _("The part paid by basic medical insurance cannot exceed the total expense."),
+                )
+            else:
+                breakdown = plan_payout(
+                    d["plan"],
+                    total=d["total_expense"],
+                    basic_paid=d["basic_insurance_paid"],
+                    used_before=services.paid_before(coverage),
+                )
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "title": self.get_title(),
+                "cancel_url": self.cancel_url(),
+                "breakdown": breakdown,
+            },
+        )
+
+    def perform(self, form):
+        return services.claim_submit(user=self.request.user, **form.service_kwargs())
+
+    def success_message(self, result):
+        return _("Claim %(n)s submitted.") % {"n": result.number}
+
+    def success_url(self, result):
+        return reverse("insurance:claim-detail", args=[result.pk])
+
+
+class ClaimUpdateView(InsuranceFormView):
+    model = Claim
+    form_class = ClaimUpdateForm
+    cancel_url_name = "insurance:claim-list"
+
+    def get_title(self):
+        return _("Correct claim %(n)s") % {"n": self.object.number}
+
+    def get_initial(self):
+        c = self.object
+        return {
+            "admitted_on": c.admitted_on,
+            "discharged_on": c.discharged_on,
+            "total_expense": c.total_expense,
+            "basic_insurance_paid": c.basic_insurance_paid,
+        }
+
+    def perform(self, form):
+        return services.claim_update(claim=self.object, user=self.request.user, **form.cleaned_data)
+
+    def success_url(self, result):
+        return reverse("insurance:claim-detail", args=[result.pk])
+
+
+class _ReviewerMixin:
+    """Review, approve and reject are open to the reviewers above the county, who hold only
+    "view" on the model: the decision queryset (change or review scope) and the service decide."""
+
+    permission_action = "view"
+
+    def scoped_queryset(self):
+        return selectors.claim_decidable(user=self.request.user)
+
+
+class ClaimReviewView(_ReviewerMixin, DecisionView):
+    model = Claim
+    fallback_url_name = "insurance:claim-queue"
+
+    def perform(self, obj):
+        services.claim_review(claim=obj, user=self.request.user)
+        return _("Claim %(n)s reviewed.") % {"n": obj.number}
+
+
+class ClaimApproveView(_ReviewerMixin, DecisionView):
+    model = Claim
+    fallback_url_name = "insurance:claim-queue"
+
+    def perform(self, obj):
+        services.claim_approve(claim=obj, user=self.request.user)
+        return _("Claim %(n)s approved.") % {"n": obj.number}
+
+
+class _ClaimFormDecision(InsuranceFormView):
+    model = Claim
+    cancel_url_name = "insurance:claim-queue"
+
+    def form_kwargs(self):
+        return {}
+
+    def success_url(self, result):
+        return reverse("insurance:claim-detail", args=[result.pk])
+
+
+class ClaimRejectView(_ReviewerMixin, _ClaimFormDecision):
+    form_class = RejectForm
+
+    def get_title(self):
+        return _("Reject claim %(n)s") % {"n": self.object.number}
+
+    def perform(self, form):
+        return services.claim_reject(
+            claim=self.object, reason=form.cleaned_data["reason"], user=self.request.user
+        )
+
+    def success_message(self, result):
+        return _("Claim %(n)s rejected.") % {"n": result.number}
+
+
+class ClaimPayView(_ClaimFormDecision):
+    form_class = PayForm
+
+    def get_title(self):
+        return _("Pay claim %(n)s") % {"n": self.object.number}
+
+    def render_form(self, form):
+        breakdown = services.claim_payout_preview(claim=self.object)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "object": self.object,
+                "title": self.get_title(),
+                "cancel_url": self.cancel_url(),
+                "breakdown": breakdown,
+            },
+        )
+
+    def perform(self, form):
+        return services.claim_pay(
+            claim=self.object, paid_on=form.cleaned_data.get("paid_on"), user=self.request.user
+        )
+
+    def success_message(self, result):
+        return _("Claim %(n)s paid: %(p)s yuan.") % {"n": result.number, "p": result.payout}
