@@ -1,0 +1,165 @@
+"""Serializers of the hardship API: they validate shapes and resolve references; services write.
+
+Resident IDs and incomes are masked for users without the personal-data right."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.core.scoping import CHANGE
+from apps.core.validators import mask_resident_id
+from apps.unions.api.serializers import UnionCodeField
+
+from .. import services
+from ..choices import Category, Cause, Step
+from ..models import Disbursement, FamilyMember, Household
+
+MASKED = "***"
+
+
+def _show(serializer) -> bool:
+    show = serializer.context.get("show_personal_data")
+    if show is None:
+        request = serializer.context.get("request")
+        user = getattr(request, "user", None)
+        show = bool(user and user.is_authenticated and user.can_view_personal_data)
+        serializer.context["show_personal_data"] = show
+    return show
+
+
+class FamilyMemberSerializer(serializers.ModelSerializer):
+    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
+
+    class Meta:
+        model = FamilyMember
+        fields = ["id", "household", "name", "id_number", "relation", "monthly_income", "health"]
+        validators: list = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["household"].queryset = Household.objects.restrict(request.user, CHANGE)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["household"].read_only = True
+        return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not _show(self):
+            data["id_number"] = mask_resident_id(data["id_number"])
+            data["monthly_income"] = MASKED
+        return data
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    union = UnionCodeField(scope_action=CHANGE)
+    causes = serializers.ListField(child=serializers.ChoiceField(choices=Cause.choices), allow_empty=False)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    next_step = serializers.SerializerMethodField()
+    suggested_category = serializers.SerializerMethodField()
+    members = FamilyMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "union",
+            "head_name",
+            "head_id_number",
+            "head_income",
+            "head_health",
+            "category",
+            "suggested_category",
+            "causes",
+            "rigid_expenses",
+            "family_size",
+            "family_income",
+            "per_capita_income",
+            "living_standard",
+            "status",
+            "status_display",
+            "next_step",
+            "notice_ends_on",
+            "filed_on",
+            "exited_on",
+            "exit_reason",
+            "last_checked_on",
+            "imported",
+            "previous",
+            "members",
+            "created_at",
+        ]
+        read_only_fields = [
+            "family_size",
+            "family_income",
+            "per_capita_income",
+            "living_standard",
+            "status",
+            "notice_ends_on",
+            "filed_on",
+            "exited_on",
+            "exit_reason",
+            "last_checked_on",
+            "imported",
+            "previous",
+            "created_at",
+        ]
+        validators: list = []
+
+    def get_next_step(self, obj) -> str | None:
+        return services.next_step(obj)
+
+    def get_suggested_category(self, obj) -> str:
+        return services.suggested_category(per_capita=obj.per_capita_income, standard=obj.living_standard)
+
+    def to_representation(self, instance):
+        causes = instance.cause_list
+        data = super().to_representation(instance)
+        data["causes"] = causes
+        if not _show(self):
+            data["head_id_number"] = mask_resident_id(data["head_id_number"])
+            for name in ("head_income", "family_income", "per_capita_income", "rigid_expenses"):
+                data[name] = MASKED
+        return data
+
+
+class AdvanceSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(
+        choices=[(s, Step(s).label) for s in services.STEP_RESULT], label=_("step")
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    attachments = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True, default="")
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExitSerializer(serializers.Serializer):
+    exited_on = serializers.DateField()
+    reason = serializers.CharField(max_length=200)
+
+
+class RecheckSerializer(serializers.Serializer):
+    checked_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
+    number = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+    class Meta:
+        model = Disbursement
+        fields = ["id", "number", "household", "kind", "amount", "paid_on", "fund_source", "student_name"]
+        validators: list = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["household"].queryset = Household.objects.restrict(request.user, CHANGE)
+        return fields

@@ -1,0 +1,221 @@
+"""Thin API of the hardship domain: scoped CRUD viewsets, the seven-step filing and the
+dynamic management as explicit actions with input serializers; services write."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.response import Response
+
+from apps.core import audit
+from apps.core.api.base import ScopedModelViewSet
+from apps.core.api.pagination import PageNumberPagination
+from apps.core.choices import AuditAction
+from apps.core.exceptions import ApplicationError
+from apps.core.scoping import VIEW
+
+from .. import selectors, services
+from ..filtersets import DisbursementFilterSet, HouseholdFilterSet
+from ..models import Disbursement, FamilyMember, Household
+from .serializers import (
+    AdvanceSerializer,
+    DisbursementSerializer,
+    ExitSerializer,
+    FamilyMemberSerializer,
+    HouseholdSerializer,
+    NoteSerializer,
+    RecheckSerializer,
+)
+
+
+def _show(request) -> bool:
+    return bool(request.user and request.user.is_authenticated and request.user.can_view_personal_data)
+
+
+class HouseholdViewSet(ScopedModelViewSet):
+    """Hardship households (困难职工家庭) and their seven-step filing.
+
+    ``POST {id}/advance/`` with ``{"step": ..., "note": ...}`` completes the next step; the
+    review step is for prefecture/province users above the county, never the entering user."""
+
+    queryset = Household.objects.select_related("union__region").prefetch_related("members")
+    serializer_class = HouseholdSerializer
+    filterset_class = HouseholdFilterSet
+    pagination_class = PageNumberPagination
+    ordering_fields = ["created_at", "filed_on", "head_name", "id"]
+    ordering = ["-created_at", "-id"]
+    # the advance action is open to reviewers (view permission); the service decides who may
+    write_permission_action: str | None = None
+
+    def scope_action(self) -> str:
+        # The service decides who may do a step (county staff, or the reviewer above),
+        # so the household is looked up in the view scope for the filing actions.
+        if self.action in ("advance", "conflicts"):
+            return VIEW
+        return super().scope_action()
+
+    def retrieve(self, request, *args, **kwargs):
+        household = self.get_object()
+        if _show(request):
+            audit.record(
+                household, AuditAction.VIEW, changes={}, user=request.user, note="查看完整身份证号和收入"
+            )
+        return Response(self.get_serializer(household).data)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.household_create(user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        union = data.pop("union", None)
+        if union is not None and union.pk != serializer.instance.union_id:
+            raise ApplicationError(_("The union of a household cannot be changed."))
+        serializer.instance = services.household_update(
+            household=serializer.instance, user=self.request.user, **data
+        )
+
+    @extend_schema(exclude=True)
+    def destroy(self, request, *args, **kwargs):
+        self.get_object()
+        raise MethodNotAllowed(request.method)
+
+    def _respond(self, household, code=status.HTTP_200_OK):
+        household = Household.objects.select_related("union__region").get(pk=household.pk)
+        return Response(self.get_serializer(household).data, status=code)
+
+    @extend_schema(request=AdvanceSerializer, responses={200: HouseholdSerializer})
+    @action(detail=True, methods=["post"], write_permission_action="view")
+    def advance(self, request, pk=None):
+        household = self.get_object()
+        s = AdvanceSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        household = services.household_advance(household=household, user=request.user, **s.validated_data)
+        return self._respond(household)
+
+    @extend_schema(request=NoteSerializer, responses={200: HouseholdSerializer})
+    @action(detail=True, methods=["post"])
+    def objection(self, request, pk=None):
+        s = NoteSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        household = services.household_object(
+            household=self.get_object(), user=request.user, note=s.validated_data["note"]
+        )
+        return self._respond(household)
+
+    @extend_schema(request=NoteSerializer, responses={200: HouseholdSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        s = NoteSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        household = services.household_withdraw(
+            household=self.get_object(), user=request.user, reason=s.validated_data["note"]
+        )
+        return self._respond(household)
+
+    @extend_schema(request=ExitSerializer, responses={200: HouseholdSerializer})
+    @action(detail=True, methods=["post"], url_path="exit", url_name="exit")
+    def exit_(self, request, pk=None):
+        s = ExitSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        household = services.household_exit(
+            household=self.get_object(), user=request.user, **s.validated_data
+        )
+        return self._respond(household)
+
+    @extend_schema(request=RecheckSerializer, responses={200: HouseholdSerializer})
+    @action(detail=True, methods=["post"])
+    def recheck(self, request, pk=None):
+        s = RecheckSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        recheck = services.household_recheck(
+            household=self.get_object(), user=request.user, **s.validated_data
+        )
+        return self._respond(recheck.household)
+
+    @extend_schema(request=NoteSerializer, responses={201: HouseholdSerializer})
+    @action(detail=True, methods=["post"])
+    def reenter(self, request, pk=None):
+        s = NoteSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        household = services.household_reenter(
+            household=self.get_object(), user=request.user, **s.validated_data
+        )
+        return self._respond(household, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def conflicts(self, request, pk=None):
+        """Information comparison: other households in the province holding one of its IDs."""
+        return Response({"conflicts": services.household_conflicts(self.get_object())})
+
+    @extend_schema(responses={200: HouseholdSerializer(many=True)})
+    @action(detail=False, methods=["get"], url_path="review-queue")
+    def review_queue(self, request):
+        qs = selectors.review_queue(user=request.user)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(responses={200: HouseholdSerializer(many=True)})
+    @action(detail=False, methods=["get"], url_path="recheck-due")
+    def recheck_due(self, request):
+        qs = selectors.recheck_due(user=request.user)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class FamilyMemberViewSet(ScopedModelViewSet):
+    """Family members of a household (besides the head); changed only before the calculation."""
+
+    queryset = FamilyMember.objects.select_related("household")
+    serializer_class = FamilyMemberSerializer
+    pagination_class = PageNumberPagination
+    ordering = ["household_id", "id"]
+    filterset_fields = ["household"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.member_add(user=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("household", None)
+        serializer.instance = services.member_update(
+            member=serializer.instance, user=self.request.user, **data
+        )
+
+    def perform_destroy(self, instance):
+        services.member_remove(member=instance, user=self.request.user)
+
+
+class DisbursementViewSet(ScopedModelViewSet):
+    """Aid disbursements: created through the service; a paid disbursement is not edited."""
+
+    queryset = Disbursement.objects.select_related("household")
+    serializer_class = DisbursementSerializer
+    filterset_class = DisbursementFilterSet
+    pagination_class = PageNumberPagination
+    ordering_fields = ["paid_on", "amount", "id"]
+    ordering = ["-paid_on", "-id"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.disbursement_create(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        self.get_object()
+        raise MethodNotAllowed(request.method)
+
+    @extend_schema(exclude=True)
+    def partial_update(self, request, *args, **kwargs):
+        self.get_object()
+        raise MethodNotAllowed(request.method)
+
+    @extend_schema(exclude=True)
+    def destroy(self, request, *args, **kwargs):
+        self.get_object()
+        raise MethodNotAllowed(request.method)

@@ -1,0 +1,244 @@
+"""Demo data of the hardship domain, for the unions already in the database.
+
+``generate`` is called by the reports app's ``generate_demo_data`` after the model workers
+generator. Filed households are written as the historical import writes them (filed with a
+timeline entry saying so, comparison keys for those not exited), with family members and
+aid paid only while a household is filed; a few households are still in the seven-step
+filing at various steps. Scale "province" approaches the report's figures (584,200
+households aided over three years, 43,827 students, 382,139 warmth visits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core import audit
+from apps.core.bulk import bulk_insert
+from apps.core.choices import AuditAction, AuditSource
+from apps.core.models import Region
+from apps.core.tests.factories import make_resident_id
+from apps.unions.models import GrassrootsUnion
+
+from .choices import SEQUENCE, AidKind, Category, Cause, Health, Relation, Status, Step
+from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim, LivingStandard
+from .services import per_capita_income
+
+BATCH = 5000
+NOTE = "演示数据"
+SCALES = {
+    "demo": {"filed": 600, "in_progress": 40, "disbursements": 1500},
+    "province": {"filed": 200_000, "in_progress": 2_000, "disbursements": 1_010_166},
+}
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = "明华强军平伟芳娟敏静丽刚勇杰涛斌超"
+SOURCES = ["中央专项", "省级财政", "工会经费", "社会捐助"]
+# shares of aid kinds (the report: students 43,827 and warmth 382,139 of about a million)
+KIND_WEIGHTS = [
+    (AidKind.LIVING, 40),
+    (AidKind.MEDICAL, 10),
+    (AidKind.EDUCATION, 4),
+    (AidKind.WARMTH, 38),
+    (AidKind.EMPLOYMENT, 5),
+    (AidKind.OTHER, 3),
+]
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+
+
+def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date | None:
+    if end < start:
+        return None
+    return start + dt.timedelta(days=rng.randint(0, (end - start).days))
+
+
+def _money(rng: random.Random, low: int, high: int) -> Decimal:
+    return (Decimal(rng.randint(low * 100, high * 100)) / 100).quantize(Decimal("0.01"))
+
+
+class _Ids:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used = set(Household.objects.values_list("head_id_number", flat=True))
+        self.used |= set(FamilyMember.objects.values_list("id_number", flat=True))
+
+    def new(self, region_code: str, birth_years=(1960, 2000)) -> str:
+        while True:
+            birth = dt.date(self.rng.randint(*birth_years), self.rng.randint(1, 12), self.rng.randint(1, 28))
+            value = make_resident_id(region_code[:6], birth=birth, rng=self.rng)
+            if value not in self.used:
+                self.used.add(value)
+                return value
+
+
+def _standards(years: list[int]) -> int:
+    province = Region.objects.filter(parent__isnull=True).first()
+    if province is None:
+        return 0
+    made = 0
+    for year in sorted({*years, timezone.localdate().year}):
+        _obj, created = LivingStandard.objects.get_or_create(
+            region=province, year=year, defaults={"monthly_amount": Decimal(700 + 20 * (year - 2020))}
+        )
+        made += int(created)
+    return made
+
+
+def _household(rng, union, ids, category=None) -> tuple[Household, list[FamilyMember]]:
+    region_code = union.region.code
+    head = Household(
+        union=union,
+        head_name=_person(rng),
+        head_id_number=ids.new(region_code),
+        head_income=_money(rng, 0, 2500),
+        head_health=rng.choice(Health.values),
+        category=category or rng.choice(Category.values),
+        causes=",".join(sorted(rng.sample(Cause.values, rng.randint(1, 3)), key=Cause.values.index)),
+        rigid_expenses=_money(rng, 0, 600),
+        living_standard=Decimal("760.00"),
+    )
+    members = []
+    for _ in range(rng.randint(0, 4)):
+        relation = rng.choice([Relation.SPOUSE, Relation.CHILD, Relation.CHILD, Relation.PARENT])
+        years = (2005, 2020) if relation == Relation.CHILD else (1945, 1995)
+        members.append(
+            FamilyMember(
+                name=_person(rng),
+                id_number=ids.new(region_code, years),
+                relation=relation,
+                monthly_income=Decimal("0.00") if relation == Relation.CHILD else _money(rng, 0, 2000),
+                health=rng.choice(Health.values),
+            )
+        )
+    incomes = [head.head_income, *(m.monthly_income for m in members)]
+    head.family_size = 1 + len(members)
+    head.family_income = sum(incomes, Decimal("0.00"))
+    head.per_capita_income = per_capita_income(
+        incomes=incomes, rigid_expenses=head.rigid_expenses, size=head.family_size
+    )
+    return head, members
+
+
+def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, int]:
+    """Write households, family members, filing steps and aid; returns {"<model>": count}."""
+    conf = SCALES[scale]
+    unions = list(GrassrootsUnion.objects.filter(dissolved_on__isnull=True).select_related("region"))
+    if not unions or not years:
+        return {"household": 0, "familymember": 0, "disbursement": 0, "filingstep": 0}
+    today = timezone.localdate()
+    first, last = dt.date(min(years) - 2, 1, 1), min(dt.date(max(years), 12, 31), today)
+    ids = _Ids(rng)
+    now = timezone.now()
+    counts = {"household": 0, "familymember": 0, "disbursement": 0, "filingstep": 0, "livingstandard": 0}
+    with audit.audit_context(source=AuditSource.SYSTEM), transaction.atomic():
+        counts["livingstandard"] = _standards(years)
+        households, members_of = [], {}
+        for _ in range(conf["filed"]):
+            union = rng.choice(unions)
+            h, members = _household(rng, union, ids)
+            h.filed_on = _day(rng, max(first, union.founded_on), last - dt.timedelta(days=30))
+            if h.filed_on is None:
+                continue
+            if rng.random() < 0.25:
+                h.exited_on = _day(rng, h.filed_on + dt.timedelta(days=30), last)
+            h.status = Status.EXITED if h.exited_on else Status.FILED
+            h.exit_reason = "收入提高，家庭脱困" if h.exited_on else ""
+            h.last_checked_on = h.filed_on
+            h.imported = True
+            households.append(h)
+            members_of[id(h)] = members
+        for i in range(conf["in_progress"]):
+            union = rng.choice(unions)
+            h, members = _household(rng, union, ids)
+            h.status = [before for _s, before, _a in SEQUENCE][i % len(SEQUENCE)]
+            if h.status in (Status.NEW, Status.VISITED, Status.INSPECTED):
+                h.per_capita_income = None
+                h.living_standard = None
+            if h.status == Status.NOTICE:
+                h.notice_ends_on = today + dt.timedelta(days=rng.randint(-3, 6))
+            households.append(h)
+            members_of[id(h)] = members
+        for start in range(0, len(households), BATCH):
+            batch = households[start : start + BATCH]
+            bulk_insert(Household, batch, batch_size=BATCH)
+            audit.record_many(batch, AuditAction.CREATE, note=NOTE)
+        counts["household"] = len(households)
+
+        members = []
+        for h in households:
+            for m in members_of[id(h)]:
+                m.household = h
+                members.append(m)
+        for start in range(0, len(members), BATCH):
+            batch = members[start : start + BATCH]
+            bulk_insert(FamilyMember, batch, batch_size=BATCH)
+            audit.record_many(batch, AuditAction.CREATE, note=NOTE)
+        counts["familymember"] = len(members)
+
+        steps = []
+        order = [s for s, _b, _a in SEQUENCE]
+        for h in households:
+            if h.imported:
+                steps.append(
+                    FilingStep(
+                        household=h, step=Step.IMPORTED, at=now, note=f"历史建档导入：建档日期 {h.filed_on}"
+                    )
+                )
+                continue
+            done = order[: [b for _s, b, _a in SEQUENCE].index(h.status)]
+            for n, step in enumerate(done):
+                steps.append(
+                    FilingStep(
+                        household=h,
+                        step=step,
+                        at=now - dt.timedelta(days=len(done) - n),
+                        note="演示：已完成",
+                        username="demo",
+                    )
+                )
+        FilingStep.objects.bulk_create(steps, batch_size=BATCH)
+        counts["filingstep"] = len(steps)
+
+        claims = []
+        for h in households:
+            if h.status == Status.FILED:
+                claims.append(IdClaim(id_number=h.head_id_number, household=h))
+                claims.extend(IdClaim(id_number=m.id_number, household=h) for m in members_of[id(h)])
+        IdClaim.objects.bulk_create(claims, batch_size=BATCH)
+
+        filed = [h for h in households if h.filed_on]
+        kinds, weights = zip(*KIND_WEIGHTS, strict=True)
+        aid = []
+        seq = Disbursement.objects.count()
+        aid_start = dt.date(min(years), 1, 1)
+        while filed and len(aid) < conf["disbursements"]:
+            h = rng.choice(filed)
+            end = (h.exited_on - dt.timedelta(days=1)) if h.exited_on else last
+            when = _day(rng, max(h.filed_on, aid_start), end)
+            if when is None:
+                continue
+            kind = rng.choices(kinds, weights)[0]
+            seq += 1
+            aid.append(
+                Disbursement(
+                    number=f"DEMO-BF{seq:08d}",
+                    household=h,
+                    kind=kind,
+                    amount=_money(rng, 200, 5000),
+                    paid_on=when,
+                    fund_source=rng.choice(SOURCES),
+                    student_name=_person(rng) if kind == AidKind.EDUCATION else "",
+                )
+            )
+        for start in range(0, len(aid), BATCH):
+            batch = aid[start : start + BATCH]
+            bulk_insert(Disbursement, batch, batch_size=BATCH)
+            audit.record_many(batch, AuditAction.CREATE, note=NOTE)
+        counts["disbursement"] = len(aid)
+    return counts

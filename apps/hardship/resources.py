@@ -1,0 +1,470 @@
+"""Import/export templates of the hardship domain (IMPORT.md: households, family_members,
+disbursements). Rows with a 建档日期 are households filed before the system existed: only
+provincial staff and administrators may import them, and each gets an audit entry and a
+timeline entry saying so. New households go through the seven-step filing instead."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from typing import Any
+
+from django.utils import timezone
+
+from apps.core.choices import Role
+from apps.core.importing import (
+    CellError,
+    Column,
+    Context,
+    ImportResource,
+    Row,
+    _chunks,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_resident_id,
+    parse_text,
+    register,
+)
+from apps.unions.resources import UnionRefMixin, union_column
+
+from .choices import AidKind, Category, Cause, Health, Relation, Status, Step
+from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim
+from .services import county_of
+
+CENT = Decimal("0.01")
+
+
+def _label(choices, value: str) -> str:
+    return dict(choices.choices).get(value, "") if value else ""
+
+
+def parse_causes(raw: Any) -> str:
+    text = parse_text(raw)
+    if not text:
+        raise CellError("不能为空")
+    by_label = {label: value for value, label in Cause.choices}
+    codes, bad = [], []
+    for part in re.split(r"[；;]", text):
+        part = part.strip()
+        if not part:
+            continue
+        if part in by_label:
+            codes.append(by_label[part])
+        else:
+            bad.append(part)
+    if bad or not codes:
+        allowed = "、".join(label for _v, label in Cause.choices)
+        raise CellError(f"“{'、'.join(bad) or text}”不是可选的致困原因（可选：{allowed}，用“；”分隔）")
+    return ",".join(c for c in Cause.values if c in codes)
+
+
+def _causes_label(household: Household) -> str:
+    labels = dict(Cause.choices)
+    return "；".join(labels[c] for c in household.cause_list if c in labels)
+
+
+def _may_import_history(user: Any) -> bool:
+    return user is None or user.is_superuser or getattr(user, "role", None) in (Role.PROVINCE, Role.ADMIN)
+
+
+def households_by_head(ids: set[str]) -> dict[str, list[Household]]:
+    found: dict[str, list[Household]] = {}
+    for chunk in _chunks(sorted(i for i in ids if i)):
+        for h in Household.objects.filter(head_id_number__in=chunk).select_related("union__region__parent"):
+            found.setdefault(h.head_id_number, []).append(h)
+    for items in found.values():
+        items.sort(key=lambda h: h.pk)
+    return found
+
+
+def claims_for(ids: set[str]) -> dict[str, IdClaim]:
+    found: dict[str, IdClaim] = {}
+    for chunk in _chunks(sorted(i for i in ids if i)):
+        for c in IdClaim.objects.filter(id_number__in=chunk).select_related(
+            "household__union__region__parent"
+        ):
+            found[c.id_number] = c
+    return found
+
+
+def sync_claims(households: list[Household]) -> None:
+    """Comparison keys of the given households: filed and not exited ones hold their IDs."""
+    pks = [h.pk for h in households]
+    for chunk in _chunks(pks):
+        IdClaim.objects.filter(household_id__in=chunk).delete()
+    filed = [h for h in households if h.status == Status.FILED]
+    claims = [IdClaim(id_number=h.head_id_number, household=h) for h in filed]
+    members: dict[int, list[str]] = {}
+    for chunk in _chunks([h.pk for h in filed]):
+        for hid, id_number in FamilyMember.objects.filter(household_id__in=chunk).values_list(
+            "household_id", "id_number"
+        ):
+            members.setdefault(hid, []).append(id_number)
+    for h in filed:
+        claims.extend(IdClaim(id_number=i, household=h) for i in members.get(h.pk, []))
+    IdClaim.objects.bulk_create(claims, batch_size=2000)
+
+
+@register
+class HouseholdResource(UnionRefMixin, ImportResource):
+    name = "households"
+    title = "困难职工家庭"
+    model = Household
+    columns = [
+        Column("户主姓名", "head_name", partial(parse_text, max_length=64), required=True),
+        Column("户主身份证号", "head_id_number", parse_resident_id, required=True, key=True, sensitive=True),
+        union_column(),
+        Column(
+            "困难类别",
+            "category",
+            partial(parse_choice, choices=Category),
+            required=True,
+            export=lambda r: _label(Category, r.category),
+        ),
+        Column("致困原因", "causes", parse_causes, required=True, export=_causes_label),
+        Column("家庭人口", "family_size", partial(parse_int, minimum=1, maximum=30), required=True),
+        Column("家庭月收入", "family_income", parse_decimal, required=True),
+        Column("当地困难标准", "living_standard", parse_decimal),
+        Column("建档日期", "filed_on", parse_date),
+        Column("脱困日期", "exited_on", parse_date),
+        Column("脱困原因", "exit_reason", partial(parse_text, max_length=200)),
+    ]
+    compare_fields = [
+        "head_name",
+        "union",
+        "category",
+        "causes",
+        "family_size",
+        "family_income",
+        "per_capita_income",
+        "living_standard",
+        "filed_on",
+        "exited_on",
+        "exit_reason",
+        "status",
+    ]
+
+    def prepare(self, rows: list[Row], ctx: Context) -> None:
+        super().prepare(rows, ctx)
+        if ctx.user is not None and _may_import_history(ctx.user):
+            ctx.change_ids = None  # provincial staff import history for the whole province
+        heads = {r.values["head_id_number"] for r in rows}
+        ctx.cache["by_head"] = households_by_head(heads)
+        ctx.cache["claims"] = claims_for(heads)
+
+    def check(self, row: Row, ctx: Context) -> None:
+        if not _may_import_history(ctx.user):
+            row.error(
+                "建档日期", "只有省总工会工作人员和系统管理员可以导入历史建档家庭；新家庭请按七步法建档"
+            )
+            return
+        super().check(row, ctx)
+        v = row.values
+        if v.get("filed_on") is None:
+            row.error("建档日期", "不能为空：没有建档日期的新家庭请按七步法在系统中建档")
+            return
+        if v["filed_on"] > timezone.localdate():
+            row.error("建档日期", f"建档日期 {v['filed_on']} 晚于今天")
+        if v.get("exited_on") is not None and v["exited_on"] <= v["filed_on"]:
+            row.error("脱困日期", f"脱困日期 {v['exited_on']} 不晚于建档日期 {v['filed_on']}")
+        if v.get("exit_reason") and v.get("exited_on") is None:
+            row.error("脱困原因", "填写了脱困原因但没有脱困日期")
+
+    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Household]:
+        """The household a row speaks of: the one of that head filed on the same day, else a
+        new one; any other active household of the head, or a claim of the ID by another
+        filed household (information comparison), makes the row invalid."""
+        found: dict[tuple, Household] = {}
+        for row in rows:
+            v = row.values
+            households = ctx.cache["by_head"].get(v["head_id_number"], [])
+            match = next((h for h in households if h.filed_on == v["filed_on"]), None)
+            active = [
+                h for h in households if h is not match and h.status not in (Status.EXITED, Status.WITHDRAWN)
+            ]
+            if active and v.get("exited_on") is None:
+                other = active[0]
+                row.error(
+                    "户主身份证号",
+                    f"信息比对：该户主已有{county_of(other.union.region).name}的困难家庭（{other.get_status_display()}）",
+                )
+                continue
+            claim = ctx.cache["claims"].get(v["head_id_number"])
+            if (
+                claim is not None
+                and claim.household_id != (match.pk if match else None)
+                and v.get("exited_on") is None
+            ):
+                other = claim.household
+                row.error(
+                    "户主身份证号",
+                    f"信息比对：该身份证号已在{county_of(other.union.region).name}的已建档家庭中",
+                )
+                continue
+            if match is not None:
+                found[(v["head_id_number"],)] = match
+        return found
+
+    def apply(self, row: Row, record: Household | None, ctx: Context) -> Household:
+        v = row.values
+        household = record or Household(head_id_number=v["head_id_number"], imported=True)
+        household.union = self.union_of(row, ctx)
+        household.head_name = v["head_name"]
+        household.category = v["category"]
+        household.causes = v["causes"]
+        household.family_size = v["family_size"]
+        household.family_income = v["family_income"]
+        household.per_capita_income = (v["family_income"] / v["family_size"]).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
+        household.living_standard = v.get("living_standard")
+        household.filed_on = v["filed_on"]
+        household.exited_on = v.get("exited_on")
+        household.exit_reason = v.get("exit_reason") or ""
+        household.status = Status.EXITED if household.exited_on else Status.FILED
+        if record is None:
+            household.last_checked_on = v["filed_on"]
+        return household
+
+    def after_write(self, rows: list[Row], ctx: Context) -> None:
+        written = [r for r in rows if r.action in ("create", "update")]
+        if not written:
+            return
+        now = timezone.now()
+        user = ctx.user if ctx.user is not None and getattr(ctx.user, "is_authenticated", False) else None
+        FilingStep.objects.bulk_create(
+            [
+                FilingStep(
+                    household=r.instance,
+                    step=Step.IMPORTED,
+                    user=user,
+                    username=user.get_username() if user else "",
+                    at=now,
+                    note=f"历史建档导入：建档日期 {r.instance.filed_on}"
+                    + (f"，脱困日期 {r.instance.exited_on}" if r.instance.exited_on else ""),
+                )
+                for r in written
+                if r.action == "create"
+            ],
+            batch_size=2000,
+        )
+        sync_claims([r.instance for r in written])
+
+    def export_queryset(self, user):
+        return Household.objects.restrict(user).select_related("union").order_by("id")
+
+
+def _households_for_rows(rows: list[Row], key: str = "head_id") -> dict[str, list[Household]]:
+    return households_by_head({r.values[key] for r in rows})
+
+
+def _current(households: list[Household]) -> Household | None:
+    """The household a head ID refers to today: the active one, else the latest."""
+    active = [h for h in households if h.status not in (Status.EXITED, Status.WITHDRAWN)]
+    return (active or households or [None])[-1]
+
+
+@register
+class FamilyMemberResource(ImportResource):
+    name = "family_members"
+    title = "困难家庭成员"
+    model = FamilyMember
+    columns = [
+        Column(
+            "户主身份证号",
+            "head_id",
+            parse_resident_id,
+            required=True,
+            key=True,
+            sensitive=True,
+            export=lambda r: r.household.head_id_number,
+        ),
+        Column("身份证号", "id_number", parse_resident_id, required=True, key=True, sensitive=True),
+        Column("姓名", "name", partial(parse_text, max_length=64), required=True),
+        Column(
+            "与户主关系",
+            "relation",
+            partial(parse_choice, choices=Relation),
+            required=True,
+            export=lambda r: _label(Relation, r.relation),
+        ),
+        Column("月收入", "monthly_income", parse_decimal),
+        Column(
+            "健康状况",
+            "health",
+            partial(parse_choice, choices=Health, blank=True),
+            export=lambda r: _label(Health, r.health),
+        ),
+    ]
+    compare_fields = ["name", "relation", "monthly_income", "health"]
+
+    def key_of(self, row: Row) -> tuple:
+        return (row.values.get("head_id"), row.values.get("id_number"))
+
+    def record_key(self, record: FamilyMember) -> tuple:
+        return (record.household.head_id_number, record.id_number)
+
+    def prepare(self, rows: list[Row], ctx: Context) -> None:
+        if ctx.user is not None and _may_import_history(ctx.user):
+            ctx.change_ids = None
+        by_head = _households_for_rows(rows)
+        ctx.cache["household"] = {head: _current(items) for head, items in by_head.items()}
+        ctx.cache["claims"] = claims_for({r.values["id_number"] for r in rows})
+        ctx.cache["seen"] = {}
+
+    def household_of(self, row: Row, ctx: Context) -> Household | None:
+        return ctx.cache["household"].get(row.values.get("head_id"))
+
+    def check(self, row: Row, ctx: Context) -> None:
+        v = row.values
+        household = self.household_of(row, ctx)
+        if household is None:
+            row.error("户主身份证号", "该户主身份证号没有困难家庭，请先导入或建立家庭")
+            return
+        if v["id_number"] == household.head_id_number:
+            row.error("身份证号", "家庭成员的身份证号与户主相同")
+        if household.status not in (Status.NEW, Status.VISITED, Status.INSPECTED) and not _may_import_history(
+            ctx.user
+        ):
+            row.error("户主身份证号", "该家庭已过核算步骤或已建档，成员只能由省总工会或系统管理员导入")
+        claim = ctx.cache["claims"].get(v["id_number"])
+        if claim is not None and claim.household_id != household.pk:
+            row.error(
+                "身份证号",
+                f"信息比对：该身份证号已在{county_of(claim.household.union.region).name}的已建档家庭中",
+            )
+        if household.status == Status.FILED:
+            first = ctx.cache["seen"].setdefault(v["id_number"], (household.pk, row.number))
+            if first[0] != household.pk:
+                row.error("身份证号", f"信息比对：该身份证号与第 {first[1]} 行另一个已建档家庭重复")
+        if v.get("monthly_income") is None:
+            v["monthly_income"] = Decimal("0.00")
+        if not v.get("health"):
+            v["health"] = Health.HEALTHY
+
+    def region_id(self, row: Row, ctx: Context) -> int | None:
+        household = self.household_of(row, ctx)
+        return household.union.region_id if household else None
+
+    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, FamilyMember]:
+        hh = {self.household_of(r, ctx).pk: self.household_of(r, ctx) for r in rows}
+        found: dict[tuple, FamilyMember] = {}
+        for chunk in _chunks(sorted(hh)):
+            for m in FamilyMember.objects.filter(household_id__in=chunk):
+                found[(hh[m.household_id].head_id_number, m.id_number)] = m
+        return found
+
+    def apply(self, row: Row, record: FamilyMember | None, ctx: Context) -> FamilyMember:
+        v = row.values
+        member = record or FamilyMember(household=self.household_of(row, ctx), id_number=v["id_number"])
+        member.name = v["name"]
+        member.relation = v["relation"]
+        member.monthly_income = v["monthly_income"]
+        member.health = v["health"]
+        return member
+
+    def after_write(self, rows: list[Row], ctx: Context) -> None:
+        new = [
+            r.instance for r in rows if r.action == "create" and r.instance.household.status == Status.FILED
+        ]
+        IdClaim.objects.bulk_create(
+            [IdClaim(id_number=m.id_number, household_id=m.household_id) for m in new], batch_size=2000
+        )
+
+    def export_queryset(self, user):
+        return FamilyMember.objects.restrict(user).select_related("household").order_by("household_id", "id")
+
+
+@register
+class DisbursementResource(ImportResource):
+    name = "disbursements"
+    title = "帮扶救助发放"
+    model = Disbursement
+    columns = [
+        Column("发放编号", "number", partial(parse_text, max_length=32), required=True, key=True),
+        Column(
+            "户主身份证号",
+            "head_id",
+            parse_resident_id,
+            required=True,
+            sensitive=True,
+            export=lambda r: r.household.head_id_number,
+        ),
+        Column(
+            "帮扶类型",
+            "kind",
+            partial(parse_choice, choices=AidKind),
+            required=True,
+            export=lambda r: _label(AidKind, r.kind),
+        ),
+        Column("金额", "amount", parse_decimal, required=True),
+        Column("发放日期", "paid_on", parse_date, required=True),
+        Column("资金来源", "fund_source", partial(parse_text, max_length=64)),
+        Column("学生姓名", "student_name", partial(parse_text, max_length=64)),
+    ]
+    compare_fields = ["household", "kind", "amount", "paid_on", "fund_source", "student_name"]
+
+    def prepare(self, rows: list[Row], ctx: Context) -> None:
+        ctx.cache["by_head"] = _households_for_rows(rows)
+        ctx.cache["household"] = {}
+
+    def household_of(self, row: Row, ctx: Context) -> Household | None:
+        return ctx.cache["household"].get(row.number)
+
+    def check(self, row: Row, ctx: Context) -> None:
+        v = row.values
+        households = [h for h in ctx.cache["by_head"].get(v["head_id"], []) if h.filed_on is not None]
+        if not households:
+            row.error("户主身份证号", "该户主身份证号没有已建档的困难家庭")
+            return
+        when = v["paid_on"]
+        match = next(
+            (h for h in households if h.filed_on <= when and (h.exited_on is None or when < h.exited_on)),
+            None,
+        )
+        if match is None:
+            latest = households[-1]
+            if latest.exited_on is not None and when >= latest.exited_on:
+                row.error("发放日期", f"该家庭已于 {latest.exited_on} 解困脱困，不能在 {when} 发放帮扶")
+            else:
+                row.error("发放日期", f"发放日期 {when} 早于该家庭的建档日期 {households[0].filed_on}")
+            return
+        ctx.cache["household"][row.number] = match
+        if v["amount"] <= 0:
+            row.error("金额", f"“{v['amount']}”必须大于 0")
+        if v["kind"] == AidKind.EDUCATION and not v.get("student_name"):
+            row.error("学生姓名", "金秋助学须填写学生姓名")
+        if v["kind"] != AidKind.EDUCATION and v.get("student_name"):
+            row.error("学生姓名", "只有金秋助学填写学生姓名")
+
+    def region_id(self, row: Row, ctx: Context) -> int | None:
+        household = self.household_of(row, ctx)
+        return household.union.region_id if household else None
+
+    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Disbursement]:
+        found: dict[tuple, Disbursement] = {}
+        for chunk in _chunks(sorted({r.values["number"] for r in rows})):
+            for d in Disbursement.objects.filter(number__in=chunk).select_related("household__union"):
+                found[(d.number,)] = d
+        for row in rows:
+            d = found.get((row.values["number"],))
+            if d is not None and not ctx.may_change(d.household.union.region_id):
+                row.error("发放编号", f"发放记录“{d.number}”不在您的管辖范围内，无权修改")
+        return found
+
+    def apply(self, row: Row, record: Disbursement | None, ctx: Context) -> Disbursement:
+        v = row.values
+        d = record or Disbursement(number=v["number"])
+        d.household = self.household_of(row, ctx)
+        d.kind = v["kind"]
+        d.amount = v["amount"]
+        d.paid_on = v["paid_on"]
+        d.fund_source = v.get("fund_source") or ""
+        d.student_name = v.get("student_name") or ""
+        return d
+
+    def export_queryset(self, user):
+        return Disbursement.objects.restrict(user).select_related("household").order_by("id")

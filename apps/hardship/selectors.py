@@ -1,0 +1,143 @@
+"""Reads of the hardship domain: the yearly ``hs.*`` indicators, the province-wide ID look-up
+other apps use, and the scoped list/detail selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from apps.core.models import Region
+from apps.core.scoping import REVIEW, VIEW
+from apps.core.selectors import in_region
+
+from .choices import AidKind, Category, Status
+from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim, LivingStandard, Recheck
+
+CENT = Decimal("0.01")
+
+
+def hs_indicators(*, year: int, region: Region) -> dict[str, int | Decimal]:
+    """Every ``hs.*`` code of INDICATORS.md for the region and everything under it."""
+    start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    active = Q(filed_on__isnull=False, filed_on__lte=year_end) & (
+        Q(exited_on__isnull=True) | Q(exited_on__gt=year_end)
+    )
+    hh = Household.objects.filter(in_region("union__region", region)).aggregate(
+        households=Count("id", filter=active),
+        deep=Count("id", filter=active & Q(category=Category.DEEP)),
+        filed=Count("id", filter=Q(filed_on__gte=start, filed_on__lte=year_end)),
+        exited=Count("id", filter=Q(exited_on__gte=start, exited_on__lte=year_end)),
+    )
+    aid = Disbursement.objects.filter(
+        in_region("household__union__region", region), paid_on__gte=start, paid_on__lte=year_end
+    ).aggregate(
+        aided=Count("household", distinct=True),
+        amount=Sum("amount"),
+        students=Count("id", filter=Q(kind=AidKind.EDUCATION)),
+        warmth=Count("household", filter=Q(kind=AidKind.WARMTH), distinct=True),
+    )
+    return {
+        "hs.households": hh["households"],
+        "hs.households_deep": hh["deep"],
+        "hs.households_filed": hh["filed"],
+        "hs.households_exited": hh["exited"],
+        "hs.households_aided": aid["aided"],
+        "hs.aid_amount": (aid["amount"] or Decimal("0")).quantize(CENT),
+        "hs.students_aided": aid["students"],
+        "hs.warmth_households": aid["warmth"],
+    }
+
+
+def hardship_id_numbers(id_numbers: Iterable[str]) -> set[str]:
+    """The IDs among those given that are head or member of a filed, not exited household
+    anywhere in the province (one query on the comparison keys)."""
+    ids = {i for i in id_numbers if i}
+    if not ids:
+        return set()
+    return set(IdClaim.objects.filter(id_number__in=ids).values_list("id_number", flat=True))
+
+
+# Lists and details ---------------------------------------------------------------------
+
+
+def household_list(*, user: Any, action: str = VIEW) -> QuerySet[Household]:
+    return Household.objects.restrict(user, action).select_related("union__region")
+
+
+def household_detail(*, user: Any, pk: int) -> Household:
+    return household_list(user=user).get(pk=pk)
+
+
+def household_members(household: Household) -> QuerySet[FamilyMember]:
+    return FamilyMember.objects.filter(household=household).order_by("id")
+
+
+def household_steps(household: Household) -> QuerySet[FilingStep]:
+    return FilingStep.objects.filter(household=household).select_related("user").order_by("at", "id")
+
+
+def household_rechecks(household: Household) -> QuerySet[Recheck]:
+    return Recheck.objects.filter(household=household).select_related("user")
+
+
+def household_lineage(household: Household) -> list[Household]:
+    """The earlier filings of the same household (re-entries keep the history), newest first."""
+    chain, node = [], household.previous
+    while node is not None:
+        chain.append(node)
+        node = node.previous
+    return chain
+
+
+def review_queue(*, user: Any) -> QuerySet[Household]:
+    """Households in public notice that the user may review (prefecture/province above)."""
+    return (
+        Household.objects.restrict(user, REVIEW)
+        .filter(status=Status.NOTICE)
+        .select_related("union__region", "created_by")
+        .order_by("notice_ends_on", "id")
+    )
+
+
+def recheck_due(*, user: Any, today: dt.date | None = None) -> QuerySet[Household]:
+    """Filed households not re-checked (or filed) in the last 12 months."""
+    today = today or timezone.localdate()
+    try:
+        cutoff = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - 1, day=28)
+    return (
+        household_list(user=user)
+        .filter(status=Status.FILED)
+        .filter(Q(last_checked_on__isnull=True) | Q(last_checked_on__lte=cutoff))
+        .order_by("last_checked_on", "id")
+    )
+
+
+def disbursement_list(*, user: Any, action: str = VIEW) -> QuerySet[Disbursement]:
+    return Disbursement.objects.restrict(user, action).select_related("household__union__region")
+
+
+def household_ledger(household: Household) -> QuerySet[Disbursement]:
+    return Disbursement.objects.filter(household=household).order_by("-paid_on", "-id")
+
+
+def household_yearly_totals(household: Household) -> list[dict[str, Any]]:
+    """Aid per year for one household: [{"year": 2024, "total": Decimal, "count": n}, ...]."""
+    return list(
+        Disbursement.objects.filter(household=household)
+        .annotate(year=ExtractYear("paid_on"))
+        .values("year")
+        .annotate(total=Sum("amount"), count=Count("id"))
+        .order_by("-year")
+    )
+
+
+def living_standard_list(*, user: Any) -> QuerySet[LivingStandard]:
+    return LivingStandard.objects.select_related("region")

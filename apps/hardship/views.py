@@ -1,0 +1,563 @@
+"""Staff pages of the hardship domain: the household register and the filing wizard, the
+provincial review queue, the annual re-check list and the aid ledger.
+
+Lists and details inherit the scoped base views; forms call services and show their
+ApplicationError. Resident IDs and incomes are masked for users without the right, and
+every view of an unmasked household is recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from apps.core import audit
+from apps.core.choices import AuditAction, Role
+from apps.core.exceptions import ApplicationError
+from apps.core.scoping import CHANGE, REVIEW, VIEW, user_may
+from apps.core.validators import mask_resident_id
+from apps.core.views_base import ScopedDetailView, ScopedListView, ScopedMixin
+
+from . import selectors, services
+from .choices import IN_PROGRESS, PAPERWORK_STEPS, SEQUENCE, Status, Step
+from .filtersets import DisbursementFilterSet, HouseholdFilterSet
+from .forms import AdvanceForm, DisbursementForm, ExitForm, HouseholdForm, MemberForm, NoteForm, RecheckForm
+from .models import Disbursement, FamilyMember, Household
+
+MASKED_AMOUNT = "***"
+
+STEP_HELP = {
+    Step.VISIT: gettext_lazy("Visit the family at home (进): record who went, when, and what was found."),
+    Step.INSPECT: gettext_lazy("Inspect the living conditions and papers (看): list the documents seen."),
+    Step.CALCULATE: gettext_lazy(
+        "Calculate (算): the system computes the income per capita from the family's incomes less rigid expenses "
+        "and compares it with the local minimum living standard. Enter all family members first."
+    ),
+    Step.DELIBERATE: gettext_lazy(
+        "Deliberate (议) in the union committee; write the conclusion in the note."
+    ),
+    Step.EVALUATE: gettext_lazy("Evaluate (评): decide the category; write the conclusion in the note."),
+    Step.NOTICE: gettext_lazy(
+        "Post the public notice (公示). It lasts %(days)s days; objections during it send the case back to deliberation."
+    ),
+    Step.REVIEW: gettext_lazy(
+        "Review (审核) by the prefecture or province above, after the notice has ended. "
+        "Information comparison must find no conflict."
+    ),
+}
+
+
+def show_personal(user) -> bool:
+    return bool(user.is_authenticated and user.can_view_personal_data)
+
+
+def id_display(value: str, show: bool) -> str:
+    return value if show else mask_resident_id(value)
+
+
+def money_display(value, show: bool):
+    if value is None:
+        return "—"
+    return value if show else MASKED_AMOUNT
+
+
+# Lists ---------------------------------------------------------------------------------
+
+
+class HouseholdListView(ScopedListView):
+    model = Household
+    template_name = "hardship/household_list.html"
+    filterset_class = HouseholdFilterSet
+    ordering_fields = ("head_name", "created_at", "filed_on", "status")
+    default_ordering = "-created_at"
+
+    def scoped_queryset(self):
+        return selectors.household_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        show = show_personal(self.request.user)
+        for h in ctx["object_list"]:
+            h.id_display = id_display(h.head_id_number, show)
+        ctx["resource"] = "households"
+        return ctx
+
+
+class ReviewQueueView(ScopedListView):
+    """Households in public notice that the user (prefecture/province) may review."""
+
+    model = Household
+    template_name = "hardship/review_queue.html"
+    scope_action = REVIEW
+
+    def scoped_queryset(self):
+        return selectors.review_queue(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["today"] = timezone.localdate()
+        return ctx
+
+
+class RecheckDueView(ScopedListView):
+    model = Household
+    template_name = "hardship/recheck_due.html"
+
+    def scoped_queryset(self):
+        return selectors.recheck_due(user=self.request.user)
+
+
+class DisbursementListView(ScopedListView):
+    model = Disbursement
+    template_name = "hardship/disbursement_list.html"
+    filterset_class = DisbursementFilterSet
+    ordering_fields = ("paid_on", "amount", "number")
+    default_ordering = "-paid_on"
+
+    def scoped_queryset(self):
+        return selectors.disbursement_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["resource"] = "disbursements"
+        return ctx
+
+
+# Detail and the filing wizard ----------------------------------------------------------
+
+
+def _model_worker_flag(ids: list[str]) -> bool | None:
+    """Whether the head or a member is a model worker; None when that app does not say."""
+    try:
+        from apps.model_workers.selectors import model_worker_id_numbers
+    except ImportError:  # pragma: no cover - the model workers app is optional here
+        return None
+    return bool(model_worker_id_numbers(ids))
+
+
+class HouseholdDetailView(ScopedDetailView):
+    model = Household
+    template_name = "hardship/household_detail.html"
+
+    def get_queryset(self):
+        return selectors.household_list(user=self.request.user).select_related("created_by", "previous")
+
+    def get_context_data(self, **kwargs):
+        h = self.object
+        user = self.request.user
+        show = show_personal(user)
+        if show:
+            # Seeing resident IDs and incomes in full is itself recorded.
+            audit.record(h, AuditAction.VIEW, changes={}, user=user, note="查看完整身份证号和收入")
+        ctx = super().get_context_data(**kwargs)
+        members = list(selectors.household_members(h))
+        for m in members:
+            m.id_display = id_display(m.id_number, show)
+            m.income_display = money_display(m.monthly_income, show)
+        step = services.next_step(h)
+        ctx.update(
+            {
+                "show_personal": show,
+                "head_id_display": id_display(h.head_id_number, show),
+                "head_income_display": money_display(h.head_income, show),
+                "family_income_display": money_display(h.family_income, show),
+                "per_capita_display": money_display(h.per_capita_income, show),
+                "rigid_display": money_display(h.rigid_expenses, show),
+                "members": members,
+                "steps": selectors.household_steps(h),
+                "sequence": _sequence(h),
+                "next_step": step,
+                "next_step_label": Step(step).label if step else "",
+                "next_step_help": (STEP_HELP[step] % {"days": services.notice_days()}) if step else "",
+                "suggested_category": services.suggested_category(
+                    per_capita=h.per_capita_income, standard=h.living_standard
+                ),
+                "conflicts": services.household_conflicts(h) if h.status in IN_PROGRESS else [],
+                "ledger": selectors.household_ledger(h)[:100],
+                "yearly_totals": selectors.household_yearly_totals(h),
+                "rechecks": selectors.household_rechecks(h),
+                "lineage": selectors.household_lineage(h),
+                "reentries": h.reentries.all(),
+                "may_review": step == Step.REVIEW and _may_review(user, h),
+                "editable": h.status in services.EDITABLE,
+                "Status": Status,
+                "Step": Step,
+                "today": timezone.localdate(),
+                "model_worker": _model_worker_flag(services.household_id_numbers(h)),
+            }
+        )
+        from .choices import Category
+
+        labels = dict(Category.choices)
+        ctx["suggested_category_label"] = labels.get(ctx["suggested_category"], "")
+        return ctx
+
+
+def _may_review(user, household: Household) -> bool:
+    return (
+        getattr(user, "role", None) != Role.COUNTY
+        and household.created_by_id != user.pk
+        and user_may(user, REVIEW, household.union.region_id, Household)
+    )
+
+
+def _sequence(h: Household) -> list[dict[str, Any]]:
+    """The seven steps with their state for the wizard: done, current or to do."""
+    done = set(h.steps.values_list("step", flat=True))
+    order = [step for step, _before, _after in SEQUENCE]
+    current = services.next_step(h)
+    out = []
+    reached = h.status in (Status.FILED, Status.EXITED) or h.imported
+    current_index = order.index(current) if current in order else len(order)
+    for i, step in enumerate(order):
+        if reached or i < current_index:
+            state = "done"
+        elif step == current:
+            state = "current"
+        else:
+            state = "todo"
+        out.append({"step": step, "label": Step(step).label, "state": state, "recorded": step in done})
+    return out
+
+
+# Form pages ----------------------------------------------------------------------------
+
+
+class HouseholdFormView(ScopedMixin, View):
+    """GET shows the form, POST validates it and calls ``perform`` (a service call)."""
+
+    model = Household
+    scope_action = CHANGE
+    permission_action = "change"
+    form_class: Any = None
+    template_name = "hardship/form.html"
+    object: Any = None
+
+    def get_object(self):
+        pk = self.kwargs.get("pk")
+        return None if pk is None else get_object_or_404(self.scoped_queryset(), pk=pk)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {}
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"user": self.request.user}
+
+    def perform(self, form) -> Any:  # pragma: no cover - hook
+        raise NotImplementedError
+
+    def success_message(self, result) -> str:
+        return _("Saved.")
+
+    def success_url(self, result) -> str:
+        return reverse("hardship:household-detail", args=[self.household().pk])
+
+    def household(self) -> Household:
+        return self.object
+
+    def get_title(self) -> str:
+        return ""
+
+    def extra_context(self) -> dict[str, Any]:
+        return {}
+
+    def render_form(self, form) -> HttpResponse:
+        cancel = (
+            reverse("hardship:household-detail", args=[self.household().pk])
+            if self.object
+            else reverse("hardship:household-list")
+        )
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "object": self.object,
+                "title": self.get_title(),
+                "cancel_url": cancel,
+                **self.extra_context(),
+            },
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_form(self.form_class(initial=self.get_initial(), **self.form_kwargs()))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.form_class(request.POST, initial=self.get_initial(), **self.form_kwargs())
+        if form.is_valid():
+            try:
+                result = self.perform(form)
+            except ApplicationError as exc:
+                form.apply_error(exc)
+            else:
+                messages.success(request, self.success_message(result))
+                return redirect(self.success_url(result))
+        return self.render_form(form)
+
+
+class HouseholdCreateView(HouseholdFormView):
+    permission_action = "add"
+    form_class = HouseholdForm
+
+    def get_title(self):
+        return _("New hardship household")
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        return services.household_create(user=self.request.user, **data)
+
+    def success_url(self, result):
+        return reverse("hardship:household-detail", args=[result.pk])
+
+
+class HouseholdUpdateView(HouseholdFormView):
+    form_class = HouseholdForm
+
+    def form_kwargs(self):
+        return {"user": self.request.user, "editing": True}
+
+    def get_title(self):
+        return _("Edit household %(h)s") % {"h": self.object}
+
+    def get_initial(self):
+        h = self.object
+        return {
+            "head_name": h.head_name,
+            "head_id_number": h.head_id_number if show_personal(self.request.user) else "",
+            "head_income": h.head_income,
+            "head_health": h.head_health,
+            "category": h.category,
+            "causes": h.cause_list,
+            "rigid_expenses": h.rigid_expenses,
+        }
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        if not data.get("head_id_number") or not show_personal(self.request.user):
+            data.pop("head_id_number", None)
+        return services.household_update(household=self.object, user=self.request.user, **data)
+
+
+class MemberCreateView(HouseholdFormView):
+    form_class = MemberForm
+
+    def get_title(self):
+        return _("Add a family member to %(h)s") % {"h": self.object}
+
+    def perform(self, form):
+        return services.member_add(household=self.object, user=self.request.user, **form.cleaned_data)
+
+
+class MemberUpdateView(HouseholdFormView):
+    form_class = MemberForm
+    model = FamilyMember
+
+    def household(self):
+        return self.object.household
+
+    def get_title(self):
+        return _("Edit family member %(m)s") % {"m": self.object}
+
+    def get_initial(self):
+        m = self.object
+        return {
+            "name": m.name,
+            "id_number": m.id_number if show_personal(self.request.user) else "",
+            "relation": m.relation,
+            "monthly_income": m.monthly_income,
+            "health": m.health,
+        }
+
+    def form_kwargs(self):
+        return {"user": self.request.user, "editing": True}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        if not data.get("id_number") or not show_personal(self.request.user):
+            data.pop("id_number", None)
+        return services.member_update(member=self.object, user=self.request.user, **data)
+
+
+class MemberDeleteView(ScopedMixin, View):
+    model = FamilyMember
+    scope_action = CHANGE
+    permission_action = "delete"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        member = get_object_or_404(self.scoped_queryset(), pk=pk)
+        household = member.household
+        try:
+            services.member_remove(member=member, user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The family member was removed."))
+        return redirect("hardship:household-detail", household.pk)
+
+
+class AdvanceView(HouseholdFormView):
+    """The next step of the seven-step filing. The household is looked up in the user's view
+    scope; the service decides who may do the step (county staff, or the reviewer above)."""
+
+    form_class = AdvanceForm
+    scope_action = VIEW
+    permission_action = "view"
+    template_name = "hardship/advance.html"
+
+    def step(self) -> str:
+        return (
+            self.request.POST.get("step")
+            or self.request.GET.get("step")
+            or services.next_step(self.object)
+            or ""
+        )
+
+    def form_kwargs(self):
+        return {"user": self.request.user, "step": self.step()}
+
+    def get_title(self):
+        step = self.step()
+        if step in Step.values:
+            return _("Step “%(step)s” for %(h)s") % {"step": Step(step).label, "h": self.object}
+        return str(self.object)
+
+    def extra_context(self):
+        step = self.step()
+        return {
+            "step": step,
+            "step_help": (STEP_HELP[step] % {"days": services.notice_days()}) if step in STEP_HELP else "",
+            "paperwork": step in PAPERWORK_STEPS,
+        }
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if services.next_step(self.object) is None:
+            messages.error(
+                request,
+                _("The household is “%(s)s”; no filing step can be done now.")
+                % {"s": self.object.get_status_display()},
+            )
+            return redirect("hardship:household-detail", self.object.pk)
+        return super().get(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.household_advance(
+            household=self.object,
+            user=self.request.user,
+            step=self.step(),
+            note=form.cleaned_data.get("note", ""),
+            attachments=form.cleaned_data.get("attachments", ""),
+            category=form.cleaned_data.get("category", ""),
+        )
+
+    def success_message(self, result):
+        if result.status == Status.FILED:
+            return _("The household is filed.")
+        return _("Step recorded. The household is now “%(s)s”.") % {"s": result.get_status_display()}
+
+
+class ObjectionView(HouseholdFormView):
+    form_class = NoteForm
+
+    def get_title(self):
+        return _("Record an objection to the public notice of %(h)s") % {"h": self.object}
+
+    def perform(self, form):
+        return services.household_object(
+            household=self.object, user=self.request.user, note=form.cleaned_data["note"]
+        )
+
+    def success_message(self, result):
+        return _("The objection is recorded; the case is back at deliberation.")
+
+
+class WithdrawView(HouseholdFormView):
+    form_class = NoteForm
+
+    def get_title(self):
+        return _("Withdraw the filing of %(h)s") % {"h": self.object}
+
+    def perform(self, form):
+        return services.household_withdraw(
+            household=self.object, user=self.request.user, reason=form.cleaned_data["note"]
+        )
+
+
+class ExitView(HouseholdFormView):
+    form_class = ExitForm
+
+    def get_title(self):
+        return _("Exit from hardship: %(h)s") % {"h": self.object}
+
+    def get_initial(self):
+        return {"exited_on": timezone.localdate()}
+
+    def perform(self, form):
+        return services.household_exit(
+            household=self.object,
+            user=self.request.user,
+            exited_on=form.cleaned_data["exited_on"],
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class RecheckView(HouseholdFormView):
+    form_class = RecheckForm
+
+    def get_title(self):
+        return _("Annual re-check of %(h)s") % {"h": self.object}
+
+    def get_initial(self):
+        return {"checked_on": timezone.localdate()}
+
+    def perform(self, form):
+        return services.household_recheck(
+            household=self.object,
+            user=self.request.user,
+            checked_on=form.cleaned_data["checked_on"],
+            note=form.cleaned_data["note"],
+        )
+
+
+class ReenterView(HouseholdFormView):
+    form_class = NoteForm
+
+    def get_title(self):
+        return _("Re-entry into hardship: %(h)s") % {"h": self.object}
+
+    def perform(self, form):
+        return services.household_reenter(
+            household=self.object, user=self.request.user, note=form.cleaned_data["note"]
+        )
+
+    def success_url(self, result):
+        return reverse("hardship:household-detail", args=[result.pk])
+
+    def success_message(self, result):
+        return _("A new filing was opened; the earlier one stays in the history.")
+
+
+class DisbursementCreateView(HouseholdFormView):
+    form_class = DisbursementForm
+
+    def get_title(self):
+        return _("Pay aid to %(h)s") % {"h": self.object}
+
+    def get_initial(self):
+        return {"paid_on": timezone.localdate()}
+
+    def perform(self, form):
+        return services.disbursement_create(
+            household=self.object, user=self.request.user, **form.cleaned_data
+        )
