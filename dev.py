@@ -10,6 +10,7 @@ Both use the embedded default (SQLite, eager Celery) unless DATABASE_URL / REDIS
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -36,6 +37,25 @@ def install() -> None:
     if not stamp.exists() or stamp.read_bytes() != spec:
         sh(str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]")
         stamp.write_bytes(spec)
+    install_static()
+
+
+def install_static() -> None:
+    """The front-end libraries (ECharts) from npm into node_modules/, when package-lock.json changed."""
+    lock = ROOT / "package-lock.json"
+    if not lock.exists():
+        return
+    stamp = ROOT / "node_modules" / ".gonghui-installed"
+    if stamp.exists() and stamp.read_bytes() == lock.read_bytes():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print(
+            "! npm is not installed: the dashboards will show no charts (install Node.js and npm)", flush=True
+        )
+        return
+    sh(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+    stamp.write_bytes(lock.read_bytes())
 
 
 def manage(*args: str) -> None:

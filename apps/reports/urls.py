@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("yearly/", views.ReportListView.as_view(), name="report-list"),
+    path("yearly/request/", views.ReportRequestView.as_view(), name="report-request"),
+    path("yearly/<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
+    path("yearly/<int:pk>/download/<str:kind>/", views.ReportDownloadView.as_view(), name="report-download"),
+]

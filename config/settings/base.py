@@ -7,6 +7,7 @@ eagerly; DATABASE_URL and REDIS_URL switch to PostgreSQL and a real broker and w
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -106,6 +107,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# ECharts from npm (package.json, `npm ci` by dev.py install): /static/vendor/echarts/echarts.min.js
+if (BASE_DIR / "node_modules" / "echarts" / "dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -135,7 +139,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 3600
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The provincial yearly report of the year that just ended, every January 1.
+    "reports-yearly-provincial": {
+        "task": "apps.reports.tasks.yearly_report_last_year_task",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=1),
+    },
+    # The dashboards read precomputed summaries: refresh them every night.
+    "reports-refresh-summaries": {
+        "task": "apps.reports.tasks.indicator_summaries_refresh_task",
+        "schedule": crontab(minute=0, hour=2),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -163,6 +178,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several domains have a "status" or "level"; name each choice set after its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "apps.core.choices.RegionLevel",
+        "MemberStatusEnum": "apps.unions.choices.MemberStatus",
+        "TransferStatusEnum": "apps.unions.choices.TransferStatus",
+        "ApplicationStatusEnum": "apps.unions.choices.ApplicationStatus",
+        "WorkerLevelEnum": "apps.model_workers.choices.WorkerLevel",
+        "WorkerStatusEnum": "apps.model_workers.choices.WorkerStatus",
+        "HonourLevelEnum": "apps.model_workers.choices.HonourLevel",
+        "StudioLevelEnum": "apps.model_workers.choices.StudioLevel",
+        "HealthEnum": "apps.hardship.choices.Health",
+        "HouseholdStatusEnum": "apps.hardship.choices.Status",
+        "ClaimStatusEnum": "apps.insurance.choices.ClaimStatus",
+        "ReportStatusEnum": "apps.reports.choices.ReportStatus",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -178,3 +208,10 @@ LOGGING = {
 
 # Domain settings
 HARDSHIP_NOTICE_DAYS = env.int("HARDSHIP_NOTICE_DAYS", default=7)
+
+# Reports
+REPORTS_TASK_TIME_LIMIT = env.int("REPORTS_TASK_TIME_LIMIT", default=30 * 60)
+REPORTS_DASHBOARD_YEARS = env.int("REPORTS_DASHBOARD_YEARS", default=5)
+REPORTS_CJK_FONT = env("REPORTS_CJK_FONT", default="")
+# Dotted paths of the indicator selectors; unset means the five domains (apps.reports.indicators).
+REPORTS_INDICATOR_SOURCES = env.list("REPORTS_INDICATOR_SOURCES", default=None)

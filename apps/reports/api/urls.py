@@ -2,6 +2,9 @@
 
 from rest_framework.routers import DefaultRouter
 
+from .views import YearlyReportViewSet
+
 router = DefaultRouter()
+router.register("yearly", YearlyReportViewSet, basename="yearlyreport")
 
 urlpatterns = router.urls

@@ -1,0 +1,204 @@
+"""The yearly indicators of INDICATORS.md: where each code comes from, its Chinese name, and the
+JSON form of a report (a region with its children).
+
+This module is the one place that knows the indicator sources. Each source is a domain
+selector ``(*, year: int, region: Region) -> dict[str, int | Decimal]``; the settings
+``REPORTS_INDICATOR_SOURCES`` may replace the list (tests do while a domain is not there).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from apps.core.models import Region
+
+# (domain key, Chinese domain name, dotted path of the selector), in report order.
+SOURCES: list[tuple[str, str, str]] = [
+    ("org", "组织建设", "apps.unions.selectors.org_indicators"),
+    ("comp", "劳动和技能竞赛", "apps.competitions.selectors.comp_indicators"),
+    ("mw", "劳模工匠", "apps.model_workers.selectors.mw_indicators"),
+    ("hs", "困难职工帮扶", "apps.hardship.selectors.hs_indicators"),
+    ("ins", "职工医疗互助保障", "apps.insurance.selectors.ins_indicators"),
+]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    amount: bool = False  # yuan, 2 decimal places; otherwise an integer count
+    distinct: bool = False  # counted once in a region: not the sum of its children
+    own_region: bool = False  # belongs to the record's own region (may sit at the parent itself)
+
+    @property
+    def domain(self) -> str:
+        return self.code.split(".", 1)[0]
+
+    @property
+    def additive(self) -> bool:
+        return not self.distinct
+
+
+_I = Indicator
+INDICATORS: list[Indicator] = [
+    _I("org.unions", "基层工会组织数"),
+    _I("org.unions_founded", "当年新建基层工会数"),
+    _I("org.normalized_township_unions", "规范化乡镇（街道）工会数"),
+    _I("org.demonstration_village_community_unions", "示范村、社区工会数"),
+    _I("org.members", "工会会员数"),
+    _I("org.members_female", "其中：女性会员数"),
+    _I("org.members_migrant", "其中：农民工会员数"),
+    _I("org.members_joined", "当年新入会会员数"),
+    _I("org.members_joined_online", "其中：网上入会数"),
+    _I("org.members_joined_key_groups", "其中：八大重点群体入会数"),
+    _I("org.contracts_general", "综合性集体合同数"),
+    _I("org.contracts_wage", "工资专项集体合同数"),
+    _I("org.contracts_safety", "劳动安全卫生专项集体合同数"),
+    _I("org.contracts_safety_workers", "劳动安全卫生专项集体合同覆盖职工数"),
+    _I("org.workers_congresses", "建立职代会制度的基层工会数"),
+    _I("org.affairs_disclosure", "实行厂务公开的基层工会数"),
+    _I("comp.competitions", "劳动和技能竞赛数", own_region=True),
+    _I("comp.participating_units", "参赛单位数（次）"),
+    _I("comp.participating_workers", "参赛职工数（人次）"),
+    _I("comp.skill_contests", "其中：职工技能竞赛数", own_region=True),
+    _I("comp.skill_contest_workers", "技能竞赛参赛职工数（人次）"),
+    _I("comp.promoted_workers", "晋升技术等级职工数"),
+    _I("comp.ankang_units", "“安康杯”竞赛参赛单位数"),
+    _I("comp.ankang_workers", "“安康杯”竞赛参赛职工数"),
+    _I("comp.innovations", "职工技术创新成果数"),
+    _I("comp.operating_methods", "先进操作法数"),
+    _I("comp.innovation_awards_special", "创新成果及操作法特等奖数"),
+    _I("comp.innovation_awards_first", "创新成果及操作法一等奖数"),
+    _I("mw.model_workers", "在世劳动模范数"),
+    _I("mw.model_workers_national", "其中：全国劳动模范数"),
+    _I("mw.craftsmen", "工匠数"),
+    _I("mw.medals", "当年五一劳动奖章数"),
+    _I("mw.certificates", "当年五一劳动奖状数"),
+    _I("mw.pioneer_teams", "当年工人先锋号数"),
+    _I("mw.benefits_amount", "劳模待遇发放金额（元）", amount=True),
+    _I("mw.hardship_subsidy_amount", "其中：困难补助及特困帮扶金额（元）", amount=True),
+    _I("mw.recuperation", "劳模疗休养人次"),
+    _I("mw.studios", "劳模创新工作室数"),
+    _I("mw.studios_demonstration", "其中：省级示范性劳模创新工作室数"),
+    _I("mw.skill_leaders", "培养技能带头人数"),
+    _I("mw.mentor_pairs", "师带徒结对数"),
+    _I("mw.talks", "劳模宣讲场次", own_region=True),
+    _I("mw.talk_audience", "劳模宣讲受众人次", own_region=True),
+    _I("hs.households", "在档困难职工家庭数"),
+    _I("hs.households_deep", "其中：深度困难家庭数"),
+    _I("hs.households_filed", "当年新建档家庭数"),
+    _I("hs.households_exited", "当年解困脱档家庭数"),
+    _I("hs.households_aided", "当年帮扶救助家庭数", distinct=True),
+    _I("hs.aid_amount", "帮扶救助金额（元）", amount=True),
+    _I("hs.students_aided", "金秋助学人次"),
+    _I("hs.warmth_households", "送温暖走访家庭数", distinct=True),
+    _I("ins.units", "参保单位数", distinct=True),
+    _I("ins.covered_workers", "参保职工数", distinct=True),
+    _I("ins.contributions", "互助保障缴费金额（元）", amount=True),
+    _I("ins.claims_paid", "当年理赔件数"),
+    _I("ins.payout_amount", "当年理赔金额（元）", amount=True),
+]
+del _I
+
+BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
+CODES: list[str] = [i.code for i in INDICATORS]
+DOMAIN_NAMES: dict[str, str] = {key: name for key, name, _path in SOURCES}
+TWO_PLACES = Decimal("0.01")
+
+
+def indicators_of(domain: str) -> list[Indicator]:
+    return [i for i in INDICATORS if i.domain == domain]
+
+
+def source_paths() -> list[tuple[str, str]]:
+    """(domain, dotted path) of every source in use, in report order."""
+    override = getattr(settings, "REPORTS_INDICATOR_SOURCES", None)
+    if override is not None:
+        return [(path.rsplit(".", 1)[1].split("_", 1)[0], path) for path in override]
+    return [(key, path) for key, _name, path in SOURCES]
+
+
+def load_source(path: str) -> Callable[..., dict[str, Any]] | None:
+    """The selector at ``path``, or None while its module or function does not exist yet."""
+    module_name, _dot, attr = path.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
+            return None
+        raise
+    return getattr(module, attr, None)
+
+
+def available_sources() -> Iterator[tuple[str, Callable[..., dict[str, Any]]]]:
+    for domain, path in source_paths():
+        func = load_source(path)
+        if func is not None:
+            yield domain, func
+
+
+def to_json_value(code: str, value: Any) -> int | str:
+    """Counts as ints, amounts as strings with 2 places (INDICATORS.md's JSON form)."""
+    indicator = BY_CODE.get(code)
+    if (indicator is not None and indicator.amount) or isinstance(value, Decimal | float):
+        return str(Decimal(str(value or 0)).quantize(TWO_PLACES))
+    return int(value or 0)
+
+
+def compute(*, year: int, region: Region, domains: list[str] | None = None) -> dict[str, int | str]:
+    """Every available code for the region, in INDICATORS.md's order, as JSON values."""
+    raw: dict[str, Any] = {}
+    for domain, func in available_sources():
+        if domains is not None and domain not in domains:
+            continue
+        raw.update(func(year=year, region=region))
+    ordered = {code: to_json_value(code, raw[code]) for code in CODES if code in raw}
+    ordered.update({code: to_json_value(code, v) for code, v in raw.items() if code not in ordered})
+    return ordered
+
+
+def children_of(region: Region) -> list[Region]:
+    return list(Region.objects.filter(parent=region).order_by("code"))
+
+
+def build_report(
+    *, year: int, region: Region, on_step: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """The JSON form: ``{"year", "region", "indicators", "children": [{"region", "indicators"}]}``.
+
+    ``on_step(done, total)`` is called after each region is computed (for progress).
+    """
+    children = children_of(region)
+    total = 1 + len(children)
+    indicators = compute(year=year, region=region)
+    if on_step:
+        on_step(1, total)
+    out_children = []
+    for n, child in enumerate(children, start=2):
+        out_children.append({"region": child.code, "indicators": compute(year=year, region=child)})
+        if on_step:
+            on_step(n, total)
+    return {"year": year, "region": region.code, "indicators": indicators, "children": out_children}
+
+
+def parse_value(code: str, value: Any) -> int | Decimal:
+    """A JSON value back to a number (Decimal for amounts)."""
+    if (code in BY_CODE and BY_CODE[code].amount) or isinstance(value, str):
+        return Decimal(str(value))
+    return int(value)
+
+
+def direct_value(code: str, report: dict[str, Any]) -> int | Decimal | None:
+    """The part of an additive code that sits at the region itself (parent minus children)."""
+    indicator = BY_CODE.get(code)
+    if indicator is None or indicator.distinct:
+        return None
+    total = parse_value(code, report["indicators"].get(code, 0))
+    children = sum((parse_value(code, c["indicators"].get(code, 0)) for c in report["children"]), 0)
+    return total - children

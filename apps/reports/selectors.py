@@ -1,0 +1,118 @@
+"""Reads of reports: scoped report lists, the regions a user may report on, dashboard data."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from apps.core.choices import RegionLevel
+from apps.core.models import Region
+from apps.core.scoping import VIEW, scope_region_ids, user_may
+
+from . import indicators
+from .models import IndicatorSummary, YearlyReport
+
+
+def report_list(*, user: Any, action: str = VIEW) -> QuerySet[YearlyReport]:
+    return YearlyReport.objects.restrict(user, action).select_related("region", "requested_by")
+
+
+def reportable_regions(*, user: Any) -> QuerySet[Region]:
+    """Province, prefectures and counties within the user's scope (what reports are made for)."""
+    qs = Region.objects.filter(
+        level__in=[RegionLevel.PROVINCE, RegionLevel.PREFECTURE, RegionLevel.COUNTY]
+    ).order_by("code")
+    ids = scope_region_ids(user, VIEW, YearlyReport)
+    if ids is None:
+        return qs
+    return qs.filter(pk__in=ids)
+
+
+def user_may_see_region(user: Any, region: Region) -> bool:
+    return user_may(user, VIEW, region.pk, IndicatorSummary)
+
+
+def default_region(user: Any) -> Region | None:
+    if user.region_id is not None:
+        return user.region
+    return Region.objects.filter(parent__isnull=True).order_by("code").first()
+
+
+def default_year() -> int:
+    """The last complete year (the dashboard's default)."""
+    return timezone.localdate().year - 1
+
+
+def summaries(*, years: list[int], regions: list[Region]) -> dict[tuple[int, int], dict[str, Any]]:
+    """Precomputed indicators by (year, region id); missing ones are computed once and stored,
+    so a page view never recomputes what the nightly task already wrote."""
+    found = {
+        (s.year, s.region_id): s.indicators
+        for s in IndicatorSummary.objects.filter(year__in=years, region__in=regions).only(
+            "year", "region_id", "indicators"
+        )
+    }
+    missing = [(y, r) for y in years for r in regions if (y, r.pk) not in found]
+    if missing:
+        now = timezone.now()
+        for year, region in missing:
+            values = indicators.compute(year=year, region=region)
+            IndicatorSummary.objects.update_or_create(
+                year=year, region=region, defaults={"indicators": values, "computed_at": now}
+            )
+            found[(year, region.pk)] = values
+    return found
+
+
+# Each figure links to the list behind it: (URL name, query parameters) by code prefix.
+LIST_URLS: list[tuple[str, str]] = [
+    ("org.unions", "unions:union-list"),
+    ("org.normalized", "unions:union-list"),
+    ("org.demonstration", "unions:union-list"),
+    ("org.workers_congresses", "unions:union-list"),
+    ("org.affairs_disclosure", "unions:union-list"),
+    ("org.members", "unions:member-list"),
+    ("org.contracts", "unions:contract-list"),
+    ("comp.", "competitions:competition-list"),
+    ("mw.", "model_workers:modelworker-list"),
+    ("hs.", "hardship:household-list"),
+    ("ins.", "insurance:plan-list"),
+]
+
+
+def _in_year(field: str, year: int) -> dict[str, str]:
+    return {f"{field}_after": f"{year}-01-01", f"{field}_before": f"{year}-12-31"}
+
+
+# Narrower filters of the list behind some figures (names of apps.unions.filtersets).
+LIST_FILTERS: dict[str, Any] = {
+    "org.unions_founded": lambda y: _in_year("founded_on", y),
+    "org.normalized_township_unions": lambda y: {"kind": "township"},
+    "org.members_female": lambda y: {"sex": "F"},
+    "org.members_migrant": lambda y: {"household_type": "rural"},
+    "org.members_joined": lambda y: _in_year("joined_on", y),
+    "org.members_joined_online": lambda y: {**_in_year("joined_on", y), "join_channel": "online"},
+    "org.contracts_general": lambda y: {"kind": "general"},
+    "org.contracts_wage": lambda y: {"kind": "wage"},
+    "org.contracts_safety": lambda y: {"kind": "safety"},
+    "org.contracts_safety_workers": lambda y: {"kind": "safety"},
+}
+
+
+def figure_url(code: str, region: Region, year: int) -> str | None:
+    """The filtered list behind a figure, or None when that list is not installed."""
+    for prefix, name in LIST_URLS:
+        if code.startswith(prefix):
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                return None
+            params = {"region": region.code}
+            if code in LIST_FILTERS:
+                params.update(LIST_FILTERS[code](year))
+            return f"{url}?{urlencode(params)}"
+    return None

@@ -1,0 +1,164 @@
+"""Writes of reports: request a yearly report, generate it (idempotent), refresh the summaries."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core import audit
+from apps.core.choices import AuditAction
+from apps.core.exceptions import ApplicationError
+from apps.core.models import Region
+from apps.core.scoping import VIEW, user_may
+
+from . import indicators
+from .choices import ReportStatus
+from .models import IndicatorSummary, YearlyReport
+
+logger = logging.getLogger(__name__)
+
+MIN_YEAR = 1949
+
+
+def _check_year(year: int) -> None:
+    this_year = timezone.localdate().year
+    if not MIN_YEAR <= year <= this_year:
+        raise ApplicationError(
+            _("The year must be between %(first)s and %(last)s.") % {"first": MIN_YEAR, "last": this_year}
+        )
+
+
+def report_get_or_create(*, year: int, region: Region, user: Any = None) -> tuple[YearlyReport, bool]:
+    """The one report of (year, region), created as pending when it does not exist yet."""
+    _check_year(year)
+    if user is not None and not user_may(user, VIEW, region.pk, YearlyReport):
+        raise ApplicationError(_("You may not request a report for this region."))
+    existing = YearlyReport.objects.filter(year=year, region=region).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            report = YearlyReport.objects.create(year=year, region=region, requested_by=user)
+            # explicit changes: the core snapshot does not serialise the empty file fields
+            audit.record(
+                report,
+                AuditAction.CREATE,
+                user=user,
+                changes={"year": [None, year], "region": [None, region.code]},
+            )
+    except IntegrityError:  # a concurrent request created it first
+        return YearlyReport.objects.get(year=year, region=region), False
+    return report, True
+
+
+def report_request(*, year: int, region: Region, user: Any = None) -> YearlyReport:
+    """Request the report and enqueue its generation after commit (a running one is not restarted)."""
+    from .tasks import yearly_report_generate_task
+
+    with transaction.atomic():
+        report, created = report_get_or_create(year=year, region=region, user=user)
+        report = YearlyReport.objects.select_for_update().get(pk=report.pk)
+        if not created and report.status in (ReportStatus.PENDING, ReportStatus.RUNNING):
+            return report
+        if not created:
+            report.status = ReportStatus.PENDING
+            report.progress = 0
+            report.error = ""
+            report.requested_by = user or report.requested_by
+            report.save(update_fields=["status", "progress", "error", "requested_by"])
+        transaction.on_commit(lambda: yearly_report_generate_task.delay(report.pk))
+    return report
+
+
+def _set_progress(report_id: int, progress: int) -> None:
+    YearlyReport.objects.filter(pk=report_id).update(progress=progress)
+
+
+def _file_name(report: YearlyReport, ext: str) -> str:
+    return (
+        f"reports/{report.year}/{report.region.code}/gonghui-yearly-{report.year}-{report.region.code}.{ext}"
+    )
+
+
+def _store(report: YearlyReport, ext: str, content: bytes) -> str:
+    """Write the file under its fixed name, replacing an earlier one (a re-run gives the same name)."""
+    name = _file_name(report, ext)
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    saved = default_storage.save(name, ContentFile(content))
+    if saved != name:  # another run wrote it in between: keep one file under the fixed name
+        default_storage.delete(saved)
+    return name
+
+
+def report_generate(*, report_id: int) -> YearlyReport:
+    """Compute the snapshot and write the files of a report; safe to run again at any point.
+
+    Each run recomputes everything from the data and overwrites the same record and the same
+    file names, so a redelivered task (worker lost mid-way) ends with one complete report.
+    """
+    from .document import render_document
+    from .excel import render_workbook
+
+    with transaction.atomic():
+        report = YearlyReport.objects.select_for_update().select_related("region").get(pk=report_id)
+        report.status = ReportStatus.RUNNING
+        report.started_at = timezone.now()
+        report.finished_at = None
+        report.progress = 0
+        report.attempts += 1
+        report.error = ""
+        report.save(update_fields=["status", "started_at", "finished_at", "progress", "attempts", "error"])
+
+    def on_step(done: int, total: int) -> None:
+        _set_progress(report_id, int(80 * done / total))
+
+    try:
+        data = indicators.build_report(year=report.year, region=report.region, on_step=on_step)
+        json_name = _store(report, "json", json.dumps(data, ensure_ascii=False, indent=2).encode())
+        xlsx_name = _store(report, "xlsx", render_workbook(data))
+        _set_progress(report_id, 90)
+        pdf_bytes = render_document(data)
+        pdf_name = _store(report, "pdf", pdf_bytes) if pdf_bytes is not None else ""
+    except Exception as exc:
+        logger.exception("yearly report %s failed", report_id)
+        YearlyReport.objects.filter(pk=report_id).update(
+            status=ReportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    YearlyReport.objects.filter(pk=report_id).update(
+        status=ReportStatus.DONE,
+        progress=100,
+        snapshot=data,
+        json_file=json_name,
+        xlsx_file=xlsx_name,
+        pdf_file=pdf_name,
+        finished_at=timezone.now(),
+        error="" if pdf_bytes is not None else _("No Chinese font is installed: the PDF was not written."),
+    )
+    report.refresh_from_db()
+    return report
+
+
+def summary_refresh(*, years: list[int], regions: list[Region] | None = None) -> int:
+    """Recompute the dashboard summaries of the given years for the regions (default: province,
+    prefectures and counties); returns the number of summaries written."""
+    if regions is None:
+        regions = list(Region.objects.filter(level__in=["province", "prefecture", "county"]).order_by("code"))
+    now = timezone.now()
+    written = 0
+    for year in years:
+        for region in regions:
+            values = indicators.compute(year=year, region=region)
+            IndicatorSummary.objects.update_or_create(
+                year=year, region=region, defaults={"indicators": values, "computed_at": now}
+            )
+            written += 1
+    return written

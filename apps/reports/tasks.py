@@ -1,0 +1,64 @@
+"""Celery tasks of reports: ids in, services do the work; all safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from apps.core.audit import audit_context
+from apps.core.choices import AuditSource
+
+logger = logging.getLogger(__name__)
+
+TIME_LIMIT = getattr(settings, "REPORTS_TASK_TIME_LIMIT", 30 * 60)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=TIME_LIMIT,
+    soft_time_limit=TIME_LIMIT - 60,
+    max_retries=3,
+)
+def yearly_report_generate_task(self, report_id: int) -> dict:
+    """Generate (or regenerate) one yearly report. A redelivery after a lost worker recomputes
+    and overwrites the same record and files, so it ends with one complete report."""
+    from .models import YearlyReport
+    from .services import report_generate
+
+    if not YearlyReport.objects.filter(pk=report_id).exists():
+        logger.warning("yearly report %s no longer exists: nothing to do", report_id)
+        return {"id": report_id, "status": None}
+    with audit_context(source=AuditSource.TASK):
+        report = report_generate(report_id=report_id)
+    return {"id": report.pk, "status": report.status}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=TIME_LIMIT)
+def yearly_report_last_year_task() -> int:
+    """Beat, every January 1: the provincial report of the year that just ended."""
+    from apps.core.models import Region
+
+    from .services import report_request
+
+    province = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    if province is None:
+        return 0
+    report = report_request(year=timezone.localdate().year - 1, region=province)
+    return report.pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=TIME_LIMIT)
+def indicator_summaries_refresh_task(years: list[int] | None = None) -> int:
+    """Recompute the dashboard summaries (nightly, and after imports); returns how many were written."""
+    from .services import summary_refresh
+
+    if not years:
+        this_year = timezone.localdate().year
+        span = getattr(settings, "REPORTS_DASHBOARD_YEARS", 5)
+        years = list(range(this_year - span + 1, this_year + 1))
+    return summary_refresh(years=years)

@@ -1,0 +1,274 @@
+"""Pages of reports: the dashboards (precomputed summaries), request / watch / download reports."""
+
+from __future__ import annotations
+
+import functools
+import mimetypes
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from apps.core.choices import RegionLevel
+from apps.core.exceptions import ApplicationError
+from apps.core.models import Region
+from apps.core.views_base import ScopedDetailView, ScopedListView
+
+from . import indicators, selectors, services
+from .choices import ReportFile, ReportStatus
+from .filtersets import YearlyReportFilterSet
+from .forms import ReportRequestForm
+from .models import IndicatorSummary, YearlyReport
+
+HEADLINE_CODES = [
+    "org.unions",
+    "org.members",
+    "org.members_joined",
+    "comp.participating_workers",
+    "mw.model_workers",
+    "mw.studios",
+    "hs.households",
+    "hs.aid_amount",
+    "ins.covered_workers",
+    "ins.payout_amount",
+]
+BREAKDOWN_CODES = ["org.unions", "org.members", "comp.participating_units", "hs.households", "hs.aid_amount"]
+TREND_CODES = ["org.members", "org.members_joined", "hs.households_aided"]
+BAR_CODES = ["org.members", "hs.aid_amount"]
+CONTENT_TYPES = {
+    ReportFile.JSON: "application/json",
+    ReportFile.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFile.PDF: "application/pdf",
+}
+
+
+@functools.cache
+def echarts_installed() -> bool:
+    """Whether ECharts is among the static files (npm ci puts it there); else no charts are drawn."""
+    from django.contrib.staticfiles import finders
+
+    return bool(finders.find("vendor/echarts/echarts.min.js"))
+
+
+def file_response(report: YearlyReport, kind: str) -> FileResponse | None:
+    """The report's file as a download, or None when the report has no such file."""
+    if kind not in ReportFile.values:
+        return None
+    field = report.file_for(kind)
+    if not field:
+        return None
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        return None
+    name = f"gonghui-yearly-{report.year}-{report.region.code}.{kind}"
+    content_type = CONTENT_TYPES.get(kind) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+
+
+def _number(code: str, value: Any) -> Any:
+    return indicators.parse_value(code, value if value is not None else 0)
+
+
+class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Headline figures, trends, breakdown by child region with drill-down, charts; all read from
+    the precomputed summaries (IndicatorSummary), refreshed nightly by Celery."""
+
+    template_name = "reports/dashboard.html"
+    permission_required = "reports.view_indicatorsummary"
+    years_shown = 5
+
+    def get_region(self) -> Region:
+        code = (self.request.GET.get("region") or "").strip()
+        region = (
+            Region.objects.filter(code=code).first() if code else selectors.default_region(self.request.user)
+        )
+        if region is None or not selectors.user_may_see_region(self.request.user, region):
+            raise Http404
+        return region
+
+    def get_year(self) -> int:
+        try:
+            year = int(self.request.GET.get("year") or selectors.default_year())
+        except ValueError:
+            year = selectors.default_year()
+        return max(1949, min(year, selectors.default_year() + 1))
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        region, year = self.get_region(), self.get_year()
+        years = list(range(year - self.years_shown + 1, year + 1))
+        children = list(
+            Region.objects.filter(
+                parent=region, level__in=[RegionLevel.PREFECTURE, RegionLevel.COUNTY]
+            ).order_by("code")
+        )
+        data = selectors.summaries(years=years, regions=[region])
+        if children:
+            data.update(selectors.summaries(years=[year], regions=children))
+        current = data[(year, region.pk)]
+
+        def figure(code: str) -> dict[str, Any]:
+            ind = indicators.BY_CODE[code]
+            return {
+                "code": code,
+                "name": ind.name,
+                "amount": ind.amount,
+                "value": _number(code, current.get(code)),
+                "url": selectors.figure_url(code, region, year),
+            }
+
+        ctx["region"] = region
+        ctx["year"] = year
+        ctx["computed_at"] = (
+            IndicatorSummary.objects.filter(year=year, region=region)
+            .values_list("computed_at", flat=True)
+            .first()
+        )
+        ctx["years"] = years
+        ctx["year_choices"] = list(range(selectors.default_year() + 1, selectors.default_year() - 10, -1))
+        ctx["breadcrumbs"] = self._breadcrumbs(region)
+        ctx["headline"] = [figure(c) for c in HEADLINE_CODES if c in current]
+        ctx["domains"] = [
+            {
+                "name": name,
+                "figures": [figure(i.code) for i in indicators.indicators_of(key) if i.code in current],
+            }
+            for key, name in indicators.DOMAIN_NAMES.items()
+        ]
+        ctx["domains"] = [d for d in ctx["domains"] if d["figures"]]
+        codes = [c for c in BREAKDOWN_CODES if c in current]
+        ctx["breakdown_headers"] = [indicators.BY_CODE[c].name for c in codes]
+        ctx["breakdown"] = [
+            {
+                "region": child,
+                "drill": f"{reverse('reports:dashboard')}?region={child.code}&year={year}",
+                "values": [
+                    {
+                        "value": _number(c, data[(year, child.pk)].get(c)),
+                        "amount": indicators.BY_CODE[c].amount,
+                        "url": selectors.figure_url(c, child, year),
+                    }
+                    for c in codes
+                ],
+            }
+            for child in children
+        ]
+        ctx["echarts"] = echarts_installed()
+        ctx["chart_data"] = {
+            "years": years,
+            "trend": [
+                {
+                    "name": indicators.BY_CODE[c].name,
+                    "values": [_as_float(c, data[(y, region.pk)].get(c)) for y in years],
+                }
+                for c in TREND_CODES
+                if c in current
+            ],
+            "children": [child.name for child in children],
+            "bars": [
+                {
+                    "name": indicators.BY_CODE[c].name,
+                    "values": [_as_float(c, data[(year, child.pk)].get(c)) for child in children],
+                }
+                for c in BAR_CODES
+                if c in current
+            ],
+        }
+        return ctx
+
+    @staticmethod
+    def _breadcrumbs(region: Region) -> list[Region]:
+        codes = [c for c in region.path.strip("/").split("/") if c]
+        return list(Region.objects.filter(code__in=codes).order_by("path"))
+
+
+def _as_float(code: str, value: Any) -> float | int:
+    number = _number(code, value)
+    return float(number) if indicators.BY_CODE[code].amount else int(number)
+
+
+class ReportListView(ScopedListView):
+    model = YearlyReport
+    template_name = "reports/report_list.html"
+    filterset_class = YearlyReportFilterSet
+    ordering_fields = ("year", "requested_at", "status")
+    default_ordering = "-year"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region", "requested_by")
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["request_form"] = ReportRequestForm(regions=selectors.reportable_regions(user=self.request.user))
+        return ctx
+
+
+class ReportRequestView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """POST: request (or regenerate) the report of a year and region, then watch it."""
+
+    permission_required = "reports.view_yearlyreport"
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ReportRequestForm(request.POST, regions=selectors.reportable_regions(user=request.user))
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("reports:report-list")
+        try:
+            report = services.report_request(
+                year=form.cleaned_data["year"], region=form.cleaned_data["region"], user=request.user
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("reports:report-list")
+        messages.success(request, _("The report has been requested."))
+        return redirect("reports:report-detail", pk=report.pk)
+
+
+class ReportDetailView(ScopedDetailView):
+    model = YearlyReport
+    template_name = "reports/report_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region", "requested_by")
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        report = self.object
+        ctx["finished"] = report.status in (ReportStatus.DONE, ReportStatus.FAILED)
+        ctx["files"] = [
+            {"kind": kind, "label": label, "url": reverse("reports:report-download", args=[report.pk, kind])}
+            for kind, label in ReportFile.choices
+            if report.file_for(kind)
+        ]
+        rows = []
+        if report.snapshot:
+            values = report.snapshot.get("indicators", {})
+            rows = [
+                {"code": i.code, "name": i.name, "value": _number(i.code, values[i.code]), "amount": i.amount}
+                for i in indicators.INDICATORS
+                if i.code in values
+            ]
+        ctx["rows"] = rows
+        ctx["status_url"] = reverse("api:yearlyreport-detail", args=[report.pk])
+        return ctx
+
+
+class ReportDownloadView(ScopedDetailView):
+    model = YearlyReport
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        report = self.get_object()
+        response = file_response(report, kwargs["kind"])
+        if response is None:
+            raise Http404
+        return response
