@@ -10,7 +10,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.unions.filtersets import DATE_WIDGET, _region_q, _union_q
+from apps.core.filtersets import DATE_WIDGET, region_q
+from apps.unions.filtersets import union_q
 
 from .choices import CompetitionKind, Grade, InnovationKind
 from .models import Competition, InnovationAchievement, Participation
@@ -22,7 +23,7 @@ class _RegionFilterMixin(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("region code"))
 
     def filter_region(self, queryset, name, value):
-        q = _region_q(self.region_lookup, value)
+        q = region_q(self.region_lookup, value)
         return queryset.none() if q is None else queryset.filter(q)
 
 
@@ -53,7 +54,7 @@ class CompetitionFilterSet(_YearFilterMixin, _RegionFilterMixin):
         return queryset.filter(Q(name__icontains=value) | Q(code__istartswith=value.upper()))
 
     def filter_union(self, queryset, name, value):
-        ids = Participation.objects.filter(_union_q("union", value)).values("competition_id")
+        ids = Participation.objects.filter(union_q("union", value)).values("competition_id")
         return queryset.filter(pk__in=ids)
 
 
@@ -91,7 +92,7 @@ class ParticipationFilterSet(_YearFilterMixin, _RegionFilterMixin):
         return queryset.filter(competition__code=value.upper())
 
     def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q("union", value))
+        return queryset.filter(union_q("union", value))
 
     def filter_awarded(self, queryset, name, value):
         return queryset.exclude(award="") if value else queryset.filter(award="")
@@ -125,4 +126,4 @@ class InnovationFilterSet(_YearFilterMixin, _RegionFilterMixin):
         return queryset.filter(grade="" if value == "none" else value)
 
     def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q("union", value))
+        return queryset.filter(union_q("union", value))

@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import RegionCodeField, ServiceForm, model_fields
 from apps.core.scoping import CHANGE, VIEW
-from apps.unions.forms import RegionCodeField, ServiceForm, UnionCodeField, _model_fields
+from apps.unions.forms import UnionCodeField
 from apps.unions.models import GrassrootsUnion
 
 from . import selectors
@@ -63,7 +64,7 @@ class CompetitionForm(ServiceForm):
         return data
 
 
-_competition_fields = _model_fields(Competition, COMPETITION_FORM_FIELDS)
+_competition_fields = model_fields(Competition, COMPETITION_FORM_FIELDS)
 CompetitionForm.base_fields = {
     **{k: _competition_fields[k] for k in ("code", "name", "kind")},
     "organizer_region": RegionCodeField(
@@ -100,7 +101,7 @@ class ParticipationUpdateForm(ServiceForm):
         }
 
 
-_participation_fields = _model_fields(Participation, ["participating_workers", "promoted_workers", "award"])
+_participation_fields = model_fields(Participation, ["participating_workers", "promoted_workers", "award"])
 ParticipationUpdateForm.base_fields = dict(_participation_fields)
 ParticipationForm.base_fields = {
     "competition": CompetitionCodeField(label=_("Competition code")),
@@ -126,7 +127,7 @@ class InnovationForm(ServiceForm):
         return data
 
 
-_innovation_fields = _model_fields(InnovationAchievement, INNOVATION_FORM_FIELDS)
+_innovation_fields = model_fields(InnovationAchievement, INNOVATION_FORM_FIELDS)
 InnovationForm.base_fields = {
     **{k: _innovation_fields[k] for k in ("number", "name", "kind")},
     "union": UnionCodeField(label=_("Union code")),

@@ -15,7 +15,7 @@ from django.views import View
 
 from apps.core.scoping import CHANGE
 from apps.core.views_base import ScopedDetailView, ScopedListView, ScopedMixin
-from apps.unions.views import ServiceFormView as _BaseServiceFormView
+from apps.core.views_base import ServiceFormView as _BaseServiceFormView
 
 from . import selectors, services
 from .filtersets import CompetitionFilterSet, InnovationFilterSet, ParticipationFilterSet

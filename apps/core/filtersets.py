@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import RegionLevel
 from .models import AuditEntry, Region
+from .validators import normalize_resident_id
 
 
 class RegionFilterSet(django_filters.FilterSet):
@@ -37,3 +38,21 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["action", "source", "username", "since", "until"]
+
+
+# Shared by every domain's filtersets -----------------------------------------------------
+
+DATE_WIDGET = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+
+
+def region_q(lookup: str, value: str) -> Q | None:
+    """Records whose region (through ``lookup``) is the given region code or lies under it."""
+    path = Region.objects.filter(code=(value or "").strip()).values_list("path", flat=True).first()
+    if path is None:
+        return None
+    return Q(**{f"{lookup}__path__startswith": path})
+
+
+def looks_like_id(value: str) -> bool:
+    v = normalize_resident_id(value)
+    return len(v) == 18 and v[:17].isdigit()

@@ -15,7 +15,7 @@ from .models import Disbursement, Household
 DATE_WIDGET = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
 
 
-def _region_q(lookup: str, value: str) -> Q | None:
+def region_q(lookup: str, value: str) -> Q | None:
     path = Region.objects.filter(code=(value or "").strip()).values_list("path", flat=True).first()
     if path is None:
         return None
@@ -43,7 +43,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return queryset.filter(head_name__icontains=value)
 
     def filter_region(self, queryset, name, value):
-        q = _region_q("union__region", value)
+        q = region_q("union__region", value)
         return queryset.none() if q is None else queryset.filter(q)
 
     def filter_cause(self, queryset, name, value):
@@ -68,5 +68,5 @@ class DisbursementFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(number__istartswith=value) | Q(household__head_name__icontains=value))
 
     def filter_region(self, queryset, name, value):
-        q = _region_q("household__union__region", value)
+        q = region_q("household__union__region", value)
         return queryset.none() if q is None else queryset.filter(q)

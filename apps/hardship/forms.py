@@ -6,8 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import ServiceForm
 from apps.core.scoping import CHANGE
-from apps.unions.forms import ServiceForm, UnionCodeField
+from apps.unions.forms import UnionCodeField
 from apps.unions.models import GrassrootsUnion
 
 from .choices import AidKind, Category, Cause, Health, Relation

@@ -7,8 +7,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.filtersets import DATE_WIDGET, looks_like_id, region_q
 from apps.core.validators import normalize_resident_id
-from apps.unions.filtersets import DATE_WIDGET, _looks_like_id, _region_q, _union_q
+from apps.unions.filtersets import union_q
 
 from .choices import ClaimStatus, Product
 from .models import Claim, Coverage, Enrollment, Plan
@@ -20,7 +21,7 @@ class _RegionFilterMixin(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("region code"))
 
     def filter_region(self, queryset, name, value):
-        q = _region_q(self.region_lookup, value)
+        q = region_q(self.region_lookup, value)
         return queryset.none() if q is None else queryset.filter(q)
 
 
@@ -55,7 +56,7 @@ class EnrollmentFilterSet(_RegionFilterMixin):
         return queryset.filter(Q(union__name__icontains=value) | Q(union__code__istartswith=value))
 
     def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q("union", value))
+        return queryset.filter(union_q("union", value))
 
 
 class CoverageFilterSet(_RegionFilterMixin):
@@ -69,12 +70,12 @@ class CoverageFilterSet(_RegionFilterMixin):
         fields = ["q", "region", "union", "plan", "year"]
 
     def filter_q(self, queryset, name, value):
-        if _looks_like_id(value):
+        if looks_like_id(value):
             return queryset.filter(member__id_number=normalize_resident_id(value))
         return queryset.filter(member__name__icontains=value.strip())
 
     def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q("union", value))
+        return queryset.filter(union_q("union", value))
 
 
 class ClaimFilterSet(_RegionFilterMixin):
@@ -95,10 +96,10 @@ class ClaimFilterSet(_RegionFilterMixin):
         fields = ["q", "region", "union", "plan", "year", "status", "discharged_on", "paid_on"]
 
     def filter_q(self, queryset, name, value):
-        if _looks_like_id(value):
+        if looks_like_id(value):
             return queryset.filter(coverage__member__id_number=normalize_resident_id(value))
         value = value.strip()
         return queryset.filter(Q(number__istartswith=value) | Q(coverage__member__name__icontains=value))
 
     def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q("coverage__union", value))
+        return queryset.filter(union_q("coverage__union", value))

@@ -9,9 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import DATE, ServiceForm
 from apps.core.scoping import CHANGE
 from apps.core.validators import normalize_resident_id, validate_resident_id
-from apps.unions.forms import DATE, ServiceForm, UnionCodeField
+from apps.unions.forms import UnionCodeField
 from apps.unions.models import GrassrootsUnion, Member
 
 from .choices import Product

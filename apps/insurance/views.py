@@ -21,9 +21,8 @@ from apps.core import audit
 from apps.core.choices import AuditAction
 from apps.core.importing import neutralise
 from apps.core.validators import mask_resident_id
-from apps.core.views_base import ScopedDetailView, ScopedListView
+from apps.core.views_base import DecisionView, ScopedDetailView, ScopedListView, ServiceFormView
 from apps.unions.models import Member
-from apps.unions.views import DecisionView, ServiceFormView
 
 from . import selectors, services
 from .choices import ClaimStatus

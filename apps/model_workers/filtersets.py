@@ -10,8 +10,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.filtersets import DATE_WIDGET, looks_like_id, region_q
 from apps.core.validators import normalize_resident_id
-from apps.unions.filtersets import DATE_WIDGET, _looks_like_id, _region_q, _union_q
+from apps.unions.filtersets import union_q
 
 from .choices import (
     BenefitKind,
@@ -32,11 +33,11 @@ class _RegionFilterMixin(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("region code"))
 
     def filter_region(self, queryset, name, value):
-        q = _region_q(self.region_lookup, value)
+        q = region_q(self.region_lookup, value)
         return queryset.none() if q is None else queryset.filter(q)
 
     def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q(self.union_lookup, value))
+        return queryset.filter(union_q(self.union_lookup, value))
 
     union_lookup = "union"
 
@@ -57,7 +58,7 @@ class ModelWorkerFilterSet(_RegionFilterMixin):
         fields = ["q", "region", "union", "level", "title", "status", "title_year", "craftsman"]
 
     def filter_q(self, queryset, name, value):
-        if _looks_like_id(value):
+        if looks_like_id(value):
             return queryset.filter(id_number=normalize_resident_id(value))
         return queryset.filter(name__icontains=value.strip())
 
@@ -74,7 +75,7 @@ class HonourFilterSet(_RegionFilterMixin):
         fields = ["q", "region", "union", "kind", "level", "year"]
 
     def filter_q(self, queryset, name, value):
-        if _looks_like_id(value):
+        if looks_like_id(value):
             return queryset.filter(id_number=normalize_resident_id(value))
         value = value.strip()
         return queryset.filter(Q(number__icontains=value) | Q(recipient_name__icontains=value))
@@ -85,7 +86,7 @@ class _WorkerRefFilterMixin(_RegionFilterMixin):
     union_lookup = "model_worker__union"
 
     def filter_q(self, queryset, name, value):
-        if _looks_like_id(value):
+        if looks_like_id(value):
             return queryset.filter(model_worker__id_number=normalize_resident_id(value))
         value = value.strip()
         return queryset.filter(self.text_q(value))
@@ -132,7 +133,7 @@ class StudioFilterSet(_RegionFilterMixin):
         fields = ["q", "region", "union", "level", "founded_on"]
 
     def filter_q(self, queryset, name, value):
-        if _looks_like_id(value):
+        if looks_like_id(value):
             return queryset.filter(leader_id_number=normalize_resident_id(value))
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(code__istartswith=value))

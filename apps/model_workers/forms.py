@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import RegionCodeField, ServiceForm, model_fields
 from apps.core.scoping import CHANGE
-from apps.unions.forms import RegionCodeField, ServiceForm, UnionCodeField, _model_fields
+from apps.unions.forms import UnionCodeField
 from apps.unions.models import GrassrootsUnion
 
 from . import selectors
@@ -50,7 +51,7 @@ class ModelWorkerForm(_UnionScopedForm):
         return _initial(worker, WORKER_FORM_FIELDS)
 
 
-_worker_fields = _model_fields(ModelWorker, WORKER_FORM_FIELDS)
+_worker_fields = model_fields(ModelWorker, WORKER_FORM_FIELDS)
 # The service validates and normalises the resident ID (with the duplicate check).
 _worker_fields["id_number"] = forms.CharField(label=_("Resident ID"), max_length=20)
 _worker_fields["name"].label = _("Full name")
@@ -78,7 +79,7 @@ class HonourForm(_UnionScopedForm):
         return _initial(honour, HONOUR_FORM_FIELDS)
 
 
-_honour_fields = _model_fields(Honour, HONOUR_FORM_FIELDS)
+_honour_fields = model_fields(Honour, HONOUR_FORM_FIELDS)
 _honour_fields["id_number"] = forms.CharField(
     label=_("Resident ID"),
     max_length=20,
@@ -102,7 +103,7 @@ class BenefitForm(ServiceForm):
         return {name: getattr(payment, name) for name in BENEFIT_FORM_FIELDS}
 
 
-BenefitForm.base_fields = _model_fields(BenefitPayment, BENEFIT_FORM_FIELDS)
+BenefitForm.base_fields = model_fields(BenefitPayment, BENEFIT_FORM_FIELDS)
 
 RECUPERATION_FORM_FIELDS = ["year", "place"]
 
@@ -116,7 +117,7 @@ class RecuperationForm(ServiceForm):
         return {name: getattr(recuperation, name) for name in RECUPERATION_FORM_FIELDS}
 
 
-RecuperationForm.base_fields = _model_fields(Recuperation, RECUPERATION_FORM_FIELDS)
+RecuperationForm.base_fields = model_fields(Recuperation, RECUPERATION_FORM_FIELDS)
 
 
 # Innovation studios ----------------------------------------------------------------------
@@ -143,7 +144,7 @@ class StudioForm(_UnionScopedForm):
         return _initial(studio, STUDIO_FORM_FIELDS)
 
 
-_studio_fields = _model_fields(InnovationStudio, STUDIO_FORM_FIELDS)
+_studio_fields = model_fields(InnovationStudio, STUDIO_FORM_FIELDS)
 _studio_fields["leader_id_number"] = forms.CharField(label=_("Leader's resident ID"), max_length=20)
 StudioForm.base_fields = {
     "code": _studio_fields.pop("code"),
@@ -170,7 +171,7 @@ class TalkForm(ServiceForm):
         return data
 
 
-_talk_fields = _model_fields(Talk, TALK_FORM_FIELDS)
+_talk_fields = model_fields(Talk, TALK_FORM_FIELDS)
 TalkForm.base_fields = {
     "number": _talk_fields.pop("number"),
     "held_on": _talk_fields.pop("held_on"),

@@ -14,8 +14,7 @@ from apps.core import audit
 from apps.core.choices import AuditAction
 from apps.core.scoping import CHANGE
 from apps.core.validators import mask_resident_id
-from apps.core.views_base import ScopedDetailView, ScopedListView
-from apps.unions.views import ServiceFormView
+from apps.core.views_base import ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import selectors, services
 from .filtersets import (

@@ -10,7 +10,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import Region
+from apps.core.filtersets import DATE_WIDGET, looks_like_id, region_q
 from apps.core.validators import normalize_resident_id
 
 from .choices import (
@@ -26,18 +26,8 @@ from .choices import (
 )
 from .models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
 
-DATE_WIDGET = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
 
-
-def _region_q(lookup: str, value: str) -> Q | None:
-    """Records whose region (through ``lookup``) is the given region code or lies under it."""
-    path = Region.objects.filter(code=(value or "").strip()).values_list("path", flat=True).first()
-    if path is None:
-        return None
-    return Q(**{f"{lookup}__path__startswith": path})
-
-
-def _union_q(lookup: str, value: str) -> Q:
+def union_q(lookup: str, value: str) -> Q:
     """A union given by its code, or by its numeric id (``id:123`` or a short number)."""
     value = (value or "").strip()
     if value.lower().startswith("id:") and value[3:].isdigit():
@@ -47,18 +37,13 @@ def _union_q(lookup: str, value: str) -> Q:
     return Q(**{f"{lookup}__code": value.upper()})
 
 
-def _looks_like_id(value: str) -> bool:
-    v = normalize_resident_id(value)
-    return len(v) == 18 and v[:17].isdigit()
-
-
 class _RegionFilterMixin(django_filters.FilterSet):
     region_lookup = "region"
 
     region = django_filters.CharFilter(method="filter_region", label=_("region code"))
 
     def filter_region(self, queryset, name, value):
-        q = _region_q(self.region_lookup, value)
+        q = region_q(self.region_lookup, value)
         return queryset.none() if q is None else queryset.filter(q)
 
 
@@ -80,19 +65,19 @@ class UnionFilterSet(_RegionFilterMixin):
         return queryset.filter(Q(name__icontains=value) | Q(code__istartswith=value))
 
     def filter_parent(self, queryset, name, value):
-        return queryset.filter(_union_q("parent", value))
+        return queryset.filter(union_q("parent", value))
 
 
 class _PersonSearchMixin:
     """Search people by name, or exactly by resident ID; filter by their union's code or id."""
 
     def filter_q(self, queryset, name, value):
-        if _looks_like_id(value):
+        if looks_like_id(value):
             return queryset.filter(id_number=normalize_resident_id(value))
         return queryset.filter(name__icontains=value.strip())
 
     def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q("union", value))
+        return queryset.filter(union_q("union", value))
 
 
 class MemberFilterSet(_PersonSearchMixin, _RegionFilterMixin):
@@ -138,7 +123,7 @@ class TransferFilterSet(_RegionFilterMixin):
         return queryset.filter(member__name__icontains=value.strip())
 
     def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q("from_union", value) | _union_q("to_union", value))
+        return queryset.filter(union_q("from_union", value) | union_q("to_union", value))
 
 
 class JoinApplicationFilterSet(_PersonSearchMixin, _RegionFilterMixin):
@@ -176,4 +161,4 @@ class ContractFilterSet(_RegionFilterMixin):
         return queryset.filter(Q(number__icontains=value) | Q(union__name__icontains=value))
 
     def filter_union(self, queryset, name, value):
-        return queryset.filter(_union_q("union", value))
+        return queryset.filter(union_q("union", value))

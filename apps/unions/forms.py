@@ -6,32 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.exceptions import ApplicationError
+from apps.core.forms import DATE, RegionCodeField, ServiceForm, model_fields
 from apps.core.scoping import CHANGE, VIEW
 
 from . import selectors
 from .choices import HouseholdType, KeyGroup
 from .models import CollectiveContract, GrassrootsUnion, Member
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ServiceForm(forms.Form):
-    """A form whose save is a service call; ``apply_error`` shows its refusal."""
-
-    def apply_error(self, exc: ApplicationError) -> None:
-        fields = exc.extra.get("fields") or {}
-        placed = False
-        for name, messages in fields.items():
-            if name in self.fields:
-                for message in messages:
-                    self.add_error(name, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
 
 
 class UnionCodeField(forms.CharField):
@@ -53,33 +35,6 @@ class UnionCodeField(forms.CharField):
                 _("No union with code %(code)s in your scope."), code="union_scope", params={"code": value}
             )
         return union
-
-
-class RegionCodeField(forms.CharField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 12)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 12}))
-        super().__init__(*args, **kwargs)
-        self.queryset = None
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        region = self.queryset.filter(code=value.strip()).first()
-        if region is None:
-            raise forms.ValidationError(
-                _("No region with code %(code)s in your scope."), code="region_scope", params={"code": value}
-            )
-        return region
-
-
-def _model_fields(model, names, **kwargs) -> dict[str, forms.Field]:
-    fields = fields_for_model(model, fields=names, **kwargs)
-    for field in fields.values():
-        if isinstance(field, forms.DateField):
-            field.widget = DATE
-    return fields
 
 
 # Unions ----------------------------------------------------------------------------------
@@ -115,7 +70,7 @@ class UnionForm(ServiceForm):
         return data
 
 
-_union_fields = _model_fields(GrassrootsUnion, UNION_FORM_FIELDS)
+_union_fields = model_fields(GrassrootsUnion, UNION_FORM_FIELDS)
 UnionForm.base_fields = {
     **{k: _union_fields[k] for k in ("code", "name", "kind")},
     "region": RegionCodeField(label=_("Region code"), help_text=_("County or township division code")),
@@ -147,7 +102,7 @@ class MemberForm(ServiceForm):
         self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
 
 
-_member_fields = _model_fields(Member, MEMBER_FORM_FIELDS)
+_member_fields = model_fields(Member, MEMBER_FORM_FIELDS)
 # The service validates and normalises the resident ID (with the duplicate check).
 _member_fields["id_number"] = forms.CharField(label=_("Resident ID"), max_length=20)
 _member_fields["phone"] = forms.CharField(label=_("Mobile"), max_length=20, required=False)
@@ -208,7 +163,7 @@ class ContractForm(ServiceForm):
         return data
 
 
-_contract_fields = _model_fields(CollectiveContract, CONTRACT_FORM_FIELDS)
+_contract_fields = model_fields(CollectiveContract, CONTRACT_FORM_FIELDS)
 ContractForm.base_fields = {
     "number": _contract_fields.pop("number"),
     "union": UnionCodeField(label=_("Union code")),

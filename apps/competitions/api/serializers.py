@@ -10,9 +10,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.serializers import request_user
 from apps.core.models import Region
 from apps.core.scoping import VIEW
-from apps.unions.api.serializers import UnionCodeField, _user
+from apps.unions.api.serializers import UnionCodeField
 
 from .. import selectors
 from ..models import Competition, InnovationAchievement, Participation
@@ -28,7 +29,7 @@ class OrganizerRegionField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return selectors.organizer_regions(user=_user(self.root))
+        return selectors.organizer_regions(user=request_user(self.root))
 
 
 class CompetitionCodeField(serializers.SlugRelatedField):
@@ -42,7 +43,7 @@ class CompetitionCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return Competition.objects.restrict(_user(self.root), VIEW)
+        return Competition.objects.restrict(request_user(self.root), VIEW)
 
 
 class CompetitionSerializer(serializers.ModelSerializer):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -37,3 +39,9 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "changes",
             "note",
         ]
+
+
+def request_user(serializer: serializers.Serializer) -> Any:
+    """The user of the request a serializer works for (None outside a request)."""
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)

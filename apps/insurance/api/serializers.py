@@ -8,9 +8,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.serializers import request_user
 from apps.core.scoping import CHANGE
 from apps.core.validators import mask_resident_id
-from apps.unions.api.serializers import UnionCodeField, _user
+from apps.unions.api.serializers import UnionCodeField
 from apps.unions.models import Member
 
 from ..models import Claim, Coverage, Enrollment, Plan
@@ -19,7 +20,7 @@ from ..models import Claim, Coverage, Enrollment, Plan
 def _show_personal(serializer) -> bool:
     show = serializer.context.get("show_personal_data")
     if show is None:
-        user = _user(serializer)
+        user = request_user(serializer)
         show = bool(user and user.is_authenticated and user.can_view_personal_data)
         serializer.context["show_personal_data"] = show
     return show
@@ -72,7 +73,7 @@ class EnrollmentMembersSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].child_relation.queryset = Member.objects.restrict(_user(self), CHANGE)
+        self.fields["members"].child_relation.queryset = Member.objects.restrict(request_user(self), CHANGE)
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
@@ -104,7 +105,9 @@ class EnrollmentSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "members" in self.fields:
-            self.fields["members"].child_relation.queryset = Member.objects.restrict(_user(self), CHANGE)
+            self.fields["members"].child_relation.queryset = Member.objects.restrict(
+                request_user(self), CHANGE
+            )
 
 
 class CoverageSerializer(serializers.ModelSerializer):
@@ -190,7 +193,7 @@ class ClaimCreateSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.restrict(_user(self), CHANGE)
+        self.fields["member"].queryset = Member.objects.restrict(request_user(self), CHANGE)
 
 
 class ClaimUpdateSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.serializers import request_user
 from apps.core.models import Region
 from apps.core.scoping import CHANGE
 from apps.core.validators import mask_resident_id
@@ -19,15 +20,10 @@ from .. import selectors
 from ..models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
 
 
-def _user(serializer: serializers.Serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
-
-
 def _show_personal(serializer: serializers.Serializer) -> bool:
     show = serializer.context.get("show_personal_data")
     if show is None:
-        user = _user(serializer)
+        user = request_user(serializer)
         show = bool(user and user.is_authenticated and user.can_view_personal_data)
         serializer.context["show_personal_data"] = show
     return show
@@ -58,7 +54,7 @@ class ModelWorkerField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return ModelWorker.objects.restrict(_user(self.root), CHANGE).select_related("union")
+        return ModelWorker.objects.restrict(request_user(self.root), CHANGE).select_related("union")
 
 
 class TalkRegionField(serializers.SlugRelatedField):
@@ -71,7 +67,7 @@ class TalkRegionField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return selectors.regions_for_talks(user=_user(self.root))
+        return selectors.regions_for_talks(user=request_user(self.root))
 
 
 class ModelWorkerSerializer(_MaskedIdMixin, serializers.ModelSerializer):

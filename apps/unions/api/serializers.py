@@ -9,17 +9,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.serializers import request_user
 from apps.core.models import Region
 from apps.core.scoping import CHANGE, VIEW
 from apps.core.validators import mask_resident_id
 
 from .. import selectors
 from ..models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
-
-
-def _user(serializer: serializers.Serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
 
 
 class UnionCodeField(serializers.SlugRelatedField):
@@ -40,7 +36,7 @@ class UnionCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        user = _user(self.root)
+        user = request_user(self.root)
         if self.scope_action == "any":
             return GrassrootsUnion.objects.all()
         return GrassrootsUnion.objects.restrict(user, self.scope_action)
@@ -58,7 +54,7 @@ class RegionCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return selectors.regions_for_unions(user=_user(self.root))
+        return selectors.regions_for_unions(user=request_user(self.root))
 
 
 class UnionSerializer(serializers.ModelSerializer):
@@ -128,7 +124,7 @@ class MemberSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         show = self.context.get("show_personal_data")
         if show is None:
-            user = _user(self)
+            user = request_user(self)
             show = bool(user and user.is_authenticated and user.can_view_personal_data)
             self.context["show_personal_data"] = show
         if not show:
@@ -180,7 +176,7 @@ class TransferCreateSerializer(MemberTransferSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.restrict(_user(self), CHANGE)
+        self.fields["member"].queryset = Member.objects.restrict(request_user(self), CHANGE)
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -216,7 +212,7 @@ class JoinApplicationSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        user = _user(self)
+        user = request_user(self)
         if not (user and user.is_authenticated and user.can_view_personal_data):
             data["id_number"] = mask_resident_id(data["id_number"])
         return data
