@@ -11,6 +11,7 @@ with one audit entry per written record.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import functools
@@ -439,7 +440,9 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
 
 
 def _comparable(record: models.Model, names: Sequence[str]) -> dict[str, Any]:
-    return {n: getattr(record, n) for n in names}
+    # foreign keys by id: comparing related objects would load them, one query per row
+    meta = record._meta
+    return {n: getattr(record, meta.get_field(n).attname) for n in names}
 
 
 def run_import(
@@ -484,9 +487,12 @@ def run_import(
     valid = [r for r in rows if not r.errors]
     existing = resource.existing(valid, ctx)
     for row in valid:
+        if row.errors:  # refused while matching it to a record
+            continue
         record = existing.get(resource.key_of(row))
         before = _comparable(record, resource.compare_fields) if record is not None else None
-        before_snapshot = audit.snapshot(record) if record is not None else None
+        # apply() changes the record in place; the full snapshot is only needed if it changed
+        original = copy.copy(record) if record is not None else None
         instance = resource.apply(row, record, ctx)
         resource.validate_record(row, instance)
         if row.errors:
@@ -496,7 +502,7 @@ def run_import(
             row.action = "create"
         elif before != _comparable(instance, resource.compare_fields):
             row.action = "update"
-            row.changes = audit.diff(before_snapshot, audit.snapshot(instance))
+            row.changes = audit.diff(audit.snapshot(original), audit.snapshot(instance))
         else:
             row.action = "unchanged"
 

@@ -249,9 +249,10 @@ class MemberResource(UnionRefMixin, ImportResource):
         ids = sorted({r.values["id_number"] for r in rows})
         by_id: dict[str, list[Member]] = {}
         for chunk in _chunks(ids):
-            for m in Member.objects.filter(id_number__in=chunk).select_related("union__region"):
+            for m in Member.objects.filter(id_number__in=chunk):
                 by_id.setdefault(m.id_number, []).append(m)
         found: dict[tuple, Member] = {}
+        refused: list[tuple[Row, str, str, int]] = []  # region names looked up once, below
         for row in rows:
             members = by_id.get(row.values["id_number"], [])
             active = next((m for m in members if m.left_on is None), None)
@@ -260,16 +261,25 @@ class MemberResource(UnionRefMixin, ImportResource):
             if match is None:
                 continue
             if active is not None and match is not active and row.values.get("left_on") is None:
-                row.error("身份证号", f"该身份证号已是{active.union.region.name}的在会会员，不能重复入会")
+                refused.append(
+                    (row, "身份证号", "该身份证号已是{region}的在会会员，不能重复入会", active.union_id)
+                )
                 continue
             if match.union_id != self.union_of(row, ctx).pk and match.left_on is None:
-                row.error(
-                    "工会编码",
-                    # the region only: the union may be outside the importing user's scope
-                    f"该会员目前在{match.union.region.name}的工会，变更工会请使用会籍转接",
+                # the region only: the union may be outside the importing user's scope
+                refused.append(
+                    (row, "工会编码", "该会员目前在{region}的工会，变更工会请使用会籍转接", match.union_id)
                 )
                 continue
             found[(row.values["id_number"],)] = match
+        if refused:
+            regions = dict(
+                GrassrootsUnion.objects.filter(pk__in={r[3] for r in refused}).values_list(
+                    "pk", "region__name"
+                )
+            )
+            for row, column, message, union_id in refused:
+                row.error(column, message.format(region=regions.get(union_id, "")))
         return found
 
     def apply(self, row: Row, record: Member | None, ctx: Context) -> Member:
