@@ -10,7 +10,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filtersets import DATE_WIDGET, region_q
+from apps.core.filtersets import DATE_WIDGET, YearFilter, region_q
 from apps.unions.filtersets import union_q
 
 from .choices import CompetitionKind, Grade, InnovationKind
@@ -30,7 +30,7 @@ class _RegionFilterMixin(django_filters.FilterSet):
 class _YearFilterMixin(django_filters.FilterSet):
     year_field = "start_date"
 
-    year = django_filters.NumberFilter(method="filter_year", label=_("year"))
+    year = YearFilter(method="filter_year", label=_("year"))
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(**{f"{self.year_field}__year": int(value)})

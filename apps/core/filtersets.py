@@ -1,10 +1,15 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import RegionLevel
 from .models import AuditEntry, Region
 from .validators import normalize_resident_id
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
 class RegionFilterSet(django_filters.FilterSet):
@@ -56,3 +61,16 @@ def region_q(lookup: str, value: str) -> Q | None:
 def looks_like_id(value: str) -> bool:
     v = normalize_resident_id(value)
     return len(v) == 18 and v[:17].isdigit()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.Filter):
+    """A calendar year: a whole number within 1900–2100, else a 400 with a message (a bare
+    NumberFilter let ``year=0`` reach ``date(0, 1, 1)`` and fail with a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)

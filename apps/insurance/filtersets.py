@@ -7,7 +7,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filtersets import DATE_WIDGET, looks_like_id, region_q
+from apps.core.filtersets import DATE_WIDGET, YearFilter, looks_like_id, region_q
 from apps.core.validators import normalize_resident_id
 from apps.unions.filtersets import union_q
 
@@ -27,7 +27,7 @@ class _RegionFilterMixin(django_filters.FilterSet):
 
 class PlanFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("search plan code"))
-    year = django_filters.NumberFilter(label=_("year"))
+    year = YearFilter(label=_("year"))
     product = django_filters.ChoiceFilter(choices=Product.choices, label=_("product"))
 
     class Meta:
@@ -42,7 +42,7 @@ class EnrollmentFilterSet(_RegionFilterMixin):
     q = django_filters.CharFilter(method="filter_q", label=_("search unit name or code"))
     union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     plan = django_filters.CharFilter(field_name="plan__code", lookup_expr="iexact", label=_("plan code"))
-    year = django_filters.NumberFilter(field_name="plan__year", label=_("year"))
+    year = YearFilter(field_name="plan__year", label=_("year"))
     product = django_filters.ChoiceFilter(
         field_name="plan__product", choices=Product.choices, label=_("product")
     )
@@ -63,7 +63,7 @@ class CoverageFilterSet(_RegionFilterMixin):
     q = django_filters.CharFilter(method="filter_q", label=_("search name or resident ID"))
     union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     plan = django_filters.CharFilter(field_name="plan__code", lookup_expr="iexact", label=_("plan code"))
-    year = django_filters.NumberFilter(field_name="plan__year", label=_("year"))
+    year = YearFilter(field_name="plan__year", label=_("year"))
 
     class Meta:
         model = Coverage
@@ -86,7 +86,7 @@ class ClaimFilterSet(_RegionFilterMixin):
     plan = django_filters.CharFilter(
         field_name="coverage__plan__code", lookup_expr="iexact", label=_("plan code")
     )
-    year = django_filters.NumberFilter(field_name="coverage__plan__year", label=_("year"))
+    year = YearFilter(field_name="coverage__plan__year", label=_("year"))
     status = django_filters.ChoiceFilter(choices=ClaimStatus.choices, label=_("status"))
     discharged_on = django_filters.DateFromToRangeFilter(label=_("discharged on"), widget=DATE_WIDGET)
     paid_on = django_filters.DateFromToRangeFilter(label=_("paid on"), widget=DATE_WIDGET)

@@ -10,7 +10,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filtersets import DATE_WIDGET, looks_like_id, region_q
+from apps.core.filtersets import DATE_WIDGET, YearFilter, looks_like_id, region_q
 from apps.core.validators import normalize_resident_id
 from apps.unions.filtersets import union_q
 
@@ -68,7 +68,7 @@ class HonourFilterSet(_RegionFilterMixin):
     union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     kind = django_filters.ChoiceFilter(choices=HonourKind.choices, label=_("kind"))
     level = django_filters.ChoiceFilter(choices=HonourLevel.choices, label=_("level"))
-    year = django_filters.NumberFilter(label=_("year"))
+    year = YearFilter(label=_("year"))
 
     class Meta:
         model = Honour
@@ -114,7 +114,7 @@ class RecuperationFilterSet(_WorkerRefFilterMixin):
     q = django_filters.CharFilter(method="filter_q", label=_("search name or resident ID"))
     union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     model_worker = django_filters.NumberFilter(field_name="model_worker_id", label=_("model worker id"))
-    year = django_filters.NumberFilter(label=_("year"))
+    year = YearFilter(label=_("year"))
     place = django_filters.CharFilter(lookup_expr="icontains", label=_("place"))
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.filtersets import YearFilter
 from apps.core.models import Region
 
 from .choices import ReportStatus
@@ -12,7 +13,7 @@ from .models import YearlyReport
 
 
 class YearlyReportFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("year"))
+    year = YearFilter(label=_("year"))
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("status"))
     region = django_filters.CharFilter(method="filter_region", label=_("region code"))
 

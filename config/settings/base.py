@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -150,6 +151,26 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "apps.reports.tasks.indicator_summaries_refresh_task",
         "schedule": crontab(minute=0, hour=2),
     },
+}
+
+# Content-Security-Policy: every script and style comes from our own static files (the app
+# runs on intranets and loads nothing from elsewhere); no inline script, style or handler.
+# The API docs pages relax style-src for their own vendored UI (config/urls.py).
+_CSP_SELF = ("'self'",)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": _CSP_SELF,
+        "script-src": _CSP_SELF,
+        "style-src": _CSP_SELF,
+        "img-src": ("'self'", "data:", "blob:"),
+        "font-src": ("'self'", "data:"),
+        "connect-src": _CSP_SELF,
+        "worker-src": ("'self'", "blob:"),
+        "object-src": ("'none'",),
+        "base-uri": ("'self'",),
+        "form-action": ("'self'",),
+        "frame-ancestors": ("'self'",),
+    }
 }
 
 REST_FRAMEWORK = {

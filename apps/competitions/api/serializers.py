@@ -102,6 +102,9 @@ class ParticipationSerializer(serializers.ModelSerializer):
             "promoted_workers",
             "award",
         ]
+        # the service takes the count as a required argument: the model's default must not
+        # make it optional here (a missing count was a TypeError, a 500)
+        extra_kwargs = {"participating_workers": {"required": True}}
         validators: list = []
 
 
