@@ -1,10 +1,11 @@
 """One router per app under /api/v1/ (all URL names in the ``api`` namespace)."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from apps.core.api.auth import TokenObtainView
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("unions/", include("apps.unions.api.urls")),
     path("competitions/", include("apps.competitions.api.urls")),
     path("model-workers/", include("apps.model_workers.api.urls")),

@@ -11,9 +11,10 @@ from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from . import audit, services
+from . import audit, personal, services
 from .exceptions import ApplicationError
 from .scoping import CHANGE, VIEW, region_of, user_may
+from .validators import normalize_resident_id
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -128,3 +129,51 @@ class ImportExportAdminMixin:
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra)
+
+
+class PersonalDataAdmin(ScopedAdmin):
+    """Personal data in the admin through ``apps.core.personal``: the ``masked_id`` column shows
+    the resident ID at ``id_path`` masked or in full (recorded); the change form leaves out the
+    record's personal fields for users without the right and records a full view for the
+    others; a full resident ID in the search box finds the record exactly (partial IDs are
+    not searchable)."""
+
+    id_path = "id_number"
+
+    @admin.display(description=_("resident ID"))
+    def masked_id(self, obj):  # replaced per request in get_list_display
+        return personal.display(None, obj, self.id_path)
+
+    def get_list_display(self, request):
+        path = self.id_path
+
+        def masked_id(obj):
+            return personal.display(request.user, obj, path)
+
+        masked_id.short_description = _("resident ID")
+        return [masked_id if name == "masked_id" else name for name in super().get_list_display(request)]
+
+    def _hidden_personal(self, request, obj) -> list[str]:
+        if obj is None or personal.may_view(request.user):
+            return []
+        return list(personal.personal_fields(self.model))
+
+    def get_fields(self, request, obj=None):
+        hidden = self._hidden_personal(request, obj)
+        return [f for f in super().get_fields(request, obj) if f not in hidden]
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or []), *self._hidden_personal(request, obj)]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and personal.may_view(request.user):
+            shown = [n for n in personal.personal_fields(obj) if getattr(obj, n) not in (None, "")]
+            if shown:
+                personal.note_view(request.user, obj, shown)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = normalize_resident_id(search_term)
+        if len(term) == 18 and term[:17].isdigit():
+            return queryset.filter(**{self.id_path: term}), False
+        return super().get_search_results(request, queryset, search_term)

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Login lockout: audit the locks axes signals, and our audited unlock in the admin.
+        from . import lockout, lockout_admin
+
+        lockout.connect()
+        lockout_admin.register()

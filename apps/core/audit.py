@@ -60,7 +60,7 @@ def _plain(value: Any) -> Any:
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The concrete field values of a record, as JSON-safe values, sensitive ones masked."""
-    masked = set(getattr(instance, "audit_masked_fields", ()))
+    masked = set(getattr(instance, "personal_fields", ()))
     excluded = {"id", "password", "last_login", *getattr(instance, "audit_excluded_fields", ())}
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:

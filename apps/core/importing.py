@@ -31,7 +31,7 @@ from . import audit
 from .bulk import bulk_insert
 from .choices import AuditAction, AuditSource
 from .scoping import CHANGE, scope_region_ids
-from .validators import mask_resident_id, validate_resident_id
+from .validators import validate_resident_id
 
 ERROR_HEADER = "错误"
 CHUNK = 5000  # ids per IN (...) look-up: well under SQLite's variable limit
@@ -185,7 +185,9 @@ class Column:
     parse: Callable[[Any], Any] = parse_text
     required: bool = False
     key: bool = False
-    sensitive: bool = False  # a resident ID: masked on export for users without the right
+    # personal data, masked on export for users without the right: True for a resident ID,
+    # or a kind of apps.core.personal (AMOUNT)
+    sensitive: bool | str = False
     export: Callable[[Any], Any] | None = None  # record -> cell value; default getattr(name)
 
 
@@ -608,24 +610,37 @@ def write_table(
 
 
 def run_export(resource: ImportResource | str, target: Path | str, *, user: Any, queryset=None) -> int:
-    """Export the user's records in the import template; IDs masked without the right."""
+    """Export the user's records in the import template: personal columns masked without the
+    right; an export that carries them in full is recorded (who, which columns, how many)."""
+    from . import personal
+
     if isinstance(resource, str):
         resource = get_resource(resource)
     target = Path(target)
     qs = queryset if queryset is not None else resource.export_queryset(user)
-    show_ids = user is None or getattr(user, "can_view_personal_data", False)
-    sensitive = [i for i, c in enumerate(resource.columns) if c.sensitive]
+    # no user: a command run by the operator of the server, who sees everything (and is recorded)
+    show = user is None or personal.may_view(user)
+    sensitive = [
+        (i, personal.RESIDENT_ID if c.sensitive is True else c.sensitive)
+        for i, c in enumerate(resource.columns)
+        if c.sensitive
+    ]
     count = 0
 
     def rows() -> Iterator[list[Any]]:
         nonlocal count
         for record in qs.iterator(chunk_size=2000):
             values = resource.export_row(record)
-            if not show_ids:
-                for i in sensitive:
-                    values[i] = mask_resident_id(values[i]) if values[i] else values[i]
+            if not show:
+                for i, kind in sensitive:
+                    masked = personal.mask(kind, values[i])
+                    values[i] = personal.MASKED if masked is None and values[i] not in (None, "") else masked
             count += 1
             yield values
 
     write_table(target, resource.headers, rows())
+    if show and sensitive and count:
+        personal.record_export(
+            user, resource.model, count=count, fields=[resource.columns[i].header for i, _k in sensitive]
+        )
     return count

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from . import personal
 from .audit import history_for
 from .exceptions import ApplicationError
 from .scoping import CHANGE, VIEW
@@ -139,7 +140,9 @@ class ServiceFormView(ScopedMixin, View):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        return self.render_form(self.form_class(initial=self.get_initial(), **self.form_kwargs()))
+        form = self.form_class(initial=self.get_initial(), **self.form_kwargs())
+        personal.note_form(request.user, self.object, form)
+        return self.render_form(form)
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -5,20 +5,14 @@ API and the imports); administrators maintain the minimum living standards."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin_base import ImportExportAdminMixin, ScopedAdmin
+from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin
 from apps.core.choices import Role
-from apps.core.validators import mask_resident_id, normalize_resident_id
 
 from .models import Disbursement, FamilyMember, FilingStep, Household, LivingStandard, Recheck
 
 
-def _masked(request, value: str) -> str:
-    return value if request.user.can_view_personal_data else mask_resident_id(value)
-
-
-class ReadOnlyAdmin(ScopedAdmin):
+class ReadOnlyAdmin(PersonalDataAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -27,36 +21,6 @@ class ReadOnlyAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-class _MaskMixin:
-    id_field = "id_number"
-    personal_fields: list[str] = []
-
-    @admin.display(description=_("resident ID"))
-    def masked_id(self, obj):  # replaced per request in get_list_display
-        return mask_resident_id(getattr(obj, self.id_field))
-
-    def get_list_display(self, request):
-        field = self.id_field
-
-        def masked_id(obj):
-            return _masked(request, getattr(obj, field))
-
-        masked_id.short_description = _("resident ID")
-        return [masked_id if name == "masked_id" else name for name in super().get_list_display(request)]
-
-    def get_exclude(self, request, obj=None):
-        excluded = list(super().get_exclude(request, obj) or [])
-        if not request.user.can_view_personal_data:
-            excluded += list(self.personal_fields)
-        return excluded
-
-    def get_search_results(self, request, queryset, search_term):
-        term = normalize_resident_id(search_term)
-        if len(term) == 18 and term[:17].isdigit():
-            return queryset.filter(**{self.id_field: term}), False
-        return super().get_search_results(request, queryset, search_term)
 
 
 class StepInline(admin.TabularInline):
@@ -71,16 +35,9 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ImportExportAdminMixin, _MaskMixin, ReadOnlyAdmin):
+class HouseholdAdmin(ImportExportAdminMixin, ReadOnlyAdmin):
     import_resource = "households"
-    id_field = "head_id_number"
-    personal_fields = [
-        "head_id_number",
-        "head_income",
-        "family_income",
-        "per_capita_income",
-        "rigid_expenses",
-    ]
+    id_path = "head_id_number"
     list_display = ["head_name", "masked_id", "union", "category", "status", "filed_on", "exited_on"]
     list_filter = ["status", "category", "imported"]
     search_fields = ["head_name"]
@@ -90,9 +47,8 @@ class HouseholdAdmin(ImportExportAdminMixin, _MaskMixin, ReadOnlyAdmin):
 
 
 @admin.register(FamilyMember)
-class FamilyMemberAdmin(ImportExportAdminMixin, _MaskMixin, ReadOnlyAdmin):
+class FamilyMemberAdmin(ImportExportAdminMixin, ReadOnlyAdmin):
     import_resource = "family_members"
-    personal_fields = ["id_number", "monthly_income"]
     list_display = ["name", "masked_id", "household", "relation", "health"]
     list_filter = ["relation", "health"]
     search_fields = ["name"]

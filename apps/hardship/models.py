@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
+from apps.core.personal import AMOUNT, RESIDENT_ID
 from apps.core.scoping import ALL, CHANGE, NONE, VIEW, ScopedQuerySet
 from apps.core.validators import validate_resident_id
 
@@ -111,13 +112,13 @@ class Household(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
-    audit_masked_fields = (
-        "head_id_number",
-        "head_income",
-        "family_income",
-        "per_capita_income",
-        "rigid_expenses",
-    )
+    personal_fields = {
+        "head_id_number": RESIDENT_ID,
+        "head_income": AMOUNT,
+        "family_income": AMOUNT,
+        "per_capita_income": AMOUNT,
+        "rigid_expenses": AMOUNT,
+    }
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -179,7 +180,7 @@ class FamilyMember(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "household__union__region"
-    audit_masked_fields = ("id_number", "monthly_income")
+    personal_fields = {"id_number": RESIDENT_ID, "monthly_income": AMOUNT}
 
     class Meta:
         ordering = ["household", "id"]

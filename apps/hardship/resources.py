@@ -28,6 +28,7 @@ from apps.core.importing import (
     parse_text,
     register,
 )
+from apps.core.personal import AMOUNT
 from apps.unions.resources import UnionRefMixin, union_column
 
 from .choices import AidKind, Category, Cause, Health, Relation, Status, Step
@@ -126,7 +127,7 @@ class HouseholdResource(UnionRefMixin, ImportResource):
         ),
         Column("致困原因", "causes", parse_causes, required=True, export=_causes_label),
         Column("家庭人口", "family_size", partial(parse_int, minimum=1, maximum=30), required=True),
-        Column("家庭月收入", "family_income", parse_decimal, required=True),
+        Column("家庭月收入", "family_income", parse_decimal, required=True, sensitive=AMOUNT),
         Column("当地困难标准", "living_standard", parse_decimal),
         Column("建档日期", "filed_on", parse_date),
         Column("脱困日期", "exited_on", parse_date),
@@ -291,7 +292,7 @@ class FamilyMemberResource(ImportResource):
             required=True,
             export=lambda r: _label(Relation, r.relation),
         ),
-        Column("月收入", "monthly_income", parse_decimal),
+        Column("月收入", "monthly_income", parse_decimal, sensitive=AMOUNT),
         Column(
             "健康状况",
             "health",

@@ -7,9 +7,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin_base import ImportExportAdminMixin, ScopedAdmin
+from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin
 from apps.core.exceptions import ApplicationError
-from apps.core.validators import mask_resident_id
 
 from . import services
 from .models import Claim, Coverage, Enrollment, Plan
@@ -83,7 +82,8 @@ class EnrollmentAdmin(ScopedAdmin):
 
 
 @admin.register(Coverage)
-class CoverageAdmin(ImportExportAdminMixin, ScopedAdmin):
+class CoverageAdmin(ImportExportAdminMixin, PersonalDataAdmin):
+    id_path = "member__id_number"
     import_resource = "enrollments"
     list_display = ["plan", "union", "member_name", "masked_id", "created_at"]
     list_filter = ["plan__year", "plan__product"]
@@ -91,22 +91,9 @@ class CoverageAdmin(ImportExportAdminMixin, ScopedAdmin):
     list_select_related = ["plan", "union", "member"]
     raw_id_fields = ["plan", "union", "member"]
 
-    @admin.display(description=_("resident ID"))
-    def masked_id(self, obj):  # replaced per request in get_list_display
-        return mask_resident_id(obj.member.id_number)
-
     @admin.display(description=_("member"))
     def member_name(self, obj):
         return obj.member.name
-
-    def get_list_display(self, request):
-        show = request.user.can_view_personal_data
-
-        def masked_id(obj):
-            return obj.member.id_number if show else mask_resident_id(obj.member.id_number)
-
-        masked_id.short_description = _("resident ID")
-        return [masked_id if n == "masked_id" else n for n in super().get_list_display(request)]
 
     def has_add_permission(self, request):
         return False

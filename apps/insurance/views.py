@@ -17,10 +17,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.core import audit
-from apps.core.choices import AuditAction
+from apps.core import personal
 from apps.core.importing import neutralise
-from apps.core.validators import mask_resident_id
 from apps.core.views_base import DecisionView, ScopedDetailView, ScopedListView, ServiceFormView
 from apps.unions.models import Member
 
@@ -38,14 +36,6 @@ from .forms import (
 )
 from .models import Claim, Coverage, Enrollment, Plan
 from .payout import plan_payout
-
-
-def _show_personal(user) -> bool:
-    return bool(user.is_authenticated and user.can_view_personal_data)
-
-
-def _id_display(value: str, show: bool) -> str:
-    return value if show else mask_resident_id(value)
 
 
 class InsuranceFormView(ServiceFormView):
@@ -188,10 +178,8 @@ class EnrollmentDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         enrollment, user = self.object, self.request.user
-        show = _show_personal(user)
         page = Paginator(selectors.enrollment_members(enrollment), 100).get_page(self.request.GET.get("page"))
-        for c in page:
-            c.id_display = _id_display(c.member.id_number, show)
+        personal.reveal_each(user, page, "member__id_number", "id_display")
         ctx["members_page"] = page
         ctx["enrollment_open"] = services.enrollment_is_open(enrollment.plan)
         ctx["add_form"] = AddMembersForm(user=user, union=enrollment.union)
@@ -348,9 +336,9 @@ class ClaimListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        show = _show_personal(self.request.user)
-        for c in ctx["object_list"]:
-            c.id_display = _id_display(c.coverage.member.id_number, show)
+        personal.reveal_each(
+            self.request.user, ctx["object_list"], "coverage__member__id_number", "id_display"
+        )
         ctx["resource"] = "claims"
         ctx["statuses"] = ClaimStatus
         return ctx
@@ -394,11 +382,8 @@ class ClaimDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         claim, user = self.object, self.request.user
-        show = _show_personal(user)
-        if show:
-            audit.record(claim.coverage.member, AuditAction.VIEW, changes={}, user=user)
         ctx = super().get_context_data(**kwargs)
-        ctx["id_display"] = _id_display(claim.coverage.member.id_number, show)
+        ctx["id_display"] = personal.reveal(user, claim, "coverage__member__id_number")
         if claim.status != ClaimStatus.REJECTED:
             ctx["breakdown"] = services.claim_payout_preview(claim=claim)
         ctx["ClaimStatus"] = ClaimStatus

@@ -4,54 +4,15 @@ pipeline, resident IDs masked without the personal-data right, never a <select> 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin_base import ImportExportAdminMixin, ScopedAdmin
-from apps.core.validators import mask_resident_id, normalize_resident_id
+from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin
 
 from . import selectors
 from .models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
 
 
-class _MaskedIdAdmin(ScopedAdmin):
-    """Shows ``id_field`` masked in the list and hides it from the form unless the user has
-    the personal-data right; a full resident ID in the search box finds the record exactly."""
-
-    id_field = "id_number"
-    id_search_lookup = "id_number"
-
-    @admin.display(description=_("resident ID"))
-    def masked_id(self, obj):  # replaced per request in get_list_display
-        return mask_resident_id(self._id_of(obj))
-
-    def _id_of(self, obj) -> str:
-        value = obj
-        for part in self.id_field.split("__"):
-            value = getattr(value, part)
-        return value or ""
-
-    def get_list_display(self, request):
-        def masked_id(obj):
-            value = self._id_of(obj)
-            return value if request.user.can_view_personal_data else mask_resident_id(value)
-
-        masked_id.short_description = _("resident ID")
-        return [masked_id if name == "masked_id" else name for name in super().get_list_display(request)]
-
-    def get_exclude(self, request, obj=None):
-        if obj is not None and not request.user.can_view_personal_data and "__" not in self.id_field:
-            return [self.id_field]
-        return []
-
-    def get_search_results(self, request, queryset, search_term):
-        term = normalize_resident_id(search_term)
-        if len(term) == 18 and term[:17].isdigit():
-            return queryset.filter(**{self.id_search_lookup: term}), False
-        return super().get_search_results(request, queryset, search_term)
-
-
 @admin.register(ModelWorker)
-class ModelWorkerAdmin(ImportExportAdminMixin, _MaskedIdAdmin):
+class ModelWorkerAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "model_workers"
     list_display = ["name", "masked_id", "union", "level", "title", "title_year", "status", "craftsman_year"]
     list_filter = ["level", "title", "status"]
@@ -62,7 +23,7 @@ class ModelWorkerAdmin(ImportExportAdminMixin, _MaskedIdAdmin):
 
 
 @admin.register(Honour)
-class HonourAdmin(ImportExportAdminMixin, _MaskedIdAdmin):
+class HonourAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "honours"
     list_display = ["number", "kind", "level", "recipient_name", "masked_id", "union", "year"]
     list_filter = ["kind", "level", "year"]
@@ -73,10 +34,9 @@ class HonourAdmin(ImportExportAdminMixin, _MaskedIdAdmin):
 
 
 @admin.register(BenefitPayment)
-class BenefitPaymentAdmin(ImportExportAdminMixin, _MaskedIdAdmin):
+class BenefitPaymentAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "benefits"
-    id_field = "model_worker__id_number"
-    id_search_lookup = "model_worker__id_number"
+    id_path = "model_worker__id_number"
     list_display = ["number", "model_worker", "masked_id", "kind", "amount", "paid_on"]
     list_filter = ["kind"]
     search_fields = ["number", "model_worker__name"]
@@ -86,10 +46,9 @@ class BenefitPaymentAdmin(ImportExportAdminMixin, _MaskedIdAdmin):
 
 
 @admin.register(Recuperation)
-class RecuperationAdmin(ImportExportAdminMixin, _MaskedIdAdmin):
+class RecuperationAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "recuperations"
-    id_field = "model_worker__id_number"
-    id_search_lookup = "model_worker__id_number"
+    id_path = "model_worker__id_number"
     list_display = ["model_worker", "masked_id", "year", "place"]
     list_filter = ["year"]
     search_fields = ["model_worker__name", "place"]
@@ -98,10 +57,9 @@ class RecuperationAdmin(ImportExportAdminMixin, _MaskedIdAdmin):
 
 
 @admin.register(InnovationStudio)
-class InnovationStudioAdmin(ImportExportAdminMixin, _MaskedIdAdmin):
+class InnovationStudioAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "studios"
-    id_field = "leader_id_number"
-    id_search_lookup = "leader_id_number"
+    id_path = "leader_id_number"
     list_display = [
         "code",
         "name",

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.personal import RESIDENT_ID
 from apps.core.scoping import ScopedQuerySet
 from apps.core.validators import validate_resident_id
 
@@ -57,7 +58,7 @@ class ModelWorker(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
-    audit_masked_fields = ("id_number",)
+    personal_fields = {"id_number": RESIDENT_ID}
 
     class Meta:
         ordering = ["-title_year", "name", "id"]
@@ -86,7 +87,7 @@ class Honour(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
-    audit_masked_fields = ("id_number",)
+    personal_fields = {"id_number": RESIDENT_ID}
 
     class Meta:
         ordering = ["-year", "number"]
@@ -181,7 +182,7 @@ class InnovationStudio(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
-    audit_masked_fields = ("leader_id_number",)
+    personal_fields = {"leader_id_number": RESIDENT_ID}
 
     class Meta:
         ordering = ["code"]

@@ -10,10 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.core import audit
-from apps.core.choices import AuditAction
+from apps.core import personal
 from apps.core.scoping import CHANGE
-from apps.core.validators import mask_resident_id
 from apps.core.views_base import ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import selectors, services
@@ -27,14 +25,6 @@ from .filtersets import (
 )
 from .forms import BenefitForm, HonourForm, ModelWorkerForm, RecuperationForm, StudioForm, TalkForm
 from .models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
-
-
-def _show_personal(user) -> bool:
-    return bool(user.is_authenticated and user.can_view_personal_data)
-
-
-def _id_display(value: str, show: bool) -> str:
-    return value if show else mask_resident_id(value)
 
 
 class _FormView(ServiceFormView):
@@ -67,12 +57,11 @@ class ModelWorkerListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        show = _show_personal(self.request.user)
         workers = list(ctx["object_list"])
         # One query for the whole page, not one per row.
         in_hardship = selectors.hardship_flags(w.id_number for w in workers)
         for worker in workers:
-            worker.id_display = _id_display(worker.id_number, show)
+            worker.id_display = personal.reveal(self.request.user, worker, "id_number")
             worker.in_hardship = worker.id_number in in_hardship
         ctx["object_list"] = workers
         return ctx
@@ -87,12 +76,8 @@ class ModelWorkerDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         worker = self.object
-        show = _show_personal(self.request.user)
-        if show:
-            # Seeing a resident ID in full is itself recorded.
-            audit.record(worker, AuditAction.VIEW, changes={}, user=self.request.user)
         ctx = super().get_context_data(**kwargs)
-        ctx["id_display"] = _id_display(worker.id_number, show)
+        ctx["id_display"] = personal.reveal(self.request.user, worker, "id_number")
         ctx["in_hardship"] = worker.id_number in selectors.hardship_flags([worker.id_number])
         ctx["honours"] = selectors.model_worker_honours(worker)
         ctx["payments"] = selectors.model_worker_payments(worker)[:100]
@@ -213,7 +198,7 @@ class HonourDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         number = self.object.id_number
-        ctx["id_display"] = _id_display(number, _show_personal(self.request.user)) if number else ""
+        ctx["id_display"] = personal.reveal(self.request.user, self.object, "id_number") if number else ""
         # A medal to a model worker links to the person's page (when in the user's scope).
         ctx["model_worker"] = (
             selectors.model_worker_list(user=self.request.user).filter(id_number=number).first()
@@ -378,7 +363,7 @@ class StudioDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         studio = self.object
-        ctx["id_display"] = _id_display(studio.leader_id_number, _show_personal(self.request.user))
+        ctx["id_display"] = personal.reveal(self.request.user, studio, "leader_id_number")
         ctx["leader"] = (
             selectors.model_worker_list(user=self.request.user)
             .filter(id_number=studio.leader_id_number)

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import ScopedQuerySet
 
 from .choices import ReportFile, ReportStatus
+
+
+class YearlyReportQuerySet(ScopedQuerySet):
+    def stale(self, *, now: dt.datetime | None = None) -> YearlyReportQuerySet:
+        """Reports whose generation will not happen on its own: pending and handed to the broker
+        (or, never handed, requested) more than ``REPORTS_REQUEUE_AFTER_MINUTES`` ago, i.e. the
+        message was lost with a broker that keeps nothing across a restart; or running since
+        longer than the task's time limit, i.e. the worker died or was killed.
+
+        The one rule for "queue it again", used by a re-request and by the requeue beat job.
+        """
+        now = now or timezone.now()
+        pending_before = now - dt.timedelta(minutes=settings.REPORTS_REQUEUE_AFTER_MINUTES)
+        running_before = now - dt.timedelta(seconds=settings.REPORTS_TASK_TIME_LIMIT)
+        return self.alias(queued_at=Coalesce("enqueued_at", "requested_at")).filter(
+            Q(status=ReportStatus.PENDING, queued_at__lt=pending_before)
+            | Q(status=ReportStatus.RUNNING, started_at__lt=running_before)
+        )
 
 
 class YearlyReport(models.Model):
@@ -35,6 +58,8 @@ class YearlyReport(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # When the generation task was last handed to the broker (a pending report waits since then).
+    enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
@@ -44,7 +69,7 @@ class YearlyReport(models.Model):
     pdf_file = models.FileField(_("printable document"), upload_to="reports/", blank=True, max_length=200)
     error = models.TextField(_("error"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = YearlyReportQuerySet.as_manager()
     scope_region_lookup = "region"
 
     class Meta:

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from apps.core import audit
 from apps.core.choices import AuditAction
@@ -25,6 +26,11 @@ from .models import IndicatorSummary, YearlyReport
 logger = logging.getLogger(__name__)
 
 MIN_YEAR = 1949
+
+
+class ReportQueueUnavailable(ApplicationError):
+    """The broker refused the generation task (it is down): nothing was written, try again later.
+    An ApplicationError, so every caller shows its message; the API answers it with 503."""
 
 
 def _check_year(year: int) -> None:
@@ -58,23 +64,82 @@ def report_get_or_create(*, year: int, region: Region, user: Any = None) -> tupl
     return report, True
 
 
-def report_request(*, year: int, region: Region, user: Any = None) -> YearlyReport:
-    """Request the report and enqueue its generation after commit (a running one is not restarted)."""
+def _enqueue_generation(report: YearlyReport, *, user: Any = None) -> None:
+    """Mark the locked report pending and hand its generation task to the broker, from inside the
+    caller's transaction.
+
+    Why the message is published before the commit and not with ``transaction.on_commit`` (the
+    usual way here): when the broker is down the publish raises, and raising inside the
+    transaction rolls back the create or reset and its audit entry, so the caller answers "try
+    again" and nothing is half-made. A hook that fails after the commit would leave a pending
+    report that nobody generates, or need a compensating delete/revert that other requests may
+    already have seen. The price is a worker that may receive the message a moment before the
+    commit: for a reset the row stays locked until then (``report_generate`` waits for the
+    lock), a new row is retried by the task for a few seconds, and whatever is still missed
+    stays pending and is queued again by the requeue beat job (``report_requeue_stale``).
+    Eager (no broker: nothing to refuse) the task runs after the commit, as a worker sees it.
+    """
     from .tasks import yearly_report_generate_task
 
+    report.status = ReportStatus.PENDING
+    report.progress = 0
+    report.error = ""
+    report.enqueued_at = timezone.now()
+    report.requested_by = user or report.requested_by
+    report.save(update_fields=["status", "progress", "error", "enqueued_at", "requested_by"])
+    task, report_id = yearly_report_generate_task, report.pk
+    # ignore_result: nobody waits for this result (the report row is the result), and a result
+    # backend on the same dead Redis would otherwise retry for about 20 s before failing.
+    if task.app.conf.task_always_eager:
+        transaction.on_commit(lambda: task.apply_async(args=[report_id], ignore_result=True))
+        return
+    try:
+        task.apply_async(args=[report_id], ignore_result=True)
+    except BrokerError as exc:
+        logger.warning("yearly report %s: the broker refused its task: %s", report_id, exc)
+        raise ReportQueueUnavailable(
+            _(
+                "The report queue is unavailable right now, so the report was not requested. "
+                "Please try again in a few minutes."
+            )
+        ) from exc
+
+
+def report_request(*, year: int, region: Region, user: Any = None) -> YearlyReport:
+    """Request the report and queue its generation; raises ReportQueueUnavailable (and writes
+    nothing) when the broker is down. A pending or running report is not queued again, unless
+    it is stale (its task was lost: see ``YearlyReportQuerySet.stale``)."""
     with transaction.atomic():
         report, created = report_get_or_create(year=year, region=region, user=user)
         report = YearlyReport.objects.select_for_update().get(pk=report.pk)
-        if not created and report.status in (ReportStatus.PENDING, ReportStatus.RUNNING):
+        if (
+            not created
+            and report.status in (ReportStatus.PENDING, ReportStatus.RUNNING)
+            and not YearlyReport.objects.stale().filter(pk=report.pk).exists()
+        ):
             return report
-        if not created:
-            report.status = ReportStatus.PENDING
-            report.progress = 0
-            report.error = ""
-            report.requested_by = user or report.requested_by
-            report.save(update_fields=["status", "progress", "error", "requested_by"])
-        transaction.on_commit(lambda: yearly_report_generate_task.delay(report.pk))
+        _enqueue_generation(report, user=user)
     return report
+
+
+def report_requeue_stale() -> list[int]:
+    """Queue again the reports whose task was lost (``YearlyReportQuerySet.stale``); the ids
+    queued. Stops at the first refusal of the broker: the rest stay stale for the next run.
+    Safe to run at any time and twice: each report is re-checked under its lock, and a report
+    generated twice ends the same (``report_generate`` is idempotent)."""
+    queued: list[int] = []
+    for report_id in YearlyReport.objects.stale().order_by("pk").values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                report = YearlyReport.objects.select_for_update().stale().filter(pk=report_id).first()
+                if report is None:  # picked up meanwhile
+                    continue
+                _enqueue_generation(report)
+        except ReportQueueUnavailable:
+            break
+        queued.append(report_id)
+        logger.info("yearly report %s was stale: queued again", report_id)
+    return queued
 
 
 def _set_progress(report_id: int, progress: int) -> None:

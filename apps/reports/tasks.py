@@ -31,6 +31,10 @@ def yearly_report_generate_task(self, report_id: int) -> dict:
     from .services import report_generate
 
     if not YearlyReport.objects.filter(pk=report_id).exists():
+        # The request publishes just before its commit (services._enqueue_generation): a new
+        # report may not be visible yet. Look again shortly; then it was rolled back or deleted.
+        if not self.request.is_eager and self.request.retries < self.max_retries:
+            raise self.retry(countdown=1)
         logger.warning("yearly report %s no longer exists: nothing to do", report_id)
         return {"id": report_id, "status": None}
     with audit_context(source=AuditSource.TASK):
@@ -50,6 +54,17 @@ def yearly_report_last_year_task() -> int:
         return 0
     report = report_request(year=timezone.localdate().year - 1, region=province)
     return report.pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=5 * 60)
+def yearly_reports_requeue_task() -> list[int]:
+    """Beat, every minute: queue again the reports whose task was lost (pending for longer than
+    REPORTS_REQUEUE_AFTER_MINUTES, e.g. queued on a broker that restarted without persistence,
+    or running for longer than the time limit); returns their ids."""
+    from .services import report_requeue_stale
+
+    with audit_context(source=AuditSource.TASK):
+        return report_requeue_stale()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=TIME_LIMIT)

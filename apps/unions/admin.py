@@ -6,17 +6,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin_base import ImportExportAdminMixin, ScopedAdmin
+from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin
 from apps.core.exceptions import ApplicationError
 from apps.core.scoping import CHANGE, region_of, user_may
-from apps.core.validators import mask_resident_id, normalize_resident_id
 
 from . import selectors, services
 from .models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
-
-
-def _masked(request, value: str) -> str:
-    return value if request.user.can_view_personal_data else mask_resident_id(value)
 
 
 @admin.register(GrassrootsUnion)
@@ -37,30 +32,8 @@ class GrassrootsUnionAdmin(ImportExportAdminMixin, ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class _MemberMaskMixin:
-    """Shows the resident ID masked in the list unless the user has the personal-data right."""
-
-    @admin.display(description=_("resident ID"))
-    def masked_id(self, obj):  # replaced per request in get_list_display
-        return mask_resident_id(obj.id_number)
-
-    def get_list_display(self, request):
-        def masked_id(obj):
-            return _masked(request, obj.id_number)
-
-        masked_id.short_description = _("resident ID")
-        return [masked_id if name == "masked_id" else name for name in super().get_list_display(request)]
-
-    def get_search_results(self, request, queryset, search_term):
-        # A full resident ID finds the record exactly; partial IDs are not searchable.
-        term = normalize_resident_id(search_term)
-        if len(term) == 18 and term[:17].isdigit():
-            return queryset.filter(id_number=term), False
-        return super().get_search_results(request, queryset, search_term)
-
-
 @admin.register(Member)
-class MemberAdmin(ImportExportAdminMixin, _MemberMaskMixin, ScopedAdmin):
+class MemberAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "members"
     list_display = ["name", "masked_id", "sex", "union", "status", "joined_on", "join_channel"]
     list_filter = ["status", "sex", "household_type", "key_group", "join_channel"]
@@ -69,27 +42,22 @@ class MemberAdmin(ImportExportAdminMixin, _MemberMaskMixin, ScopedAdmin):
     raw_id_fields = ["union"]
     date_hierarchy = "joined_on"
     readonly_fields = ["sex", "birth_date", "status", "left_on"]
-
-    def get_fields(self, request, obj=None):
-        fields = [
-            "union",
-            "name",
-            "id_number",
-            "sex",
-            "birth_date",
-            "ethnicity",
-            "phone",
-            "education",
-            "household_type",
-            "key_group",
-            "joined_on",
-            "join_channel",
-            "status",
-            "left_on",
-        ]
-        if obj is not None and not request.user.can_view_personal_data:
-            fields.remove("id_number")
-        return fields
+    fields = [
+        "union",
+        "name",
+        "id_number",
+        "sex",
+        "birth_date",
+        "ethnicity",
+        "phone",
+        "education",
+        "household_type",
+        "key_group",
+        "joined_on",
+        "join_channel",
+        "status",
+        "left_on",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
@@ -167,7 +135,7 @@ class MembershipTransferAdmin(ScopedAdmin):
 
 
 @admin.register(JoinApplication)
-class JoinApplicationAdmin(_MemberMaskMixin, ScopedAdmin):
+class JoinApplicationAdmin(PersonalDataAdmin):
     list_display = ["name", "masked_id", "union", "status", "submitted_at", "decided_at"]
     list_filter = ["status", "household_type", "key_group"]
     search_fields = ["name", "union__code"]
@@ -175,9 +143,6 @@ class JoinApplicationAdmin(_MemberMaskMixin, ScopedAdmin):
     raw_id_fields = ["union", "member"]
     date_hierarchy = "submitted_at"
     actions = ["approve_selected"]
-
-    def get_exclude(self, request, obj=None):
-        return [] if request.user.can_view_personal_data else ["id_number"]
 
     def has_add_permission(self, request):
         return False  # applications come from the public page

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import RegionLevel
+from apps.core.personal import RESIDENT_ID
 from apps.core.scoping import ScopedQuerySet
 from apps.core.validators import validate_credit_code, validate_resident_id, validate_union_credit_code
 
@@ -143,7 +144,7 @@ class Member(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
-    audit_masked_fields = ("id_number",)
+    personal_fields = {"id_number": RESIDENT_ID}
 
     class Meta:
         ordering = ["-joined_on", "-id"]
@@ -243,7 +244,7 @@ class JoinApplication(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
-    audit_masked_fields = ("id_number",)
+    personal_fields = {"id_number": RESIDENT_ID}
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -11,11 +11,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.core import audit
-from apps.core.choices import AuditAction
+from apps.core import personal
 from apps.core.exceptions import ApplicationError
 from apps.core.scoping import CHANGE
-from apps.core.validators import mask_resident_id
 from apps.core.views_base import DecisionView, ScopedDetailView, ScopedListView
 from apps.core.views_base import ServiceFormView as _ServiceFormView
 
@@ -38,14 +36,6 @@ from .forms import (
     UnionForm,
 )
 from .models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
-
-
-def _show_personal(user) -> bool:
-    return bool(user.is_authenticated and user.can_view_personal_data)
-
-
-def _id_display(value: str, show: bool) -> str:
-    return value if show else mask_resident_id(value)
 
 
 class ServiceFormView(_ServiceFormView):
@@ -135,9 +125,7 @@ class MemberListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        show = _show_personal(self.request.user)
-        for member in ctx["object_list"]:
-            member.id_display = _id_display(member.id_number, show)
+        personal.reveal_each(self.request.user, ctx["object_list"], "id_number", "id_display")
         return ctx
 
 
@@ -150,12 +138,8 @@ class MemberDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         member = self.object
-        show = _show_personal(self.request.user)
-        if show:
-            # Seeing a resident ID in full is itself recorded.
-            audit.record(member, AuditAction.VIEW, changes={}, user=self.request.user)
         ctx = super().get_context_data(**kwargs)
-        ctx["id_display"] = _id_display(member.id_number, show)
+        ctx["id_display"] = personal.reveal(self.request.user, member, "id_number")
         ctx["transfers"] = selectors.member_transfers(member)
         ctx["MemberStatus"] = MemberStatus
         return ctx
@@ -343,9 +327,7 @@ class JoinApplicationListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        show = _show_personal(self.request.user)
-        for application in ctx["object_list"]:
-            application.id_display = _id_display(application.id_number, show)
+        personal.reveal_each(self.request.user, ctx["object_list"], "id_number", "id_display")
         ctx["can_decide"] = self.request.user.has_perm("unions.change_joinapplication")
         return ctx
 
@@ -359,7 +341,7 @@ class JoinApplicationDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["id_display"] = _id_display(self.object.id_number, _show_personal(self.request.user))
+        ctx["id_display"] = personal.reveal(self.request.user, self.object, "id_number")
         return ctx
 
 

@@ -4,6 +4,7 @@ With no environment variables the app runs on an embedded SQLite file and Celery
 eagerly; DATABASE_URL and REDIS_URL switch to PostgreSQL and a real broker and worker.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "axes",
     "apps.core",
     "apps.unions",
     "apps.competitions",
@@ -52,6 +54,8 @@ MIDDLEWARE = [
     "apps.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out login into our answer (apps.core.lockout.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,7 +91,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["apps.core.auth.RoleBackend"]
+# The lockout check first: it refuses a locked-out user name before any password is checked.
+AUTHENTICATION_BACKENDS = ["apps.core.lockout.LockoutBackend", "apps.core.auth.RoleBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -97,6 +102,26 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login lockout (django-axes, glue in apps/core/lockout.py): after AXES_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that pair is refused for the cool-off, on every
+# door that takes a password (login page, API token, admin login). Keyed by name *and* address,
+# so nobody can lock a colleague out from elsewhere; a success clears the count; an administrator
+# unlocks in the admin (Axes: access attempts) or with `manage.py unlock_login`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A lock lasts the cool-off from the failure that caused it, as the message says; attempts while
+# locked are refused without restarting it (an attacker gets no more tries either way).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "apps.core.lockout.lockout_response"
+# The client address; our callable reads the AXES_IPWARE_* settings (no django-ipware needed):
+# REMOTE_ADDR here, production reads the proxy's X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "apps.core.lockout.client_ip"
+AXES_IPWARE_PROXY_COUNT = 0
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -151,6 +176,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "apps.reports.tasks.indicator_summaries_refresh_task",
         "schedule": crontab(minute=0, hour=2),
     },
+    # Yearly reports whose task was lost (broker restarted without persistence, worker killed):
+    # queue them again. Cheap when there are none; generation is idempotent.
+    "reports-requeue-stale": {
+        "task": "apps.reports.tasks.yearly_reports_requeue_task",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # Content-Security-Policy: every script and style comes from our own static files (the app
@@ -199,6 +230,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api.schema.document_personal_data",
+    ],
     # Several domains have a "status" or "level"; name each choice set after its meaning.
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "apps.core.choices.RegionLevel",
@@ -232,6 +267,8 @@ HARDSHIP_NOTICE_DAYS = env.int("HARDSHIP_NOTICE_DAYS", default=7)
 
 # Reports
 REPORTS_TASK_TIME_LIMIT = env.int("REPORTS_TASK_TIME_LIMIT", default=30 * 60)
+# A pending report queued longer ago than this is queued again (by a re-request or the beat job).
+REPORTS_REQUEUE_AFTER_MINUTES = env.int("REPORTS_REQUEUE_AFTER_MINUTES", default=5)
 REPORTS_DASHBOARD_YEARS = env.int("REPORTS_DASHBOARD_YEARS", default=5)
 REPORTS_CJK_FONT = env("REPORTS_CJK_FONT", default="")
 # Dotted paths of the indicator selectors; unset means the five domains (apps.reports.indicators).

@@ -23,3 +23,14 @@ SESSION_COOKIE_HTTPONLY = True
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
+
+# The login lockout is keyed by user name and client address. Behind the reverse proxy every
+# connection comes from the proxy, so the client is read from X-Forwarded-For instead: the entry
+# the outermost of DJANGO_PROXY_COUNT trusted proxies appended (what the client put before it is
+# ignored, it could be forged). Set the number of proxies in front of gunicorn (default 1, the
+# TLS terminator SECURE_PROXY_SSL_HEADER already trusts); 0 if clients connect directly. If
+# clients can also reach gunicorn without the proxy, list the proxies' address prefixes in
+# DJANGO_TRUSTED_PROXY_IPS (e.g. 10.0.0.5,172.18.) so that only their header is believed.
+AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("DJANGO_TRUSTED_PROXY_IPS", default=[]) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

@@ -1,8 +1,9 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .. import personal
 from ..models import AuditEntry, Region
 
 
@@ -45,3 +46,45 @@ def request_user(serializer: serializers.Serializer) -> Any:
     """The user of the request a serializer works for (None outside a request)."""
     request = serializer.context.get("request")
     return getattr(request, "user", None)
+
+
+class PersonalDataMixin:
+    """Shows the personal fields of a serializer's output through ``apps.core.personal``:
+    masked without the personal-data right (a resident ID keeps its region and last four
+    characters, an amount is null), noted for the audit trail when shown in full.
+
+    The output fields default to the model's own ``personal_fields``; a serializer that
+    shows another record's field names it in ``personal_output`` as {output name: path}
+    (e.g. ``{"id_number": "member__id_number"}``)."""
+
+    personal_output: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def personal_paths(cls) -> dict[str, str]:
+        if cls.personal_output:
+            return dict(cls.personal_output)
+        return {name: name for name in personal.personal_fields(cls.Meta.model)}
+
+    @classmethod
+    def masked_amounts(cls) -> list[str]:
+        """Output fields that are null when masked (documented as nullable in the schema)."""
+        out = []
+        for name, path in cls.personal_paths().items():
+            model = cls.Meta.model
+            *hops, field = path.split("__")
+            for hop in hops:
+                model = model._meta.get_field(hop).related_model
+            if personal.personal_fields(model).get(field) == personal.AMOUNT:
+                out.append(name)
+        return out
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = request_user(self)
+        show = personal.may_view(user)
+        for name, path in self.personal_paths().items():
+            if name in data:
+                value = personal.reveal(user, instance, path)  # notes a full view
+                if not show:
+                    data[name] = value  # masked; shown in full, DRF's own formatting stays
+        return data

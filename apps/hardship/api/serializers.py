@@ -1,34 +1,22 @@
 """Serializers of the hardship API: they validate shapes and resolve references; services write.
 
-Resident IDs and incomes are masked for users without the personal-data right."""
+Resident IDs and incomes are masked for users without the personal-data right (incomes as null)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.serializers import PersonalDataMixin
 from apps.core.scoping import CHANGE
-from apps.core.validators import mask_resident_id
 from apps.unions.api.serializers import UnionCodeField
 
 from .. import services
 from ..choices import Category, Cause, Step
 from ..models import Disbursement, FamilyMember, Household
 
-MASKED = "***"
 
-
-def _show(serializer) -> bool:
-    show = serializer.context.get("show_personal_data")
-    if show is None:
-        request = serializer.context.get("request")
-        user = getattr(request, "user", None)
-        show = bool(user and user.is_authenticated and user.can_view_personal_data)
-        serializer.context["show_personal_data"] = show
-    return show
-
-
-class FamilyMemberSerializer(serializers.ModelSerializer):
+class FamilyMemberSerializer(PersonalDataMixin, serializers.ModelSerializer):
     household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
 
     class Meta:
@@ -45,15 +33,8 @@ class FamilyMemberSerializer(serializers.ModelSerializer):
             fields["household"].read_only = True
         return fields
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not _show(self):
-            data["id_number"] = mask_resident_id(data["id_number"])
-            data["monthly_income"] = MASKED
-        return data
 
-
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer):
     union = UnionCodeField(scope_action=CHANGE)
     causes = serializers.ListField(child=serializers.ChoiceField(choices=Cause.choices), allow_empty=False)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -118,10 +99,6 @@ class HouseholdSerializer(serializers.ModelSerializer):
         causes = instance.cause_list
         data = super().to_representation(instance)
         data["causes"] = causes
-        if not _show(self):
-            data["head_id_number"] = mask_resident_id(data["head_id_number"])
-            for name in ("head_income", "family_income", "per_capita_income", "rigid_expenses"):
-                data[name] = MASKED
         return data
 
 

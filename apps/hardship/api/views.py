@@ -10,10 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
-from apps.core import audit
 from apps.core.api.base import ScopedModelViewSet
 from apps.core.api.pagination import PageNumberPagination
-from apps.core.choices import AuditAction
 from apps.core.exceptions import ApplicationError
 from apps.core.scoping import VIEW
 
@@ -29,10 +27,6 @@ from .serializers import (
     NoteSerializer,
     RecheckSerializer,
 )
-
-
-def _show(request) -> bool:
-    return bool(request.user and request.user.is_authenticated and request.user.can_view_personal_data)
 
 
 class HouseholdViewSet(ScopedModelViewSet):
@@ -56,14 +50,6 @@ class HouseholdViewSet(ScopedModelViewSet):
         if self.action in ("advance", "conflicts"):
             return VIEW
         return super().scope_action()
-
-    def retrieve(self, request, *args, **kwargs):
-        household = self.get_object()
-        if _show(request):
-            audit.record(
-                household, AuditAction.VIEW, changes={}, user=request.user, note="查看完整身份证号和收入"
-            )
-        return Response(self.get_serializer(household).data)
 
     def perform_create(self, serializer):
         serializer.instance = services.household_create(user=self.request.user, **serializer.validated_data)

@@ -232,7 +232,16 @@ def test_export_masks_resident_ids_without_the_right(tmp_path, union, heads, adm
     assert rows[0] == HH
     exported = {r[0]: r for r in rows[1:]}
     assert exported["王强"][1] == heads[0][:6] + "********" + heads[0][-4:]
-    assert exported["王强"][3:9] == ["深度困难", "因病；因学", "3", "1500.00", "760.00", "2023-03-01"]
+    # the family income is personal data too: masked, and the standard it is compared with is not
+    assert exported["王强"][3:9] == ["深度困难", "因病；因学", "3", "***", "760.00", "2023-03-01"]
+    assert not AuditEntry.objects.filter(action=AuditAction.VIEW).exists()
     assert run_export("households", target, user=admin_user) == 2
     with open(target, encoding="utf-8-sig") as fh:
         assert heads[0] in fh.read()
+    # an export in full is on record: who, which columns, how many rows
+    entry = AuditEntry.objects.get(action=AuditAction.VIEW)
+    assert (entry.user, entry.changes["count"], entry.changes["fields"]) == (
+        admin_user,
+        2,
+        ["户主身份证号", "家庭月收入"],
+    )

@@ -8,22 +8,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import request_user
+from apps.core.api.serializers import PersonalDataMixin, request_user
 from apps.core.scoping import CHANGE
-from apps.core.validators import mask_resident_id
 from apps.unions.api.serializers import UnionCodeField
 from apps.unions.models import Member
 
 from ..models import Claim, Coverage, Enrollment, Plan
-
-
-def _show_personal(serializer) -> bool:
-    show = serializer.context.get("show_personal_data")
-    if show is None:
-        user = request_user(serializer)
-        show = bool(user and user.is_authenticated and user.can_view_personal_data)
-        serializer.context["show_personal_data"] = show
-    return show
 
 
 class PlanCodeField(serializers.SlugRelatedField):
@@ -110,7 +100,9 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             )
 
 
-class CoverageSerializer(serializers.ModelSerializer):
+class CoverageSerializer(PersonalDataMixin, serializers.ModelSerializer):
+    personal_output = {"id_number": "member__id_number"}
+
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
     union = serializers.SlugRelatedField(slug_field="code", read_only=True)
     member_name = serializers.CharField(source="member.name", read_only=True)
@@ -121,14 +113,10 @@ class CoverageSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "union", "member", "member_name", "id_number", "created_at"]
         read_only_fields = fields
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not _show_personal(self):
-            data["id_number"] = mask_resident_id(data["id_number"])
-        return data
 
+class ClaimSerializer(PersonalDataMixin, serializers.ModelSerializer):
+    personal_output = {"id_number": "coverage__member__id_number"}
 
-class ClaimSerializer(serializers.ModelSerializer):
     plan = serializers.CharField(source="coverage.plan.code", read_only=True)
     union = serializers.CharField(source="coverage.union.code", read_only=True)
     member = serializers.IntegerField(source="coverage.member_id", read_only=True)
@@ -170,12 +158,6 @@ class ClaimSerializer(serializers.ModelSerializer):
             "decided_at",
         ]
         validators: list = []
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not _show_personal(self):
-            data["id_number"] = mask_resident_id(data["id_number"])
-        return data
 
 
 class ClaimCreateSerializer(serializers.Serializer):

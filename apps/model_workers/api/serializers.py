@@ -10,37 +10,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import request_user
+from apps.core.api.serializers import PersonalDataMixin, request_user
 from apps.core.models import Region
 from apps.core.scoping import CHANGE
-from apps.core.validators import mask_resident_id
 from apps.unions.api.serializers import UnionCodeField
 
 from .. import selectors
 from ..models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
-
-
-def _show_personal(serializer: serializers.Serializer) -> bool:
-    show = serializer.context.get("show_personal_data")
-    if show is None:
-        user = request_user(serializer)
-        show = bool(user and user.is_authenticated and user.can_view_personal_data)
-        serializer.context["show_personal_data"] = show
-    return show
-
-
-class _MaskedIdMixin:
-    """Masks the named resident-ID fields of the output without the personal-data right."""
-
-    masked_fields: tuple[str, ...] = ("id_number",)
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not _show_personal(self.root):
-            for name in self.masked_fields:
-                if data.get(name):
-                    data[name] = mask_resident_id(data[name])
-        return data
 
 
 class ModelWorkerField(serializers.PrimaryKeyRelatedField):
@@ -70,7 +46,7 @@ class TalkRegionField(serializers.SlugRelatedField):
         return selectors.regions_for_talks(user=request_user(self.root))
 
 
-class ModelWorkerSerializer(_MaskedIdMixin, serializers.ModelSerializer):
+class ModelWorkerSerializer(PersonalDataMixin, serializers.ModelSerializer):
     union = UnionCodeField(label=_("union code"))
     union_name = serializers.CharField(source="union.name", read_only=True)
     id_number = serializers.CharField(label=_("resident ID"), max_length=20)
@@ -108,7 +84,7 @@ class ModelWorkerDetailSerializer(ModelWorkerSerializer):
         return obj.id_number in selectors.hardship_flags([obj.id_number])
 
 
-class HonourSerializer(_MaskedIdMixin, serializers.ModelSerializer):
+class HonourSerializer(PersonalDataMixin, serializers.ModelSerializer):
     union = UnionCodeField(label=_("union code"))
     id_number = serializers.CharField(label=_("resident ID"), max_length=20, required=False, allow_blank=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -162,9 +138,7 @@ class RecuperationSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class StudioSerializer(_MaskedIdMixin, serializers.ModelSerializer):
-    masked_fields = ("leader_id_number",)
-
+class StudioSerializer(PersonalDataMixin, serializers.ModelSerializer):
     union = UnionCodeField(label=_("union code"))
     leader_id_number = serializers.CharField(label=_("leader's resident ID"), max_length=20)
     level_display = serializers.CharField(source="get_level_display", read_only=True)

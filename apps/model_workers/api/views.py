@@ -29,15 +29,7 @@ from .serializers import (
 )
 
 
-class _PersonalDataMixin:
-    def get_serializer_context(self):
-        ctx = super().get_serializer_context()
-        user = self.request.user
-        ctx["show_personal_data"] = bool(user and user.is_authenticated and user.can_view_personal_data)
-        return ctx
-
-
-class ModelWorkerViewSet(_PersonalDataMixin, ScopedModelViewSet):
+class ModelWorkerViewSet(ScopedModelViewSet):
     """Model workers and craftsmen (劳动模范、先进工作者、陇原工匠). The resident ID is masked
     without the personal-data right; the detail tells whether the person is in a filed
     hardship household."""
@@ -68,7 +60,7 @@ class ModelWorkerViewSet(_PersonalDataMixin, ScopedModelViewSet):
         services.model_worker_delete(model_worker=instance, user=self.request.user)
 
 
-class HonourViewSet(_PersonalDataMixin, ScopedModelViewSet):
+class HonourViewSet(ScopedModelViewSet):
     """May Day honours: medals (to a person), certificates (to a unit), Workers' Pioneer (to a team)."""
 
     queryset = Honour.objects.select_related("union")
@@ -144,7 +136,7 @@ class RecuperationViewSet(ScopedModelViewSet):
         services.recuperation_delete(recuperation=instance, user=self.request.user)
 
 
-class StudioViewSet(_PersonalDataMixin, ScopedModelViewSet):
+class StudioViewSet(ScopedModelViewSet):
     """Model worker innovation studios (劳模创新工作室)."""
 
     queryset = InnovationStudio.objects.select_related("union")

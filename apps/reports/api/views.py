@@ -23,6 +23,8 @@ from ..models import YearlyReport
 from ..views import file_response
 from .serializers import YearlyReportRequestSerializer, YearlyReportSerializer
 
+RETRY_AFTER_SECONDS = 60  # when the task queue is down
+
 
 class YearlyReportViewSet(
     ScopedViewSetMixin,
@@ -44,7 +46,14 @@ class YearlyReportViewSet(
 
     @extend_schema(
         request=YearlyReportRequestSerializer,
-        responses={202: YearlyReportSerializer, 400: OpenApiResponse(description="bad input")},
+        responses={
+            202: YearlyReportSerializer,
+            400: OpenApiResponse(description="bad input"),
+            503: OpenApiResponse(
+                description="the task queue is down: nothing was requested, try again later "
+                '(``{"message": ..., "extra": {}}``, with Retry-After)'
+            ),
+        },
     )
     def create(self, request, *args, **kwargs):
         data = YearlyReportRequestSerializer(data=request.data)
@@ -55,6 +64,12 @@ class YearlyReportViewSet(
         try:
             report = services.report_request(
                 year=data.validated_data["year"], region=region, user=request.user
+            )
+        except services.ReportQueueUnavailable as exc:
+            return Response(
+                {"message": exc.message, "extra": exc.extra},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
         except ApplicationError as exc:
             raise DRFValidationError({"detail": exc.message}) from exc

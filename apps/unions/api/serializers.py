@@ -9,10 +9,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import request_user
+from apps.core.api.serializers import PersonalDataMixin, request_user
 from apps.core.models import Region
 from apps.core.scoping import CHANGE, VIEW
-from apps.core.validators import mask_resident_id
 
 from .. import selectors
 from ..models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
@@ -90,7 +89,7 @@ class UnionSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(PersonalDataMixin, serializers.ModelSerializer):
     union = UnionCodeField(label=_("union code"))
     union_name = serializers.CharField(source="union.name", read_only=True)
     id_number = serializers.CharField(label=_("resident ID"), max_length=20)
@@ -119,17 +118,6 @@ class MemberSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["sex", "birth_date", "left_on", "status"]
         validators: list = []
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        show = self.context.get("show_personal_data")
-        if show is None:
-            user = request_user(self)
-            show = bool(user and user.is_authenticated and user.can_view_personal_data)
-            self.context["show_personal_data"] = show
-        if not show:
-            data["id_number"] = mask_resident_id(data["id_number"])
-        return data
 
 
 class MemberLeaveSerializer(serializers.Serializer):
@@ -183,7 +171,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("reason"), max_length=200)
 
 
-class JoinApplicationSerializer(serializers.ModelSerializer):
+class JoinApplicationSerializer(PersonalDataMixin, serializers.ModelSerializer):
     union = serializers.SlugRelatedField(slug_field="code", read_only=True)
     union_name = serializers.CharField(source="union.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -209,13 +197,6 @@ class JoinApplicationSerializer(serializers.ModelSerializer):
             "member",
         ]
         read_only_fields = fields
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        user = request_user(self)
-        if not (user and user.is_authenticated and user.can_view_personal_data):
-            data["id_number"] = mask_resident_id(data["id_number"])
-        return data
 
 
 class ApproveSerializer(serializers.Serializer):

@@ -108,12 +108,6 @@ class MemberViewSet(ScopedModelViewSet):
     ordering_fields = ["joined_on", "name", "id"]
     ordering = ["-joined_on", "-id"]
 
-    def get_serializer_context(self):
-        ctx = super().get_serializer_context()
-        user = self.request.user
-        ctx["show_personal_data"] = bool(user and user.is_authenticated and user.can_view_personal_data)
-        return ctx
-
     def perform_create(self, serializer):
         serializer.instance = services.member_register(user=self.request.user, **serializer.validated_data)
 

@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.core.audit import audit_context
+from apps.core.choices import AuditSource
 from apps.core.importing import ImportFileError, get_resource, registry, run_export
 from apps.core.models import User
 
@@ -19,7 +21,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"用户“{opts['user']}”不存在或已停用")
         try:
-            count = run_export(get_resource(opts["resource"]), opts["file"], user=user)
+            with audit_context(user=user, source=AuditSource.COMMAND):
+                count = run_export(get_resource(opts["resource"]), opts["file"], user=user)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"exported {count} rows to {opts['file']}")
