@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.filtersets import DATE_WIDGET, YearFilter, region_q
+from apps.core.validators import is_digits
 from apps.unions.filtersets import union_q
 
 from .choices import CompetitionKind, Grade, InnovationKind
@@ -87,7 +88,7 @@ class ParticipationFilterSet(_YearFilterMixin, _RegionFilterMixin):
 
     def filter_competition(self, queryset, name, value):
         value = value.strip()
-        if value.isdigit() and len(value) <= 9:
+        if is_digits(value) and len(value) <= 9:
             return queryset.filter(Q(competition_id=int(value)) | Q(competition__code=value))
         return queryset.filter(competition__code=value.upper())
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from . import audit, personal, services
 from .exceptions import ApplicationError
 from .scoping import CHANGE, VIEW, region_of, user_may
-from .validators import normalize_resident_id
+from .validators import is_digits, normalize_resident_id
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -174,6 +174,6 @@ class PersonalDataAdmin(ScopedAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = normalize_resident_id(search_term)
-        if len(term) == 18 and term[:17].isdigit():
+        if len(term) == 18 and is_digits(term[:17]):
             return queryset.filter(**{self.id_path: term}), False
         return super().get_search_results(request, queryset, search_term)

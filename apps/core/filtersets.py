@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from .choices import RegionLevel
 from .models import AuditEntry, Region
-from .validators import normalize_resident_id
+from .validators import is_digits, normalize_resident_id
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -23,9 +23,9 @@ class RegionFilterSet(django_filters.FilterSet):
 
     def filter_parent(self, queryset, name, value):
         value = value.strip()
-        if len(value) >= 6 and value.isdigit():
+        if len(value) >= 6 and is_digits(value):
             return queryset.filter(parent__code=value)
-        if value.isdigit():
+        if is_digits(value):
             return queryset.filter(parent_id=int(value))
         return queryset.none()
 
@@ -60,7 +60,7 @@ def region_q(lookup: str, value: str) -> Q | None:
 
 def looks_like_id(value: str) -> bool:
     v = normalize_resident_id(value)
-    return len(v) == 18 and v[:17].isdigit()
+    return len(v) == 18 and is_digits(v[:17])
 
 
 @extend_schema_field(OpenApiTypes.INT)

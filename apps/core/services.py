@@ -13,6 +13,7 @@ from . import audit
 from .choices import AuditAction, RegionLevel, Role
 from .exceptions import ApplicationError
 from .models import Region, User
+from .validators import is_digits
 
 M = TypeVar("M", bound=models.Model)
 
@@ -120,7 +121,7 @@ def _check_township(*, parent: Region, code: str) -> None:
         raise ApplicationError(
             _("A township must sit under a county-level region, not under %(p)s.") % {"p": parent}
         )
-    if len(code) != 9 or not code.isdigit() or not code.startswith(parent.code):
+    if len(code) != 9 or not is_digits(code) or not code.startswith(parent.code):
         raise ApplicationError(
             _(
                 "A township code has 9 digits and starts with its county's code %(county)s; “%(code)s” does not."

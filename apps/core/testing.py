@@ -109,15 +109,24 @@ class ScopedAPIContract(_Contract):
         assert resp.status_code in ((404, 405) if self.writable else (403, 405))
         assert type(scope["other"])._base_manager.filter(pk=scope["other"].pk).exists()
 
-    def test_create_in_other_county_is_refused(self, scope):
+    def test_create_in_other_county_is_refused_and_in_own_succeeds(self, scope):
         payload = self.create_payload(scope["other_region"])
         if payload is None:
             pytest.skip("this resource has no create endpoint")
         model = type(scope["other"])
         count = model._base_manager.count()
         resp = self.client(scope["user"]).post(self.list_url(), payload, format="json")
-        assert resp.status_code in (400, 403, 404)
+        assert resp.status_code in (400, 403, 404), resp.content
         assert model._base_manager.count() == count
+        if not self.writable:
+            return
+        # The same payload in the user's own region is accepted: the refusal above was the
+        # scope's, not an invalid payload's.
+        resp = self.client(scope["user"]).post(
+            self.list_url(), self.create_payload(scope["own_region"]), format="json"
+        )
+        assert resp.status_code in (201, 202), resp.content  # 202: a report queued
+        assert model._base_manager.count() == count + 1
 
 
 class ScopedPageContract(_Contract):

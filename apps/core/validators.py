@@ -195,3 +195,9 @@ def validate_mobile(value: str) -> str:
             params={"value": value},
         )
     return v
+
+
+def is_digits(value: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts "³" and other characters that int()
+    refuses (a 500 in a filter)."""
+    return value.isascii() and value.isdigit()

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import Region
-from apps.core.validators import normalize_resident_id
+from apps.core.validators import is_digits, normalize_resident_id
 
 from .choices import AidKind, Category, Cause, Status
 from .models import Disbursement, Household
@@ -38,7 +38,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         value = (value or "").strip()
         ident = normalize_resident_id(value)
-        if len(ident) == 18 and ident[:17].isdigit():
+        if len(ident) == 18 and is_digits(ident[:17]):
             return queryset.filter(Q(head_id_number=ident) | Q(members__id_number=ident)).distinct()
         return queryset.filter(head_name__icontains=value)
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.filtersets import DATE_WIDGET, looks_like_id, region_q
-from apps.core.validators import normalize_resident_id
+from apps.core.validators import is_digits, normalize_resident_id
 
 from .choices import (
     ApplicationStatus,
@@ -30,9 +30,9 @@ from .models import CollectiveContract, GrassrootsUnion, JoinApplication, Member
 def union_q(lookup: str, value: str) -> Q:
     """A union given by its code, or by its numeric id (``id:123`` or a short number)."""
     value = (value or "").strip()
-    if value.lower().startswith("id:") and value[3:].isdigit():
+    if value.lower().startswith("id:") and is_digits(value[3:]):
         return Q(**{f"{lookup}_id": int(value[3:])})
-    if value.isdigit() and len(value) <= 9:
+    if is_digits(value) and len(value) <= 9:
         return Q(**{f"{lookup}_id": int(value)}) | Q(**{f"{lookup}__code": value})
     return Q(**{f"{lookup}__code": value.upper()})
 

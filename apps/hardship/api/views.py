@@ -84,51 +84,54 @@ class HouseholdViewSet(ScopedModelViewSet):
     @extend_schema(request=NoteSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"])
     def objection(self, request, pk=None):
+        # the record first: outside the scope is a 404 whatever the input
+        household = self.get_object()
         s = NoteSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         household = services.household_object(
-            household=self.get_object(), user=request.user, note=s.validated_data["note"]
+            household=household, user=request.user, note=s.validated_data["note"]
         )
         return self._respond(household)
 
     @extend_schema(request=NoteSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        # the record first: outside the scope is a 404 whatever the input
+        household = self.get_object()
         s = NoteSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         household = services.household_withdraw(
-            household=self.get_object(), user=request.user, reason=s.validated_data["note"]
+            household=household, user=request.user, reason=s.validated_data["note"]
         )
         return self._respond(household)
 
     @extend_schema(request=ExitSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"], url_path="exit", url_name="exit")
     def exit_(self, request, pk=None):
+        # the record first: outside the scope is a 404 whatever the input
+        household = self.get_object()
         s = ExitSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        household = services.household_exit(
-            household=self.get_object(), user=request.user, **s.validated_data
-        )
+        household = services.household_exit(household=household, user=request.user, **s.validated_data)
         return self._respond(household)
 
     @extend_schema(request=RecheckSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"])
     def recheck(self, request, pk=None):
+        household = self.get_object()  # the record first: outside the scope is a 404
         s = RecheckSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        recheck = services.household_recheck(
-            household=self.get_object(), user=request.user, **s.validated_data
-        )
+        recheck = services.household_recheck(household=household, user=request.user, **s.validated_data)
         return self._respond(recheck.household)
 
     @extend_schema(request=NoteSerializer, responses={201: HouseholdSerializer})
     @action(detail=True, methods=["post"])
     def reenter(self, request, pk=None):
+        # the record first: outside the scope is a 404 whatever the input
+        household = self.get_object()
         s = NoteSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        household = services.household_reenter(
-            household=self.get_object(), user=request.user, **s.validated_data
-        )
+        household = services.household_reenter(household=household, user=request.user, **s.validated_data)
         return self._respond(household, status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: dict})

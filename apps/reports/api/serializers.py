@@ -17,7 +17,9 @@ class YearlyReportSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    requested_by = serializers.CharField(source="requested_by.username", read_only=True, default=None)
+    requested_by = serializers.CharField(
+        source="requested_by.username", read_only=True, default=None, allow_null=True
+    )
     result = serializers.JSONField(source="snapshot", read_only=True)
     files = serializers.SerializerMethodField()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
@@ -91,7 +91,14 @@ class YearlyReportViewSet(
         self.get_object()
         raise MethodNotAllowed(request.method)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="the file")})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "kind", str, OpenApiParameter.PATH, enum=["json", "xlsx", "pdf"], description="file"
+            )
+        ],
+        responses={(200, "application/octet-stream"): OpenApiResponse(description="the file")},
+    )
     @action(detail=True, methods=["get"], url_path=r"download/(?P<kind>json|xlsx|pdf)")
     def download(self, request, pk=None, kind: str = ReportFile.JSON) -> FileResponse:
         report = self.get_object()

@@ -110,7 +110,9 @@ def test_the_schema_documents_the_503():
     from drf_spectacular.generators import SchemaGenerator
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    assert sorted(schema["paths"][LIST]["post"]["responses"]) == ["202", "400", "503"]
+    responses = schema["paths"][LIST]["post"]["responses"]
+    assert sorted(responses) == ["202", "400", "401", "403", "404", "503"]
+    assert responses["503"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
 
 
 # -- a re-request of a report whose task was lost queues it again ---------------------------

@@ -14,6 +14,7 @@ from apps.core.models import Region
 from apps.core.scoping import CHANGE, VIEW
 
 from .. import selectors
+from ..choices import KeyGroup
 from ..models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
 
 
@@ -175,6 +176,8 @@ class JoinApplicationSerializer(PersonalDataMixin, serializers.ModelSerializer):
     union = serializers.SlugRelatedField(slug_field="code", read_only=True)
     union_name = serializers.CharField(source="union.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    # read-only fields lose the model's blank=True: declared so that the schema allows ""
+    key_group = serializers.ChoiceField(choices=KeyGroup.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = JoinApplication

@@ -7,6 +7,7 @@ from apps.core import services
 from apps.core.audit import audit_context
 from apps.core.choices import AuditSource
 from apps.core.exceptions import ApplicationError
+from apps.core.validators import is_digits
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         else:
             raise CommandError("文件编码无法识别，请保存为 UTF-8 或 GB18030。")
         rows = [r for r in csv.reader(text.splitlines()) if r and any(c.strip() for c in r)]
-        if rows and not rows[0][0].strip().isdigit():
+        if rows and not is_digits(rows[0][0].strip()):
             rows = rows[1:]  # a header row
         try:
             with audit_context(source=AuditSource.COMMAND):
