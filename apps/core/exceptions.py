@@ -8,3 +8,8 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = message
         self.extra = extra or {}
+
+
+class StaleEditError(ApplicationError):
+    """A save over a change made since the record was read (``apps.core.locking``); ``extra``
+    holds ``changed_by``, ``changed_at`` and the current ``version``."""

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import ServiceForm
+from apps.core.locking import VersionedFormMixin
 from apps.core.scoping import CHANGE
 from apps.unions.forms import UnionCodeField
 from apps.unions.models import GrassrootsUnion
@@ -38,6 +39,11 @@ class HouseholdForm(ServiceForm):
             del self.fields["union"]
             # masked for users without the right: left empty, the stored ID is kept
             self.fields["head_id_number"].required = False
+
+
+class HouseholdEditForm(VersionedFormMixin, HouseholdForm):
+    """The household form when editing (``editing=True``): a save over a change made since the
+    form was opened is refused (apps.core.locking)."""
 
 
 class MemberForm(ServiceForm):

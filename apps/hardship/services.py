@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from apps.core import audit
 from apps.core.choices import AuditAction, RegionLevel, Role
 from apps.core.exceptions import ApplicationError
+from apps.core.locking import check_version
 from apps.core.models import Region
 from apps.core.scoping import CHANGE, REVIEW, user_may
 from apps.core.services import full_clean_or_raise, model_create, model_delete, model_update
@@ -221,10 +222,15 @@ def household_create(
 
 
 @transaction.atomic
-def household_update(*, household: Household, user: Any, **data: Any) -> Household:
-    """Change the head's data, category, causes or expenses before the calculation step."""
+def household_update(
+    *, household: Household, user: Any, expected_version: int | None = None, **data: Any
+) -> Household:
+    """Change the head's data, category, causes or expenses before the calculation step.
+
+    ``expected_version``: the version the editor read (apps.core.locking); None: no check."""
     household = _locked(household)
     _check_change(user, household)
+    check_version(household, expected_version)
     _require_editable(household)
     allowed = {
         "head_name",

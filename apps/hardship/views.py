@@ -22,13 +22,23 @@ from django.views import View
 from apps.core import personal
 from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
+from apps.core.locking import VersionedFormViewMixin
 from apps.core.scoping import CHANGE, REVIEW, VIEW, user_may
 from apps.core.views_base import ScopedDetailView, ScopedListView, ScopedMixin
 
 from . import selectors, services
 from .choices import IN_PROGRESS, PAPERWORK_STEPS, SEQUENCE, Status, Step
 from .filtersets import DisbursementFilterSet, HouseholdFilterSet
-from .forms import AdvanceForm, DisbursementForm, ExitForm, HouseholdForm, MemberForm, NoteForm, RecheckForm
+from .forms import (
+    AdvanceForm,
+    DisbursementForm,
+    ExitForm,
+    HouseholdEditForm,
+    HouseholdForm,
+    MemberForm,
+    NoteForm,
+    RecheckForm,
+)
 from .models import Disbursement, FamilyMember, Household
 
 STEP_HELP = {
@@ -299,8 +309,8 @@ class HouseholdCreateView(HouseholdFormView):
         return reverse("hardship:household-detail", args=[result.pk])
 
 
-class HouseholdUpdateView(HouseholdFormView):
-    form_class = HouseholdForm
+class HouseholdUpdateView(VersionedFormViewMixin, HouseholdFormView):
+    form_class = HouseholdEditForm
 
     def form_kwargs(self):
         return {"user": self.request.user, "editing": True}
@@ -325,7 +335,9 @@ class HouseholdUpdateView(HouseholdFormView):
         data = dict(form.cleaned_data)
         if not data.get("head_id_number") or not personal.may_view(self.request.user):
             data.pop("head_id_number", None)
-        return services.household_update(household=self.object, user=self.request.user, **data)
+        return services.household_update(
+            household=self.object, user=self.request.user, expected_version=form.expected_version, **data
+        )
 
 
 class MemberCreateView(HouseholdFormView):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import DATE, ServiceForm
+from apps.core.locking import VersionedFormMixin
 from apps.core.scoping import CHANGE
 from apps.core.validators import normalize_resident_id, validate_resident_id
 from apps.unions.forms import UnionCodeField
@@ -200,7 +201,9 @@ class ClaimForm(ServiceForm):
         }
 
 
-class ClaimUpdateForm(ServiceForm):
+class ClaimUpdateForm(VersionedFormMixin, ServiceForm):
+    """Correct a claim; a save over a change made since the form was opened is refused."""
+
     admitted_on = forms.DateField(label=_("admitted on"), widget=DATE)
     discharged_on = forms.DateField(label=_("discharged on"), widget=DATE)
     total_expense = forms.DecimalField(label=_("total medical expense"), **MONEY)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from apps.core import audit
 from apps.core.choices import AuditAction, Role
 from apps.core.exceptions import ApplicationError
+from apps.core.locking import check_version
 from apps.core.scoping import CHANGE, REVIEW, user_may
 from apps.core.services import bulk_create_audited, model_create, model_delete, model_update
 from apps.unions.choices import Sex
@@ -453,10 +454,14 @@ def claim_update(
     discharged_on: dt.date | None = None,
     total_expense: Decimal | None = None,
     basic_insurance_paid: Decimal | None = None,
+    expected_version: int | None = None,
 ) -> Claim:
-    """Correct a claim while it is still submitted."""
+    """Correct a claim while it is still submitted.
+
+    ``expected_version``: the version the editor read (apps.core.locking); None: no check."""
     claim = _lock_claim(claim)
     _check_may_change(user, claim.coverage.union.region_id, Claim)
+    check_version(claim, expected_version)
     if claim.status != ClaimStatus.SUBMITTED:
         raise ApplicationError(_("Only a submitted claim can be corrected."))
     data = {

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import personal
 from apps.core.importing import neutralise
+from apps.core.locking import VersionedFormViewMixin
 from apps.core.views_base import DecisionView, ScopedDetailView, ScopedListView, ServiceFormView
 from apps.unions.models import Member
 
@@ -449,9 +450,10 @@ class ClaimCreateView(InsuranceFormView):
         return reverse("insurance:claim-detail", args=[result.pk])
 
 
-class ClaimUpdateView(InsuranceFormView):
+class ClaimUpdateView(VersionedFormViewMixin, InsuranceFormView):
     model = Claim
     form_class = ClaimUpdateForm
+    template_name = "insurance/claim_form.html"  # without the preview when editing
     cancel_url_name = "insurance:claim-list"
 
     def get_title(self):
@@ -467,7 +469,12 @@ class ClaimUpdateView(InsuranceFormView):
         }
 
     def perform(self, form):
-        return services.claim_update(claim=self.object, user=self.request.user, **form.cleaned_data)
+        return services.claim_update(
+            claim=self.object,
+            user=self.request.user,
+            expected_version=form.expected_version,
+            **form.cleaned_data,
+        )
 
     def success_url(self, result):
         return reverse("insurance:claim-detail", args=[result.pk])

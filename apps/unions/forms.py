@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import DATE, RegionCodeField, ServiceForm, model_fields
+from apps.core.locking import VersionedFormMixin
 from apps.core.scoping import CHANGE, VIEW
 
 from . import selectors
@@ -110,8 +111,9 @@ _member_fields["name"].label = _("Full name")
 MemberForm.base_fields = {"union": UnionCodeField(label=_("Union code")), **_member_fields}
 
 
-class MemberUpdateForm(ServiceForm):
-    """Correct a member's data; the resident ID only for users allowed to see it."""
+class MemberUpdateForm(VersionedFormMixin, ServiceForm):
+    """Correct a member's data; the resident ID only for users allowed to see it. A save over
+    a change made since the form was opened is refused (apps.core.locking)."""
 
     def __init__(self, *args, user: Any, **kwargs):
         super().__init__(*args, **kwargs)

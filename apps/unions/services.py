@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.choices import RegionLevel
 from apps.core.exceptions import ApplicationError
+from apps.core.locking import check_version
 from apps.core.models import Region
 from apps.core.scoping import CHANGE, VIEW, user_may
 from apps.core.services import model_create, model_delete, model_update
@@ -323,12 +324,18 @@ MEMBER_UPDATE_FIELDS = (
 
 
 @transaction.atomic
-def member_update(*, member: Member, user: Any, **changes: Any) -> Member:
-    """Correct a member's personal data; the union changes only through a transfer."""
+def member_update(
+    *, member: Member, user: Any, expected_version: int | None = None, **changes: Any
+) -> Member:
+    """Correct a member's personal data; the union changes only through a transfer.
+
+    ``expected_version``: the version the editor read (apps.core.locking); None: no check."""
     unknown = set(changes) - set(MEMBER_UPDATE_FIELDS)
     if unknown:
         raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    member = _locked_member(member)
     _check_may_change(user, member.union.region_id, Member)
+    check_version(member, expected_version)
     if "name" in changes:
         changes["name"] = _required_text(changes["name"], "name", _("Full name"))
     if "phone" in changes:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import personal
 from apps.core.exceptions import ApplicationError
+from apps.core.locking import VersionedFormViewMixin
 from apps.core.scoping import CHANGE
 from apps.core.views_base import DecisionView, ScopedDetailView, ScopedListView
 from apps.core.views_base import ServiceFormView as _ServiceFormView
@@ -166,7 +167,7 @@ class MemberCreateView(ServiceFormView):
         return reverse("unions:member-detail", args=[result.pk])
 
 
-class MemberUpdateView(ServiceFormView):
+class MemberUpdateView(VersionedFormViewMixin, ServiceFormView):
     model = Member
     form_class = MemberUpdateForm
 
@@ -180,7 +181,12 @@ class MemberUpdateView(ServiceFormView):
         return MemberUpdateForm.initial_for(self.object)
 
     def perform(self, form):
-        return services.member_update(member=self.object, user=self.request.user, **form.cleaned_data)
+        return services.member_update(
+            member=self.object,
+            user=self.request.user,
+            expected_version=form.expected_version,
+            **form.cleaned_data,
+        )
 
     def success_url(self, result):
         return reverse("unions:member-detail", args=[result.pk])

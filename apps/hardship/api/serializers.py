@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.api.serializers import PersonalDataMixin
+from apps.core.locking import VersionField
 from apps.core.scoping import CHANGE
 from apps.unions.api.serializers import UnionCodeField
 
@@ -41,6 +42,7 @@ class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer):
     next_step = serializers.SerializerMethodField()
     suggested_category = serializers.SerializerMethodField()
     members = FamilyMemberSerializer(many=True, read_only=True)
+    version = VersionField()
 
     class Meta:
         model = Household
@@ -71,6 +73,7 @@ class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "previous",
             "members",
             "created_at",
+            "version",
         ]
         read_only_fields = [
             "family_size",

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from apps.core.api.base import ScopedModelViewSet
 from apps.core.api.pagination import PageNumberPagination
 from apps.core.exceptions import ApplicationError
+from apps.core.locking import VersionedViewSetMixin, versioned_schema
 from apps.core.scoping import VIEW
 
 from .. import selectors, services
@@ -29,8 +30,10 @@ from .serializers import (
 )
 
 
-class HouseholdViewSet(ScopedModelViewSet):
-    """Hardship households (困难职工家庭) and their seven-step filing.
+@versioned_schema(HouseholdSerializer)
+class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
+    """Hardship households (困难职工家庭) and their seven-step filing. The detail carries an
+    ETag; an update with If-Match is refused when the household changed since.
 
     ``POST {id}/advance/`` with ``{"step": ..., "note": ...}`` completes the next step; the
     review step is for prefecture/province users above the county, never the entering user."""
@@ -60,7 +63,10 @@ class HouseholdViewSet(ScopedModelViewSet):
         if union is not None and union.pk != serializer.instance.union_id:
             raise ApplicationError(_("The union of a household cannot be changed."))
         serializer.instance = services.household_update(
-            household=serializer.instance, user=self.request.user, **data
+            household=serializer.instance,
+            user=self.request.user,
+            expected_version=self.expected_version(),
+            **data,
         )
 
     @extend_schema(exclude=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.api.serializers import PersonalDataMixin, request_user
+from apps.core.locking import VersionField
 from apps.core.scoping import CHANGE
 from apps.unions.api.serializers import UnionCodeField
 from apps.unions.models import Member
@@ -123,6 +124,7 @@ class ClaimSerializer(PersonalDataMixin, serializers.ModelSerializer):
     member_name = serializers.CharField(source="coverage.member.name", read_only=True)
     id_number = serializers.CharField(source="coverage.member.id_number", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    version = VersionField()
 
     class Meta:
         model = Claim
@@ -146,6 +148,7 @@ class ClaimSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "reject_reason",
             "submitted_at",
             "decided_at",
+            "version",
         ]
         read_only_fields = [
             "number",

@@ -11,6 +11,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from apps.core.api.base import ScopedModelViewSet
+from apps.core.locking import VersionedViewSetMixin, versioned_schema
 from apps.core.scoping import CHANGE, VIEW
 
 from .. import selectors, services
@@ -183,9 +184,11 @@ class CoverageViewSet(ScopedModelViewSet):
     ordering = ["plan__code", "id"]
 
 
-class ClaimViewSet(ScopedModelViewSet):
+@versioned_schema(ClaimSerializer, request=ClaimUpdateSerializer)
+class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     """Claims (理赔): submitted → reviewed → approved → paid, or rejected with a reason.
-    The payout is computed on payment; ``preview`` shows it with its breakdown."""
+    The payout is computed on payment; ``preview`` shows it with its breakdown. The detail
+    carries an ETag; a correction with If-Match is refused when the claim changed since."""
 
     queryset = Claim.objects.all()  # the model for the role permission; rows come from get_queryset
     serializer_class = ClaimSerializer
@@ -218,7 +221,9 @@ class ClaimViewSet(ScopedModelViewSet):
         claim = self.get_object()
         data = ClaimUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
-        claim = services.claim_update(claim=claim, user=request.user, **data.validated_data)
+        claim = services.claim_update(
+            claim=claim, user=request.user, expected_version=self.expected_version(), **data.validated_data
+        )
         return self._respond(claim)
 
     @extend_schema(exclude=True)

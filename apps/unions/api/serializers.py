@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.api.serializers import PersonalDataMixin, request_user
+from apps.core.locking import VersionField
 from apps.core.models import Region
 from apps.core.scoping import CHANGE, VIEW
 
@@ -95,6 +96,7 @@ class MemberSerializer(PersonalDataMixin, serializers.ModelSerializer):
     union_name = serializers.CharField(source="union.name", read_only=True)
     id_number = serializers.CharField(label=_("resident ID"), max_length=20)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    version = VersionField()
 
     class Meta:
         model = Member
@@ -116,6 +118,7 @@ class MemberSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "left_on",
             "status",
             "status_display",
+            "version",
         ]
         read_only_fields = ["sex", "birth_date", "left_on", "status"]
         validators: list = []

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from apps.core.api.base import ScopedModelViewSet
 from apps.core.api.pagination import PageNumberPagination
 from apps.core.exceptions import ApplicationError
+from apps.core.locking import VersionedViewSetMixin, versioned_schema
 
 from .. import selectors, services
 from ..filtersets import (
@@ -97,8 +98,10 @@ class UnionViewSet(ScopedModelViewSet):
         services.union_delete(union=instance, user=self.request.user)
 
 
-class MemberViewSet(ScopedModelViewSet):
-    """Real-name members (会员). The resident ID is masked without the personal-data right."""
+@versioned_schema(MemberSerializer)
+class MemberViewSet(VersionedViewSetMixin, ScopedModelViewSet):
+    """Real-name members (会员). The resident ID is masked without the personal-data right.
+    The detail carries an ETag; an update with If-Match is refused when the member changed since."""
 
     queryset = Member.objects.select_related("union")
     serializer_class = MemberSerializer
@@ -117,7 +120,10 @@ class MemberViewSet(ScopedModelViewSet):
         if union is not None and union.pk != serializer.instance.union_id:
             raise ApplicationError(_("A member changes union only through a transfer."))
         serializer.instance = services.member_update(
-            member=serializer.instance, user=self.request.user, **data
+            member=serializer.instance,
+            user=self.request.user,
+            expected_version=self.expected_version(),
+            **data,
         )
 
     @extend_schema(exclude=True)
