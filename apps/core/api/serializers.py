@@ -81,10 +81,10 @@ class PersonalDataMixin:
     def to_representation(self, instance):
         data = super().to_representation(instance)
         user = request_user(self)
-        show = personal.may_view(user)
         for name, path in self.personal_paths().items():
             if name in data:
+                owner, _field = personal._resolve(instance, path)
                 value = personal.reveal(user, instance, path)  # notes a full view
-                if not show:
+                if not personal.may_view(user, owner):
                     data[name] = value  # masked; shown in full, DRF's own formatting stays
         return data
