@@ -1,4 +1,8 @@
-"""The browser and admin doors of the import pipeline: upload → preview → confirm, export."""
+"""The browser and admin doors of the import pipeline: upload → preview → confirm, export.
+
+Each step runs as a task enqueued after commit; the tests run the callbacks (eager Celery),
+then follow the redirect to the job's page, as a browser would.
+"""
 
 import csv
 import io
@@ -18,7 +22,15 @@ HEADERS = ["姓名", "身份证号", "工会编码", "户籍类型", "入会日�
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
+    """Files in a temporary folder; tasks run in the test's own transaction (eagerly) even
+    when REDIS_URL is set (tests/test_import_worker.py uses a real worker)."""
+    from config.celery import app
+
     settings.MEDIA_ROOT = tmp_path
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
 
 
 @pytest.fixture
@@ -32,6 +44,18 @@ def unions(db):
     return own, other
 
 
+@pytest.fixture
+def submit(client, django_capture_on_commit_callbacks):
+    """POST, run the enqueued task, and follow the redirect to the job's page."""
+
+    def post(url, data=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            resp = client.post(url, data or {})
+        return client.get(resp.url) if resp.status_code == 302 else resp
+
+    return post
+
+
 def csv_upload(rows, encoding="gb18030"):
     buf = io.StringIO()
     w = csv.writer(buf)
@@ -40,10 +64,10 @@ def csv_upload(rows, encoding="gb18030"):
     return SimpleUploadedFile("会员.csv", buf.getvalue().encode(encoding), content_type="text/csv")
 
 
-def test_upload_preview_confirm_in_the_browser(client, county_user, unions):
+def test_upload_preview_confirm_in_the_browser(client, submit, county_user, unions):
     client.force_login(county_user)
     rid = make_resident_id("620102")
-    resp = client.post(
+    resp = submit(
         reverse("import-start"),
         {"resource": "members", "file": csv_upload([["张三", rid, "GH1", "城镇", "2024/1/2", "线下"]])},
     )
@@ -51,7 +75,7 @@ def test_upload_preview_confirm_in_the_browser(client, county_user, unions):
     assert resp.context["result"].created == 1
     assert Member.objects.count() == 0  # the preview writes nothing
     confirm_url = resp.context["confirm_url"]
-    resp = client.post(confirm_url)
+    resp = submit(confirm_url)
     assert resp.status_code == 200 and resp.context["result"].written
     member = Member.objects.get()
     assert member.id_number == rid
@@ -61,42 +85,42 @@ def test_upload_preview_confirm_in_the_browser(client, county_user, unions):
     assert Member.objects.count() == 1
 
 
-def test_preview_lists_every_error_and_confirm_writes_nothing(client, county_user, unions):
+def test_preview_lists_every_error_and_confirm_writes_nothing(client, submit, county_user, unions):
     client.force_login(county_user)
     rows = [
         ["张三", make_resident_id("620102"), "GH1", "城镇", "2024-01-02", "线下"],
         ["李四", make_resident_id("620103"), "GH2", "城镇", "2024-01-02", "线下"],
         ["王五", "12345", "GH1", "城镇", "2024-01-02", "线下"],
     ]
-    resp = client.post(reverse("import-start"), {"resource": "members", "file": csv_upload(rows)})
+    resp = submit(reverse("import-start"), {"resource": "members", "file": csv_upload(rows)})
     html = resp.content.decode()
     assert [(e.row, e.column) for e in resp.context["result"].errors] == [(3, ""), (4, "身份证号")]
     assert "管辖范围" in html and "12345" in html
-    resp = client.post(resp.context["confirm_url"])
+    resp = submit(resp.context["confirm_url"])
     assert not resp.context["result"].written
     assert Member.objects.count() == 0
 
 
-def test_skip_invalid_gives_back_an_error_file(client, county_user, unions):
+def test_skip_invalid_gives_back_an_error_file(client, submit, county_user, unions):
     client.force_login(county_user)
     rows = [
         ["张三", make_resident_id("620102"), "GH1", "城镇", "2024-01-02", "线下"],
         ["王五", "12345", "GH1", "城镇", "2024-01-02", "线下"],
     ]
-    resp = client.post(reverse("import-start"), {"resource": "members", "file": csv_upload(rows, "utf-8")})
-    resp = client.post(resp.context["confirm_url"], {"skip_invalid": "on"})
+    resp = submit(reverse("import-start"), {"resource": "members", "file": csv_upload(rows, "utf-8")})
+    resp = submit(resp.context["confirm_url"], {"skip_invalid": "on"})
     assert Member.objects.count() == 1
-    error_file = resp.context["result"].error_file
-    download = client.get(reverse("import-error-file", args=[error_file.name]))
+    assert resp.context["result"].invalid == 1
+    download = client.get(resp.context["error_file_url"])
     assert download.status_code == 200
     text = b"".join(download.streaming_content).decode("utf-8-sig")
     assert text.splitlines()[0].endswith(",错误") and "12345" in text
 
 
-def test_unknown_column_is_named_on_the_page(client, county_user, unions):
+def test_unknown_column_is_named_on_the_page(client, submit, county_user, unions):
     client.force_login(county_user)
     upload = SimpleUploadedFile("x.csv", "姓名,身份证号,工会编码,工资\n".encode())
-    resp = client.post(reverse("import-start"), {"resource": "members", "file": upload})
+    resp = submit(reverse("import-start"), {"resource": "members", "file": upload})
     assert "未知的列：工资" in resp.content.decode()
 
 
@@ -143,17 +167,19 @@ def test_empty_template_has_the_exact_headers(client, county_user):
     ]
 
 
-def test_admin_door_uses_the_same_pipeline(client, admin_user, unions):
+def test_admin_door_uses_the_same_pipeline(client, submit, admin_user, unions):
     client.force_login(admin_user)
     changelist = client.get(reverse("admin:unions_member_changelist"))
     assert reverse("admin:unions_member_import") in changelist.content.decode()
     rid = make_resident_id("620103")
-    resp = client.post(
+    resp = submit(
         reverse("admin:unions_member_import"),
         {"resource": "members", "file": csv_upload([["赵六", rid, "GH2", "农村", "2023-05-01", "网上"]])},
     )
     assert resp.context["result"].created == 1
-    resp = client.post(resp.context["confirm_url"])
+    assert resp.templates[0].name == "admin/core/import_preview.html"
+    resp = submit(resp.context["confirm_url"])
+    assert resp.templates[0].name == "admin/core/import_done.html"
     assert resp.context["result"].written
     assert Member.objects.get().id_number == rid
     assert AuditEntry.objects.get(content_type__model="member").source == AuditSource.ADMIN

@@ -2,7 +2,12 @@
 
 Region scoping is separate (scoping.py): a permission says what kind of record a user may
 touch, the scope says which ones.
+
+Who gets the Django admin is decided here too: administrators use the admin, everybody else
+works in the pages, whose workflows (transfers, leaving, approvals) the admin would bypass.
 """
+
+from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
@@ -16,6 +21,21 @@ ROLE_ACTIONS = {
     Role.PREFECTURE: frozenset({"view"}),
     Role.PROVINCE: frozenset({"view"}),
 }
+
+
+def staff_for(*, role: str | None, is_superuser: bool = False) -> bool:
+    """The ``is_staff`` flag a user of this role gets: only administrators and superusers."""
+    return bool(is_superuser) or role == Role.ADMIN
+
+
+def may_use_admin(user: Any) -> bool:
+    """Whether the admin site lets the user in: an active administrator or superuser with the
+    staff flag. A staff flag set by hand on a county, prefecture or province user opens nothing."""
+    return bool(
+        getattr(user, "is_active", False)
+        and getattr(user, "is_staff", False)
+        and staff_for(role=getattr(user, "role", None), is_superuser=getattr(user, "is_superuser", False))
+    )
 
 
 class RoleBackend(ModelBackend):

@@ -1,6 +1,11 @@
-"""The browser and admin doors of the import pipeline: upload → preview → confirm, and export.
+"""The browser and admin doors of the import pipeline: upload → check (the preview) → confirm
+→ import, and export.
 
-Both doors call the same functions in apps/core/importing.py as the command line.
+Both doors call the same functions as the command line (apps/core/importing.py), through an
+ImportJob whose steps run as a Celery task with progress (apps/core/import_jobs.py); with the
+embedded default (eager Celery) a step is finished by the time its page is shown. A job's page
+is the start page with ``?job=<id>``: progress, then the preview or the result. A job is seen
+only by the user who started it (404 for anyone else).
 """
 
 from __future__ import annotations
@@ -9,21 +14,29 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .choices import AuditSource
-from .importing import ImportFileError, get_resource, registry, run_export, run_import, write_table
+from .import_jobs import import_job_confirm, import_job_create, import_job_progress, own_job
+from .importing import (
+    ImportFileError,
+    ImportResult,
+    get_resource,
+    max_upload_bytes,
+    registry,
+    run_export,
+    write_table,
+)
+from .models import ImportJob, ImportJobStatus, ImportJobStep
 
 UPLOAD_DIR = "imports"
-MAX_UPLOAD = 50 * 1024 * 1024
-SESSION_KEY = "pending_imports"
+SHOWN_ERRORS = 500
 
 
 def _upload_dir() -> Path:
@@ -48,15 +61,29 @@ def _render(request, template: str, ctx: dict, admin_site=None) -> HttpResponse:
     return render(request, f"core/{template}", ctx)
 
 
+def _too_large(request: HttpRequest) -> bool:
+    """An upload larger than the limit, from its Content-Length: refused before it is read."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > max_upload_bytes() + 1024 * 1024  # the form's other fields and boundaries
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_start(
     request: HttpRequest, admin_site=None, confirm_url_name: str = "import-confirm"
 ) -> HttpResponse:
-    """Choose a template and upload a file; the dry run's result is the preview."""
-    resources = _resources_for(request.user)
+    """Choose a template and upload a file; the check of its rows (a dry run) is the preview."""
+    if request.method == "GET" and request.GET.get("job"):
+        return _job_page(request, request.GET["job"], admin_site, confirm_url_name)
+    ctx = _start_context(request)
+    if request.method == "POST" and _too_large(request):
+        ctx["errors"] = [_upload_limit_message()]
+        return _render(request, "import_start.html", ctx, admin_site)
     chosen = request.POST.get("resource") or request.GET.get("resource") or ""
-    ctx = {"resources": resources, "chosen": chosen, "errors": [], "title": _("Import records")}
+    ctx["chosen"] = chosen
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
@@ -69,89 +96,108 @@ def import_start(
         if upload is None:
             ctx["errors"] = [_("Choose a file to upload.")]
             return _render(request, "import_start.html", ctx, admin_site)
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in (".xlsx", ".csv") or upload.size > MAX_UPLOAD:
-            ctx["errors"] = [_("Upload an .xlsx or .csv file of at most 50 MB.")]
+        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
+            ctx["errors"] = [_upload_limit_message()]
             return _render(request, "import_start.html", ctx, admin_site)
-        token = uuid.uuid4().hex
-        stored = _upload_dir() / f"{token}{suffix}"
-        with stored.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
+        source = AuditSource.ADMIN if admin_site is not None else AuditSource.PAGE
         try:
-            result = run_import(resource, stored, user=request.user, dry_run=True)
+            job = import_job_create(user=request.user, resource=resource, upload=upload, source=source)
         except ImportFileError as exc:
-            stored.unlink(missing_ok=True)
             ctx["errors"] = [str(exc)]
             return _render(request, "import_start.html", ctx, admin_site)
-        pending = request.session.get(SESSION_KEY, {})
-        pending[token] = {"resource": resource.name, "file": stored.name, "name": upload.name}
-        request.session[SESSION_KEY] = pending
-        confirm_url = reverse(confirm_url_name, args=[token])
+        return redirect(f"{request.path}?job={job.pk}")
+    return _render(request, "import_start.html", ctx, admin_site)
+
+
+def _start_context(request: HttpRequest) -> dict:
+    return {
+        "resources": _resources_for(request.user),
+        "chosen": "",
+        "errors": [],
+        "title": _("Import records"),
+        "max_upload_bytes": max_upload_bytes(),  # checked in the browser too (import_job.js)
+        "upload_limit_message": _upload_limit_message(),
+    }
+
+
+def _upload_limit_message() -> str:
+    return _("Upload an .xlsx or .csv file of at most %(mb)s MB.") % {
+        "mb": max_upload_bytes() // 1024 // 1024
+    }
+
+
+def _own_job_or_404(request: HttpRequest, job_id) -> ImportJob:
+    job = own_job(job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404
+    return job
+
+
+def _job_page(request: HttpRequest, job_id: str, admin_site, confirm_url_name: str) -> HttpResponse:
+    """A job's progress while a step runs; then its preview, its result, or why it failed."""
+    job = _own_job_or_404(request, job_id)
+    resource = get_resource(job.resource)
+    ctx = {"job": job, "resource": resource, "filename": job.filename}
+    if not job.finished:
         ctx.update(
-            result=result,
-            resource=resource,
-            token=token,
-            filename=upload.name,
-            confirm_url=confirm_url,
-            shown_errors=result.errors[:500],
+            title=_("Checking the file") if job.step == ImportJobStep.PREVIEW else _("Importing"),
+            progress=import_job_progress(job),
+            status_url=reverse("import-job-status", args=[job.pk]),
+        )
+        return _render(request, "import_progress.html", ctx, admin_site)
+    if job.status == ImportJobStatus.FAILED:
+        ctx.update(_start_context(request), chosen=job.resource, errors=[job.error])
+        return _render(request, "import_start.html", ctx, admin_site)
+    result = ImportResult.from_json(job.result)
+    ctx.update(result=result, shown_errors=result.errors[:SHOWN_ERRORS])
+    if job.step == ImportJobStep.PREVIEW:
+        ctx.update(
+            token=str(job.pk),
+            confirm_url=reverse(confirm_url_name, args=[job.pk]),
             title=_("Check the import"),
         )
         return _render(request, "import_preview.html", ctx, admin_site)
-    return _render(request, "import_start.html", ctx, admin_site)
+    ctx.update(
+        title=_("Import finished"),
+        error_file_url=reverse("import-job-errors", args=[job.pk]) if job.error_file else "",
+    )
+    return _render(request, "import_done.html", ctx, admin_site)
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, token: str, admin_site=None) -> HttpResponse:
-    pending = request.session.get(SESSION_KEY, {})
-    job = pending.pop(token, None)
+    """Import a checked file (once): the job's page then shows the progress and the result."""
+    job = _own_job_or_404(request, token)
+    if not _allowed(request.user, get_resource(job.resource)):
+        raise PermissionDenied
+    job = import_job_confirm(
+        job_id=job.pk, user=request.user, skip_invalid=request.POST.get("skip_invalid") == "on"
+    )
     if job is None:
         raise Http404(_("This import has expired; upload the file again."))
-    request.session[SESSION_KEY] = pending
-    resource = get_resource(job["resource"])
-    if not _allowed(request.user, resource):
-        raise PermissionDenied
-    stored = _upload_dir() / job["file"]
-    skip_invalid = request.POST.get("skip_invalid") == "on"
-    error_file = _upload_dir() / f"{token}.errors{stored.suffix}"
-    source = AuditSource.ADMIN if admin_site is not None else AuditSource.PAGE
-    try:
-        result = run_import(
-            resource,
-            stored,
-            user=request.user,
-            skip_invalid=skip_invalid,
-            source=source,
-            error_file=error_file,
-        )
-    except ImportFileError as exc:
-        messages.error(request, str(exc))
-        return redirect(request.path.rsplit("/", 3)[0] + "/")
-    finally:
-        stored.unlink(missing_ok=True)
-    if result.error_file:
-        request.session.setdefault("import_error_files", []).append(result.error_file.name)
-        request.session.modified = True
-    ctx = {
-        "result": result,
-        "resource": resource,
-        "filename": job["name"],
-        "title": _("Import finished"),
-        "shown_errors": result.errors[:500],
-    }
-    return _render(request, "import_done.html", ctx, admin_site)
+    return redirect(request.path.rsplit("/", 3)[0] + f"/?job={job.pk}")
 
 
 @login_required
-def import_error_file(request: HttpRequest, name: str) -> FileResponse:
-    """The error file of the user's own last imports (nobody else's)."""
-    if name not in request.session.get("import_error_files", []):
+@require_GET
+def import_job_status(request: HttpRequest, job_id: uuid.UUID) -> JsonResponse:
+    """The progress of the user's own job, polled by static/js/import_job.js."""
+    return JsonResponse(import_job_progress(_own_job_or_404(request, job_id)))
+
+
+@login_required
+@require_GET
+def import_job_errors(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
+    """The invalid rows of the user's own import, in the template plus an 错误 column."""
+    job = _own_job_or_404(request, job_id)
+    if not job.error_file:
         raise Http404
-    path = _upload_dir() / name
-    if not path.exists():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"错误行{path.suffix}")
+    try:
+        handle = job.error_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=f"错误行{Path(job.error_file.name).suffix}")
 
 
 @login_required

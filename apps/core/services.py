@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from . import audit
+from .auth import staff_for
 from .choices import AuditAction, RegionLevel, Role
 from .exceptions import ApplicationError
 from .models import Region, User
@@ -198,17 +199,21 @@ def user_create(
     username: str,
     password: str,
     role: str,
-    region: Region,
+    region: Region | None,
     full_name: str = "",
     can_view_personal_data: bool = False,
     created_by: Any = None,
 ) -> User:
-    """Create a staff user bound to a region; the region's level must fit the role.
+    """Create a user bound to a region; the region's level must fit the role.
 
     A prefecture without counties (Jiayuguan) is where its county-level staff sit too.
+    Administrators are superusers and the only staff (the Django admin); the other roles work
+    in the pages.
     """
     if role not in Role.values:
         raise ApplicationError(_("Unknown role %(role)s.") % {"role": role})
+    if region is None:
+        raise ApplicationError(_("Choose the region the user works for."))
     allowed = set(ROLE_LEVELS[role])
     if role == Role.COUNTY and region.level == RegionLevel.PREFECTURE and not region.children.exists():
         allowed.add(RegionLevel.PREFECTURE)
@@ -219,8 +224,15 @@ def user_create(
         )
     if User.objects.filter(username=username).exists():
         raise ApplicationError(_("User name %(u)s is taken.") % {"u": username})
-    user = User(username=username, role=role, region=region, first_name=full_name, is_staff=True)
-    user.is_superuser = role == Role.ADMIN
+    is_superuser = role == Role.ADMIN
+    user = User(
+        username=username,
+        role=role,
+        region=region,
+        first_name=full_name,
+        is_superuser=is_superuser,
+        is_staff=staff_for(role=role, is_superuser=is_superuser),
+    )
     try:
         from django.contrib.auth.password_validation import validate_password
 
@@ -239,7 +251,12 @@ def user_create(
         user,
         AuditAction.CREATE,
         user=created_by,
-        changes={"username": [None, username], "role": [None, role], "region": [None, region.code]},
+        changes={
+            "username": [None, username],
+            "role": [None, role],
+            "region": [None, region.code],
+            "is_staff": [None, user.is_staff],
+        },
     )
     return user
 

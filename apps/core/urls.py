@@ -14,7 +14,8 @@ from . import import_views  # noqa: E402
 urlpatterns += [
     path("imports/", import_views.import_start, name="import-start"),
     path("imports/<str:token>/confirm/", import_views.import_confirm, name="import-confirm"),
-    path("imports/errors/<str:name>", import_views.import_error_file, name="import-error-file"),
+    path("imports/jobs/<uuid:job_id>/status/", import_views.import_job_status, name="import-job-status"),
+    path("imports/jobs/<uuid:job_id>/errors/", import_views.import_job_errors, name="import-job-errors"),
     path("imports/templates/<str:resource>.xlsx", import_views.import_template, name="import-template"),
     path("exports/<str:resource>/", import_views.export_records, name="export-records"),
 ]

@@ -4,11 +4,14 @@ API and the imports); administrators maintain the minimum living standards."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 
 from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin
 from apps.core.choices import Role
+from apps.core.exceptions import ApplicationError
 
+from . import services
 from .models import Disbursement, FamilyMember, FilingStep, Household, LivingStandard, Recheck
 
 
@@ -93,3 +96,19 @@ class LivingStandardAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self._is_admin(request) and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A standard is the amount of one region and year: correct the amount, or add another year.
+        return ["region", "year"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        """Through ``living_standard_set``, as the pages and imports: its checks, its audit entry."""
+        try:
+            saved = services.living_standard_set(
+                region=obj.region, year=obj.year, monthly_amount=obj.monthly_amount, user=request.user
+            )
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            raise PermissionDenied(exc.message) from exc
+        obj.pk = saved.pk
+        obj._state.adding = False

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin
+from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 
-from . import services
+from . import decisions, services
 from .models import Claim, Coverage, Enrollment, Plan
 
 PLAN_FIELDS = list(services.PLAN_FIELDS)
@@ -19,8 +20,18 @@ PLAN_FIELDS = list(services.PLAN_FIELDS)
 @admin.register(Plan)
 class PlanAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "plans"
-    list_display = ["code", "year", "product", "fee", "coverage_start", "coverage_end", "enrollment_reopened"]
-    list_filter = ["year", "product", "enrollment_reopened"]
+    list_display = [
+        "code",
+        "year",
+        "product",
+        "fee",
+        "coverage_start",
+        "coverage_end",
+        "review_mode",
+        "waiting_days",
+        "enrollment_reopened",
+    ]
+    list_filter = ["year", "product", "review_mode", "enrollment_reopened"]
     search_fields = ["code"]
     ordering = ["-year", "code"]
     fields = [*PLAN_FIELDS, "enrollment_reopened"]
@@ -85,7 +96,7 @@ class EnrollmentAdmin(ScopedAdmin):
 class CoverageAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     id_path = "member__id_number"
     import_resource = "enrollments"
-    list_display = ["plan", "union", "member_name", "masked_id", "created_at"]
+    list_display = ["plan", "union", "member_name", "masked_id", "covered_from", "created_at"]
     list_filter = ["plan__year", "plan__product"]
     search_fields = ["union__code", "plan__code", "member__name"]
     list_select_related = ["plan", "union", "member"]
@@ -113,11 +124,37 @@ class CoverageAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(Claim)
 class ClaimAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "claims"
-    list_display = ["number", "coverage", "discharged_on", "total_expense", "status", "payout", "paid_on"]
+    list_display = [
+        "number",
+        "coverage",
+        "discharged_on",
+        "total_expense",
+        "status",
+        "payout",
+        "paid_on",
+        "submitted_by",
+        "reviewed_by",
+        "approved_by",
+    ]
     list_filter = ["status", "coverage__plan__year", "coverage__plan__product"]
     search_fields = ["number", "coverage__member__name"]
-    list_select_related = ["coverage__member", "coverage__plan"]
+    list_select_related = [
+        "coverage__member",
+        "coverage__plan",
+        "coverage__union",
+        "submitted_by",
+        "reviewed_by",
+        "approved_by",
+    ]
     date_hierarchy = "discharged_on"
+    readonly_fields = [
+        "submitted_at",
+        "submitted_by",
+        "reviewed_by",
+        "approved_by",
+        "decided_at",
+        "decided_by",
+    ]
     actions = ["review_selected", "approve_selected", "pay_selected"]
 
     def has_add_permission(self, request):
@@ -129,8 +166,22 @@ class ClaimAdmin(ImportExportAdminMixin, ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # claims are rejected, never deleted
 
-    def has_decide_permission(self, request):
-        return request.user.has_perm("insurance.change_claim")
+    # The decision actions are offered to the roles of their decision step only (reviewers
+    # above the county review and approve, county staff pay); the service still checks each
+    # claim and says who may instead. Administrators do not decide claims.
+    def _may_take(self, request, step) -> bool:
+        user = request.user
+        role = Role.ADMIN if user.is_superuser else getattr(user, "role", None)
+        return user.has_perm("insurance.view_claim") and role in step.roles
+
+    def has_review_permission(self, request):
+        return self._may_take(request, decisions.CLAIM_REVIEW)
+
+    def has_approve_permission(self, request):
+        return self._may_take(request, decisions.CLAIM_APPROVE)
+
+    def has_pay_permission(self, request):
+        return self._may_take(request, decisions.CLAIM_PAY)
 
     def _run(self, request, queryset, service, done_message):
         done = 0
@@ -143,14 +194,14 @@ class ClaimAdmin(ImportExportAdminMixin, ScopedAdmin):
                 done += 1
         self.message_user(request, done_message % {"n": done})
 
-    @admin.action(description=_("Mark the selected claims reviewed"), permissions=["decide"])
+    @admin.action(description=_("Mark the selected claims reviewed"), permissions=["review"])
     def review_selected(self, request, queryset):
         self._run(request, queryset, services.claim_review, _("%(n)s claims reviewed."))
 
-    @admin.action(description=_("Approve the selected claims"), permissions=["decide"])
+    @admin.action(description=_("Approve the selected claims"), permissions=["approve"])
     def approve_selected(self, request, queryset):
         self._run(request, queryset, services.claim_approve, _("%(n)s claims approved."))
 
-    @admin.action(description=_("Pay the selected claims (payout computed)"), permissions=["decide"])
+    @admin.action(description=_("Pay the selected claims (payout computed)"), permissions=["pay"])
     def pay_selected(self, request, queryset):
         self._run(request, queryset, services.claim_pay, _("%(n)s claims paid."))

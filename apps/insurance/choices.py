@@ -15,3 +15,10 @@ class ClaimStatus(models.TextChoices):
     APPROVED = "approved", "已批准"
     PAID = "paid", "已支付"
     REJECTED = "rejected", "已拒绝"
+
+
+class ReviewMode(models.TextChoices):
+    """How many people above the county decide a claim before it is paid."""
+
+    SINGLE = "single", "单人审核"  # one reviewer may review and then approve
+    DOUBLE = "double", "双人审核"  # the approver must be someone other than the reviewer

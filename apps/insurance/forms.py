@@ -16,8 +16,8 @@ from apps.core.validators import normalize_resident_id, validate_resident_id
 from apps.unions.forms import UnionCodeField
 from apps.unions.models import GrassrootsUnion, Member
 
-from .choices import Product
-from .models import Plan
+from .choices import Product, ReviewMode
+from .models import MAX_WAITING_DAYS, Plan
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
@@ -50,9 +50,31 @@ class PlanForm(ServiceForm):
     )
     cap_per_claim = forms.DecimalField(label=_("cap per claim"), **MONEY)
     cap_per_year = forms.DecimalField(label=_("cap per member per year"), **MONEY)
+    review_mode = forms.ChoiceField(
+        label=_("review mode"),
+        choices=ReviewMode.choices,
+        initial=ReviewMode.SINGLE,
+        required=False,
+        help_text=Plan._meta.get_field("review_mode").help_text,
+    )
+    waiting_days = forms.IntegerField(
+        label=_("waiting period (days)"),
+        min_value=0,
+        max_value=MAX_WAITING_DAYS,
+        initial=0,
+        required=False,
+        help_text=Plan._meta.get_field("waiting_days").help_text,
+    )
 
     def __init__(self, *args, user: Any = None, **kwargs):
         super().__init__(*args, **kwargs)
+
+    def clean_review_mode(self) -> str:
+        return self.cleaned_data.get("review_mode") or ReviewMode.SINGLE
+
+    def clean_waiting_days(self) -> int:
+        value = self.cleaned_data.get("waiting_days")
+        return 0 if value is None else value
 
     @staticmethod
     def initial_for(plan: Plan) -> dict[str, Any]:

@@ -13,14 +13,22 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
-from apps.core.scoping import ALL, CHANGE, NONE, REVIEW, VIEW, ScopedQuerySet
+from apps.core.scoping import ALL, CHANGE, NONE, REVIEW, SUBTREE, VIEW, ScopedQuerySet
 
-from .choices import ClaimStatus, Product
+from .choices import ClaimStatus, Product, ReviewMode
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 # Provincial staff also write enrollments and claims (historical records through the import).
 PROVINCE_CHANGES = {Role.PROVINCE: {CHANGE: ALL}}
+# Claims: county staff enter and pay them; the prefecture above the claim's county (or the
+# province) reviews and approves them (apps.insurance.decisions).
+CLAIM_RULES = {
+    Role.COUNTY: {VIEW: SUBTREE, CHANGE: SUBTREE, REVIEW: NONE},
+    Role.PREFECTURE: {VIEW: SUBTREE, REVIEW: SUBTREE},
+    Role.PROVINCE: {VIEW: ALL, CHANGE: ALL, REVIEW: ALL},
+}
+MAX_WAITING_DAYS = 365
 
 
 class Plan(models.Model):
@@ -48,6 +56,25 @@ class Plan(models.Model):
         _("enrollment reopened"),
         default=False,
         help_text=_("Lets county staff change enrollments after the coverage has started."),
+    )
+    review_mode = models.CharField(
+        _("review mode"),
+        max_length=8,
+        choices=ReviewMode.choices,
+        default=ReviewMode.SINGLE,
+        help_text=_(
+            "Single review: one prefecture or provincial reviewer may review and then approve a "
+            "claim. Double review: the approver must be someone other than the reviewer."
+        ),
+    )
+    waiting_days = models.PositiveSmallIntegerField(
+        _("waiting period (days)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_WAITING_DAYS)],
+        help_text=_(
+            "A member enrolled after the coverage started (enrollment reopened) is covered from "
+            "the enrollment date plus this many days."
+        ),
     )
     # Plans are provincial: no region (the audit trail and scope treat them as province-wide).
     region = models.ForeignKey(
@@ -90,6 +117,10 @@ class Plan(models.Model):
     def covers(self, day) -> bool:
         return self.coverage_start <= day <= self.coverage_end
 
+    @property
+    def double_review(self) -> bool:
+        return self.review_mode == ReviewMode.DOUBLE
+
 
 class Enrollment(models.Model):
     """A unit (grassroots union) joined to a plan. Its covered members are ``Coverage`` rows
@@ -124,7 +155,11 @@ class Enrollment(models.Model):
 
 
 class Coverage(models.Model):
-    """One covered member of a unit's enrollment; a member is covered once per plan."""
+    """One covered member of a unit's enrollment; a member is covered once per plan.
+
+    A member enrolled before the coverage started (or imported as a historical enrollment) is
+    covered for the whole plan period; one enrolled late, after an administrator reopened the
+    enrollment, from the enrollment date plus the plan's waiting period (``covered_from``)."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="coverages")
     union = models.ForeignKey(
@@ -132,6 +167,15 @@ class Coverage(models.Model):
     )
     member = models.ForeignKey(
         "unions.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    covered_from = models.DateField(
+        _("covered from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set for a late enrollment: the enrollment date plus the plan's waiting period. "
+            "Empty: covered for the whole plan period."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -149,10 +193,22 @@ class Coverage(models.Model):
     def __str__(self) -> str:
         return f"{self.member.name} · {self.plan}"
 
+    @property
+    def starts_on(self):
+        """The first day a stay is covered: the plan's start, or later for a late enrollment."""
+        if self.covered_from is None or self.covered_from < self.plan.coverage_start:
+            return self.plan.coverage_start
+        return self.covered_from
+
 
 class Claim(models.Model):
     """A claim of a covered member. The payout is computed by ``payout.compute_payout`` when
-    the claim is paid and stored with what the member had used of the yearly cap before."""
+    the claim is paid and stored with what the member had used of the yearly cap before.
+
+    Duties are separated (``apps.insurance.decisions``): county staff submit it
+    (``submitted_by``); the prefecture above the county, or the province, reviews
+    (``reviewed_by``) and approves it (``approved_by``), never the filer nor its last editor, and
+    on a double-review plan never the reviewer; county staff pay it."""
 
     number = models.CharField(_("claim number"), max_length=32, unique=True)
     coverage = models.ForeignKey(
@@ -175,6 +231,34 @@ class Claim(models.Model):
     decided_at = models.DateTimeField(_("last decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("last decided by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
         null=True,
         blank=True,
         editable=False,
@@ -184,7 +268,7 @@ class Claim(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "coverage__union__region"
-    scope_rules = PROVINCE_CHANGES
+    scope_rules = CLAIM_RULES
 
     class Meta:
         ordering = ["-discharged_on", "-number"]

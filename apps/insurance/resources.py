@@ -39,7 +39,13 @@ from apps.unions.resources import unions_by_code
 from .choices import ClaimStatus, Product
 from .models import Claim, Coverage, Plan
 from .payout import ZERO, plan_payout
-from .services import claim_dates_problem, enrollment_is_open, ensure_enrollments, is_plan_editor
+from .services import (
+    claim_dates_problem,
+    enrollment_is_open,
+    ensure_enrollments,
+    is_plan_editor,
+    waiting_period_problem,
+)
 
 
 def _label(choices, value: str) -> str:
@@ -341,7 +347,8 @@ class ClaimResource(ImportResource):
         if plan is None:
             row.error("计划编码", f"计划编码“{v['plan_code']}”不存在")
             return
-        if self.coverage_of(row, ctx) is None:
+        coverage = self.coverage_of(row, ctx)
+        if coverage is None:
             row.error("身份证号", f"该身份证号的会员未参加计划“{plan.code}”，不能理赔")
             return
         if v["discharged_on"] < v["admitted_on"]:
@@ -351,6 +358,13 @@ class ClaimResource(ImportResource):
                 "入院日期",
                 f"住院日期 {v['admitted_on']} 至 {v['discharged_on']} 不在计划“{plan.code}”的保障期"
                 f"（{plan.coverage_start} 至 {plan.coverage_end}）内",
+            )
+        elif waiting_period_problem(coverage, v["admitted_on"]):
+            # the same rule as claim entry: a late enrollment covers from its date + waiting period
+            row.error(
+                "入院日期",
+                f"该会员在计划“{plan.code}”保障开始后补充参保，保障自 {coverage.starts_on} 起生效"
+                f"（参保日期加等待期），入院日期 {v['admitted_on']} 早于该日期",
             )
         if v["basic_insurance_paid"] > v["total_expense"]:
             row.error(

@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from apps.core.models import Region
-from apps.core.scoping import CHANGE, REVIEW, VIEW
+from apps.core.scoping import VIEW
 from apps.core.selectors import in_region
 
 from .choices import ClaimStatus
@@ -102,24 +102,28 @@ def enrollment_contribution(enrollment: Enrollment) -> tuple[int, Decimal]:
 
 
 def enrollment_members(enrollment: Enrollment) -> QuerySet[Coverage]:
-    return enrollment.coverages.select_related("member").order_by("member__name", "id")
+    return enrollment.coverages.select_related("member", "plan").order_by("member__name", "id")
 
 
 def coverage_list(*, user: Any, action: str = VIEW) -> QuerySet[Coverage]:
     return Coverage.objects.restrict(user, action).select_related("plan", "union", "member")
 
 
+CLAIM_RELATED = (
+    "coverage__plan",
+    "coverage__union__region",
+    "coverage__member",
+    "decided_by",
+    "submitted_by",
+    "reviewed_by",
+    "approved_by",
+)
+
+
 def claim_list(*, user: Any, action: str = VIEW) -> QuerySet[Claim]:
-    return Claim.objects.restrict(user, action).select_related(
-        "coverage__plan", "coverage__union", "coverage__member", "decided_by"
-    )
-
-
-def claim_decidable(*, user: Any) -> QuerySet[Claim]:
-    """Claims the user may move along the workflow (changers and reviewers of the region)."""
-    return (Claim.objects.restrict(user, CHANGE) | Claim.objects.restrict(user, REVIEW)).select_related(
-        "coverage__plan", "coverage__union", "coverage__member", "decided_by"
-    )
+    """Claims in the user's scope with what their pages and decision rules read. Who may take
+    a claim's next step is not a matter of scope alone: see ``apps.insurance.decisions``."""
+    return Claim.objects.restrict(user, action).select_related(*CLAIM_RELATED)
 
 
 def claim_review_queue(*, user: Any, status: str) -> QuerySet[Claim]:

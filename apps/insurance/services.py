@@ -20,15 +20,17 @@ from django.utils.translation import gettext as _
 
 from apps.core import audit
 from apps.core.choices import AuditAction, Role
+from apps.core.decisions import DecisionStep
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import check_version
-from apps.core.scoping import CHANGE, REVIEW, user_may
+from apps.core.scoping import CHANGE, user_may
 from apps.core.services import bulk_create_audited, model_create, model_delete, model_update
 from apps.unions.choices import Sex
 from apps.unions.models import GrassrootsUnion, Member
 
-from .choices import ClaimStatus, Product
-from .models import Claim, Coverage, Enrollment, Plan
+from .choices import ClaimStatus, Product, ReviewMode
+from .decisions import CLAIM_APPROVE, CLAIM_PAY, CLAIM_REVIEW, reject_step
+from .models import MAX_WAITING_DAYS, Claim, Coverage, Enrollment, Plan
 from .payout import ZERO, PayoutBreakdown, plan_payout
 
 # Helpers ---------------------------------------------------------------------------------
@@ -94,6 +96,8 @@ PLAN_FIELDS = (
     "ratio",
     "cap_per_claim",
     "cap_per_year",
+    "review_mode",
+    "waiting_days",
 )
 PAYOUT_TERMS = ("coverage_start", "coverage_end", "deductible", "ratio", "cap_per_claim", "cap_per_year")
 
@@ -103,6 +107,16 @@ def _check_plan_year(year: int | None, start: dt.date | None) -> None:
         raise _field_error(
             "coverage_start",
             _("The coverage of a plan of %(year)s must start in %(year)s.") % {"year": year},
+        )
+
+
+def _check_plan_duties(review_mode: str, waiting_days: int | None) -> None:
+    if review_mode not in ReviewMode.values:
+        raise _field_error("review_mode", _("“%(value)s” is not a valid choice.") % {"value": review_mode})
+    if waiting_days is None or not 0 <= waiting_days <= MAX_WAITING_DAYS:
+        raise _field_error(
+            "waiting_days",
+            _("The waiting period is a whole number of days from 0 to %(max)s.") % {"max": MAX_WAITING_DAYS},
         )
 
 
@@ -120,8 +134,12 @@ def plan_create(
     cap_per_claim: Decimal,
     cap_per_year: Decimal,
     user: Any,
+    review_mode: str = ReviewMode.SINGLE,
+    waiting_days: int = 0,
 ) -> Plan:
-    """Create a yearly plan (provincial staff and administrators only)."""
+    """Create a yearly plan (provincial staff and administrators only): its payout terms, how
+    its claims are reviewed (single or double review) and the waiting period of late
+    enrollments."""
     _check_plan_editor(user)
     code = (code or "").strip().upper()
     if Plan.objects.filter(code=code).exists():
@@ -129,6 +147,7 @@ def plan_create(
     if product not in Product.values:
         raise _field_error("product", _("“%(value)s” is not a valid choice.") % {"value": product})
     _check_plan_year(year, coverage_start)
+    _check_plan_duties(review_mode, waiting_days)
     return model_create(
         Plan,
         user=user,
@@ -142,6 +161,8 @@ def plan_create(
         ratio=ratio,
         cap_per_claim=cap_per_claim,
         cap_per_year=cap_per_year,
+        review_mode=review_mode,
+        waiting_days=waiting_days,
     )
 
 
@@ -167,6 +188,9 @@ def plan_update(*, plan: Plan, user: Any, **changes: Any) -> Plan:
     if becomes_female and Coverage.objects.filter(plan=plan).exclude(member__sex=Sex.FEMALE).exists():
         raise _field_error("product", _("The plan covers male members; it cannot become a female-only plan."))
     _check_plan_year(changes.get("year", plan.year), changes.get("coverage_start", plan.coverage_start))
+    _check_plan_duties(
+        changes.get("review_mode", plan.review_mode), changes.get("waiting_days", plan.waiting_days)
+    )
     plan, _changed = model_update(plan, user=user, **changes)
     return plan
 
@@ -228,15 +252,31 @@ def _unique_members(members: Iterable[Member]) -> list[Member]:
     return list(seen.values())
 
 
+def late_coverage_start(plan: Plan, *, enrolled_on: dt.date) -> dt.date | None:
+    """When a member enrolled on ``enrolled_on`` is covered from: None (the whole plan period)
+    when enrolled before the coverage started; for a late enrollment (the administrator
+    reopened the enrollment) the enrollment date plus the plan's waiting period. Imported
+    historical enrollments do not come through here: they cover the whole period."""
+    if enrolled_on < plan.coverage_start:
+        return None
+    return enrolled_on + dt.timedelta(days=plan.waiting_days)
+
+
 def _add_coverages(enrollment: Enrollment, members: list[Member], user: Any) -> list[Coverage]:
     if not members:
         return []
     _check_members(enrollment.plan, enrollment.union, members)
+    covered_from = late_coverage_start(enrollment.plan, enrolled_on=today())
     try:
         with transaction.atomic():
             created = bulk_create_audited(
                 Coverage,
-                [Coverage(plan=enrollment.plan, union=enrollment.union, member=m) for m in members],
+                [
+                    Coverage(
+                        plan=enrollment.plan, union=enrollment.union, member=m, covered_from=covered_from
+                    )
+                    for m in members
+                ],
                 user=user,
             )
     except IntegrityError as exc:  # another request covered one of them meanwhile
@@ -388,11 +428,42 @@ def claim_dates_problem(plan: Plan, admitted_on: dt.date | None, discharged_on: 
     return None
 
 
+def waiting_period_problem(coverage: Coverage, admitted_on: dt.date | None) -> str | None:
+    """Why a stay of a late-enrolled member is not covered yet (None when it is): admitted
+    before the enrollment date plus the plan's waiting period."""
+    if admitted_on is None or admitted_on >= coverage.starts_on:
+        return None
+    return _(
+        "%(name)s was enrolled in %(plan)s after its coverage had started: the coverage starts on "
+        "%(date)s (the enrollment date plus the waiting period), and the admission on %(adm)s is "
+        "before it."
+    ) % {
+        "name": coverage.member.name,
+        "plan": coverage.plan.code,
+        "date": coverage.starts_on,
+        "adm": admitted_on,
+    }
+
+
+def coverage_dates_problem(
+    coverage: Coverage, admitted_on: dt.date | None, discharged_on: dt.date | None
+) -> str | None:
+    """Why a stay of this covered member cannot be claimed (None when it can): outside the
+    plan's coverage, or before a late enrollment's coverage starts."""
+    return claim_dates_problem(coverage.plan, admitted_on, discharged_on) or waiting_period_problem(
+        coverage, admitted_on
+    )
+
+
 def _new_claim_number(on: dt.date) -> str:
     while True:
         number = f"LP{on:%Y%m%d}{secrets.token_hex(3).upper()}"
         if not Claim.objects.filter(number=number).exists():
             return number
+
+
+def _acting_user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -407,8 +478,9 @@ def claim_submit(
     user: Any,
     number: str = "",
 ) -> Claim:
-    """Register a claim of a covered member; refused outside the coverage or for a member the
-    plan does not cover."""
+    """Register a claim of a covered member; refused outside the coverage (or before a late
+    enrollment's coverage starts) or for a member the plan does not cover. The submitter is
+    recorded: they never review or approve it."""
     coverage = coverage_for(plan=plan, member=member)
     if coverage is None:
         raise _field_error(
@@ -417,7 +489,7 @@ def claim_submit(
             % {"name": member.name, "plan": plan.code},
         )
     _check_may_change(user, coverage.union.region_id, Claim)
-    problem = claim_dates_problem(plan, admitted_on, discharged_on)
+    problem = coverage_dates_problem(coverage, admitted_on, discharged_on)
     if problem:
         raise _field_error("admitted_on", problem)
     if (
@@ -442,6 +514,7 @@ def claim_submit(
         total_expense=total_expense,
         basic_insurance_paid=basic_insurance_paid,
         status=ClaimStatus.SUBMITTED,
+        submitted_by=_acting_user(user),
     )
 
 
@@ -456,7 +529,8 @@ def claim_update(
     basic_insurance_paid: Decimal | None = None,
     expected_version: int | None = None,
 ) -> Claim:
-    """Correct a claim while it is still submitted.
+    """Correct a claim while it is still submitted. Whoever corrects it becomes its last
+    editor and may not review or approve it.
 
     ``expected_version``: the version the editor read (apps.core.locking); None: no check."""
     claim = _lock_claim(claim)
@@ -474,8 +548,8 @@ def claim_update(
         }.items()
         if v is not None
     }
-    problem = claim_dates_problem(
-        claim.coverage.plan,
+    problem = coverage_dates_problem(
+        claim.coverage,
         data.get("admitted_on", claim.admitted_on),
         data.get("discharged_on", claim.discharged_on),
     )
@@ -493,33 +567,27 @@ def _lock_claim(claim: Claim) -> Claim:
     )
 
 
-def _check_may_decide(user: Any, claim: Claim) -> None:
-    if user is None:
+def _check_status(claim: Claim, expected: tuple[str, ...], message: str | None = None) -> None:
+    if claim.status in expected:
         return
-    region_id = claim.coverage.union.region_id
-    if not (user_may(user, CHANGE, region_id, Claim) or user_may(user, REVIEW, region_id, Claim)):
-        raise ApplicationError(_("You may not decide claims of this region."))
+    if claim.status == ClaimStatus.PAID:
+        raise ApplicationError(_("Claim %(n)s has already been paid.") % {"n": claim.number})
+    raise ApplicationError(
+        (message or _("Claim %(n)s is %(status)s; this step is not possible now."))
+        % {"n": claim.number, "status": claim.get_status_display()}
+    )
 
 
-def _transition(
-    claim: Claim, *, user: Any, expected: tuple[str, ...], to: str, note: str = "", **extra: Any
-) -> Claim:
-    claim = _lock_claim(claim)
-    _check_may_decide(user, claim)
-    if claim.status not in expected:
-        if claim.status == ClaimStatus.PAID:
-            raise ApplicationError(_("Claim %(n)s has already been paid.") % {"n": claim.number})
-        raise ApplicationError(
-            _("Claim %(n)s is %(status)s; this step is not possible now.")
-            % {"n": claim.number, "status": claim.get_status_display()}
-        )
+def _decide(claim: Claim, *, user: Any, step: DecisionStep, to: str, note: str = "", **extra: Any) -> Claim:
+    """Record the decision ``step`` on the locked ``claim``, after the step's rule allowed it."""
+    step.check(user, claim)
     claim, _changed = model_update(
         claim,
         user=user,
         note=note,
         status=to,
         decided_at=timezone.now(),
-        decided_by=user if getattr(user, "is_authenticated", False) else None,
+        decided_by=_acting_user(user),
         **extra,
     )
     return claim
@@ -527,26 +595,43 @@ def _transition(
 
 @transaction.atomic
 def claim_review(*, claim: Claim, user: Any) -> Claim:
-    """submitted → reviewed"""
-    return _transition(claim, user=user, expected=(ClaimStatus.SUBMITTED,), to=ClaimStatus.REVIEWED)
+    """submitted → reviewed, by the prefecture above the claim's county or the province;
+    never by whoever submitted the claim or last changed it."""
+    claim = _lock_claim(claim)
+    _check_status(claim, (ClaimStatus.SUBMITTED,))
+    return _decide(
+        claim, user=user, step=CLAIM_REVIEW, to=ClaimStatus.REVIEWED, reviewed_by=_acting_user(user)
+    )
 
 
 @transaction.atomic
 def claim_approve(*, claim: Claim, user: Any) -> Claim:
-    """reviewed → approved"""
-    return _transition(claim, user=user, expected=(ClaimStatus.REVIEWED,), to=ClaimStatus.APPROVED)
+    """reviewed → approved, by the same reviewers; on a double-review plan by someone other
+    than the reviewer."""
+    claim = _lock_claim(claim)
+    _check_status(claim, (ClaimStatus.REVIEWED,))
+    return _decide(
+        claim, user=user, step=CLAIM_APPROVE, to=ClaimStatus.APPROVED, approved_by=_acting_user(user)
+    )
 
 
 @transaction.atomic
 def claim_reject(*, claim: Claim, reason: str, user: Any) -> Claim:
-    """submitted / reviewed / approved → rejected, with a reason."""
+    """submitted / reviewed → rejected, with a reason, by whoever may take the step the claim
+    waits for (its review, or its approval). An approved claim is paid, not rejected."""
     reason = (reason or "").strip()
     if not reason:
         raise _field_error("reason", _("A rejected claim needs a reason."))
-    return _transition(
+    claim = _lock_claim(claim)
+    _check_status(
+        claim,
+        (ClaimStatus.SUBMITTED, ClaimStatus.REVIEWED),
+        _("Claim %(n)s is %(status)s; only a claim waiting for its review or approval can be rejected."),
+    )
+    return _decide(
         claim,
         user=user,
-        expected=(ClaimStatus.SUBMITTED, ClaimStatus.REVIEWED, ClaimStatus.APPROVED),
+        step=reject_step(claim),
         to=ClaimStatus.REJECTED,
         reject_reason=reason[:200],
         note=reason[:200],
@@ -575,20 +660,17 @@ def claim_payout_preview(*, claim: Claim) -> PayoutBreakdown:
 
 @transaction.atomic
 def claim_pay(*, claim: Claim, user: Any, paid_on: dt.date | None = None) -> Claim:
-    """approved → paid. The payout is computed here, never typed in. The member's coverage row
-    is locked first, so payments of the same member under the same plan run one after the
-    other and never push the member over the yearly cap; the claim row lock and the status
-    check make a second payment of the same claim impossible."""
+    """approved → paid, by county staff of the claim's county. The payout is computed here,
+    never typed in. The member's coverage row is locked first, so payments of the same member
+    under the same plan run one after the other and never push the member over the yearly
+    cap; the claim row lock and the status check make a second payment of the same claim
+    impossible."""
     coverage = Coverage.objects.select_for_update().get(pk=claim.coverage_id)
     claim = _lock_claim(claim)
-    _check_may_change(user, claim.coverage.union.region_id, Claim)
-    if claim.status != ClaimStatus.APPROVED:
-        if claim.status == ClaimStatus.PAID:
-            raise ApplicationError(_("Claim %(n)s has already been paid.") % {"n": claim.number})
-        raise ApplicationError(
-            _("Claim %(n)s is %(status)s; only an approved claim can be paid.")
-            % {"n": claim.number, "status": claim.get_status_display()}
-        )
+    _check_status(
+        claim, (ClaimStatus.APPROVED,), _("Claim %(n)s is %(status)s; only an approved claim can be paid.")
+    )
+    CLAIM_PAY.check(user, claim)
     paid_on = paid_on or today()
     if paid_on < claim.discharged_on:
         raise _field_error("paid_on", _("The payment date cannot be before the discharge date."))
@@ -599,10 +681,10 @@ def claim_pay(*, claim: Claim, user: Any, paid_on: dt.date | None = None) -> Cla
         basic_paid=claim.basic_insurance_paid,
         used_before=used,
     )
-    return _transition(
+    return _decide(
         claim,
         user=user,
-        expected=(ClaimStatus.APPROVED,),
+        step=CLAIM_PAY,
         to=ClaimStatus.PAID,
         payout=breakdown.payout,
         year_used_before=used,

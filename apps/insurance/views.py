@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from apps.core.locking import VersionedFormViewMixin
 from apps.core.views_base import DecisionView, ScopedDetailView, ScopedListView, ServiceFormView
 from apps.unions.models import Member
 
-from . import selectors, services
+from . import decisions, selectors, services
 from .choices import ClaimStatus
 from .filtersets import ClaimFilterSet, EnrollmentFilterSet, PlanFilterSet
 from .forms import (
@@ -183,6 +184,7 @@ class EnrollmentDetailView(ScopedDetailView):
         personal.reveal_each(user, page, "member__id_number", "id_display")
         ctx["members_page"] = page
         ctx["enrollment_open"] = services.enrollment_is_open(enrollment.plan)
+        ctx["late_from"] = services.late_coverage_start(enrollment.plan, enrolled_on=services.today())
         ctx["add_form"] = AddMembersForm(user=user, union=enrollment.union)
         return ctx
 
@@ -370,7 +372,20 @@ class ClaimQueueView(ClaimListView):
             .annotate(n=Count("id"))
             .values_list("status", "n")
         )
-        ctx["queues"] = [(s, ClaimStatus(s).label, counts.get(s)) for s in self.queue_statuses]
+        labels = {
+            ClaimStatus.SUBMITTED: _("To review"),
+            ClaimStatus.REVIEWED: _("To approve"),
+            ClaimStatus.APPROVED: _("To pay"),
+        }
+        ctx["queues"] = [(s, labels[s], counts.get(s)) for s in self.queue_statuses]
+        # the buttons each row offers this user, or why the claim waits on someone else
+        user, rows = self.request.user, list(ctx["object_list"])
+        decisions.prefetch_last_editors(rows)
+        for claim in rows:
+            claim.may = decisions.allowed(user, claim)
+            step = decisions.next_step(claim)
+            claim.refusal = step.refusal(user, claim) if step is not None else None
+        ctx["show_actions"] = True
         return ctx
 
 
@@ -388,8 +403,11 @@ class ClaimDetailView(ScopedDetailView):
         if claim.status != ClaimStatus.REJECTED:
             ctx["breakdown"] = services.claim_payout_preview(claim=claim)
         ctx["ClaimStatus"] = ClaimStatus
-        ctx["reject_form"] = RejectForm()
-        ctx["pay_form"] = PayForm()
+        ctx["can_correct"] = ctx["can_change"] and claim.status == ClaimStatus.SUBMITTED
+        ctx["may"] = decisions.allowed(user, claim)
+        step = decisions.next_step(claim)
+        if step is not None and not step.allows(user, claim):
+            ctx["waiting"] = {"who": decisions.waiting_on(claim), "why": step.refusal(user, claim)}
         return ctx
 
 
@@ -480,17 +498,18 @@ class ClaimUpdateView(VersionedFormViewMixin, InsuranceFormView):
         return reverse("insurance:claim-detail", args=[result.pk])
 
 
-class _ReviewerMixin:
-    """Review, approve and reject are open to the reviewers above the county, who hold only
-    "view" on the model: the decision queryset (change or review scope) and the service decide."""
+class _DeciderMixin:
+    """Decisions are open to every staff user who sees the claim (reviewers above the county
+    hold only "view" on the model): the service obeys the decision step
+    (``apps.insurance.decisions``) and its refusal says who may decide instead."""
 
     permission_action = "view"
 
     def scoped_queryset(self):
-        return selectors.claim_decidable(user=self.request.user)
+        return selectors.claim_list(user=self.request.user)
 
 
-class ClaimReviewView(_ReviewerMixin, DecisionView):
+class ClaimReviewView(_DeciderMixin, DecisionView):
     model = Claim
     fallback_url_name = "insurance:claim-queue"
 
@@ -499,7 +518,7 @@ class ClaimReviewView(_ReviewerMixin, DecisionView):
         return _("Claim %(n)s reviewed.") % {"n": obj.number}
 
 
-class ClaimApproveView(_ReviewerMixin, DecisionView):
+class ClaimApproveView(_DeciderMixin, DecisionView):
     model = Claim
     fallback_url_name = "insurance:claim-queue"
 
@@ -508,22 +527,47 @@ class ClaimApproveView(_ReviewerMixin, DecisionView):
         return _("Claim %(n)s approved.") % {"n": obj.number}
 
 
-class _ClaimFormDecision(InsuranceFormView):
+class _ClaimFormDecision(_DeciderMixin, InsuranceFormView):
+    """A decision with a form (reject with a reason, pay on a date). Someone who may not take
+    it is sent back to the claim with the reason instead of an empty form."""
+
     model = Claim
     cancel_url_name = "insurance:claim-queue"
 
     def form_kwargs(self):
         return {}
 
+    def refusal(self, claim) -> str | None:  # pragma: no cover - hook
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        refusal = self.refusal(self.object)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("insurance:claim-detail", self.object.pk)
+        return super().get(request, *args, **kwargs)
+
     def success_url(self, result):
         return reverse("insurance:claim-detail", args=[result.pk])
 
 
-class ClaimRejectView(_ReviewerMixin, _ClaimFormDecision):
+class ClaimRejectView(_ClaimFormDecision):
     form_class = RejectForm
 
     def get_title(self):
         return _("Reject claim %(n)s") % {"n": self.object.number}
+
+    def refusal(self, claim):
+        step = decisions.reject_step(claim)
+        if step is None:
+            return _(
+                "Claim %(n)s is %(status)s; only a claim waiting for its review or approval can be rejected."
+            ) % {
+                "n": claim.number,
+                "status": claim.get_status_display(),
+            }
+        return step.refusal(self.request.user, claim)
 
     def perform(self, form):
         return services.claim_reject(
@@ -539,6 +583,14 @@ class ClaimPayView(_ClaimFormDecision):
 
     def get_title(self):
         return _("Pay claim %(n)s") % {"n": self.object.number}
+
+    def refusal(self, claim):
+        if claim.status != ClaimStatus.APPROVED:
+            return _("Claim %(n)s is %(status)s; only an approved claim can be paid.") % {
+                "n": claim.number,
+                "status": claim.get_status_display(),
+            }
+        return decisions.CLAIM_PAY.refusal(self.request.user, claim)
 
     def render_form(self, form):
         breakdown = services.claim_payout_preview(claim=self.object)

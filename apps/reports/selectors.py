@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 
 from apps.core.choices import RegionLevel
@@ -34,6 +35,46 @@ def reportable_regions(*, user: Any) -> QuerySet[Region]:
 
 def user_may_see_region(user: Any, region: Region) -> bool:
     return user_may(user, VIEW, region.pk, IndicatorSummary)
+
+
+def _page_allowed_cached(user: Any, url: str) -> bool:
+    """``page_allowed`` once per user object and page (a dashboard links the same lists many times)."""
+    cache = user.__dict__.setdefault("_pages_allowed", {})
+    if url not in cache:
+        cache[url] = page_allowed(user, url)
+    return cache[url]
+
+
+def dashboard_path(*, user: Any, region: Region) -> list[Region]:
+    """The breadcrumbs of a region's dashboard: the regions from the top down to it that the
+    user may open, so a county's staff start at their county and a prefecture's at their
+    prefecture (the province above them is a 404 for them, so it is no link)."""
+    codes = [c for c in region.path.strip("/").split("/") if c]
+    qs = Region.objects.filter(code__in=codes).order_by("path")
+    ids = scope_region_ids(user, VIEW, IndicatorSummary)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return list(qs)
+
+
+def page_allowed(user: Any, url: str) -> bool:
+    """Whether the page at ``url`` (a path of this site) lets the user in, asked of the page's
+    own view (``has_permission`` of its permission mixin) without running it, so that no link
+    leads the user into a 403. Which records the page then lists is its scope's business."""
+    path = urlsplit(url).path
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None:
+        return True
+    request = HttpRequest()
+    request.method, request.path, request.path_info, request.user = "GET", path, path, user
+    view = view_class(**getattr(match.func, "view_initkwargs", {}))
+    view.setup(request, *match.args, **match.kwargs)
+    has_permission = getattr(view, "has_permission", None)
+    return has_permission() if has_permission is not None else bool(user.is_authenticated)
 
 
 def default_region(user: Any) -> Region | None:
@@ -103,13 +144,16 @@ LIST_FILTERS: dict[str, Any] = {
 }
 
 
-def figure_url(code: str, region: Region, year: int) -> str | None:
-    """The filtered list behind a figure, or None when that list is not installed."""
+def figure_url(code: str, region: Region, year: int, *, user: Any = None) -> str | None:
+    """The filtered list behind a figure, or None when that list is not installed or, given a
+    user, when that user may not open it."""
     for prefix, name in LIST_URLS:
         if code.startswith(prefix):
             try:
                 url = reverse(name)
             except NoReverseMatch:
+                return None
+            if user is not None and not _page_allowed_cached(user, url):
                 return None
             params = {"region": region.code}
             if code in LIST_FILTERS:

@@ -102,6 +102,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
+        user = self.request.user
         region, year = self.get_region(), self.get_year()
         years = list(range(year - self.years_shown + 1, year + 1))
         children = list(
@@ -121,7 +122,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
                 "name": ind.name,
                 "amount": ind.amount,
                 "value": _number(code, current.get(code)),
-                "url": selectors.figure_url(code, region, year),
+                "url": selectors.figure_url(code, region, year, user=user),
             }
 
         ctx["region"] = region
@@ -133,7 +134,8 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         )
         ctx["years"] = years
         ctx["year_choices"] = list(range(selectors.default_year() + 1, selectors.default_year() - 10, -1))
-        ctx["breadcrumbs"] = self._breadcrumbs(region)
+        # Links lead only where the user may go: no region above the user's own, no list they may not open.
+        ctx["breadcrumbs"] = selectors.dashboard_path(user=user, region=region)
         ctx["headline"] = [figure(c) for c in HEADLINE_CODES if c in current]
         ctx["domains"] = [
             {
@@ -148,12 +150,16 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         ctx["breakdown"] = [
             {
                 "region": child,
-                "drill": f"{reverse('reports:dashboard')}?region={child.code}&year={year}",
+                "drill": (
+                    f"{reverse('reports:dashboard')}?region={child.code}&year={year}"
+                    if selectors.user_may_see_region(user, child)
+                    else None
+                ),
                 "values": [
                     {
                         "value": _number(c, data[(year, child.pk)].get(c)),
                         "amount": indicators.BY_CODE[c].amount,
-                        "url": selectors.figure_url(c, child, year),
+                        "url": selectors.figure_url(c, child, year, user=user),
                     }
                     for c in codes
                 ],
@@ -182,11 +188,6 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             ],
         }
         return ctx
-
-    @staticmethod
-    def _breadcrumbs(region: Region) -> list[Region]:
-        codes = [c for c in region.path.strip("/").split("/") if c]
-        return list(Region.objects.filter(code__in=codes).order_by("path"))
 
 
 def _as_float(code: str, value: Any) -> float | int:

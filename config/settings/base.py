@@ -279,3 +279,19 @@ REPORTS_DASHBOARD_YEARS = env.int("REPORTS_DASHBOARD_YEARS", default=5)
 REPORTS_CJK_FONT = env("REPORTS_CJK_FONT", default="")
 # Dotted paths of the indicator selectors; unset means the five domains (apps.reports.indicators).
 REPORTS_INDICATOR_SOURCES = env.list("REPORTS_INDICATOR_SOURCES", default=None)
+
+# Imports (apps/core/importing.py, ../shared/spec/IMPORT.md): limits answered with a message
+# before any row is read, and the time limit of the browser's import task.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000_000)
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=100)
+# An .xlsx: the sum of its zip members' unpacked sizes, and the largest ratio of one member
+# (a zip bomb is refused from the zip directory, before openpyxl opens it).
+IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=200)
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=60 * 60)
+# Import jobs (uploaded files, error files, results) are deleted this many days after they began.
+IMPORT_JOB_KEEP_DAYS = env.int("IMPORT_JOB_KEEP_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["imports-delete-old-jobs"] = {
+    "task": "apps.core.tasks.import_jobs_delete_old_task",
+    "schedule": crontab(minute=15, hour=3),
+}

@@ -45,7 +45,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.COUNTY
     region = factory.LazyFunction(lambda: region("620102"))
-    is_staff = True
+    # As user_create: only administrators are staff (the Django admin); pass is_staff=True to
+    # model a flag set by hand.
+    is_staff = factory.LazyAttribute(lambda o: o.role == Role.ADMIN)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -47,7 +47,7 @@ def test_create_user_command_binds_role_and_region(db, capsys):
     assert (user.role, user.region.code, user.is_staff, user.is_superuser) == (
         Role.PREFECTURE,
         "620100",
-        True,
+        False,  # only administrators are staff (the Django admin)
         False,
     )
     assert user.check_password("Lanzhou-2026!")

@@ -26,8 +26,15 @@ class PlanCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
+def _username(source: str, help_text) -> serializers.CharField:
+    return serializers.CharField(
+        source=f"{source}.username", read_only=True, default=None, allow_null=True, help_text=help_text
+    )
+
+
 class PlanSerializer(serializers.ModelSerializer):
     product_display = serializers.CharField(source="get_product_display", read_only=True)
+    review_mode_display = serializers.CharField(source="get_review_mode_display", read_only=True)
 
     class Meta:
         model = Plan
@@ -44,10 +51,27 @@ class PlanSerializer(serializers.ModelSerializer):
             "ratio",
             "cap_per_claim",
             "cap_per_year",
+            "review_mode",
+            "review_mode_display",
+            "waiting_days",
             "enrollment_reopened",
         ]
         read_only_fields = ["enrollment_reopened"]
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs = {
+            "code": {"validators": []},
+            "review_mode": {
+                "help_text": _(
+                    "single: one prefecture or provincial reviewer may review and then approve a claim; "
+                    "double: the approver must be someone other than the reviewer. Default single."
+                )
+            },
+            "waiting_days": {
+                "help_text": _(
+                    "Waiting period in days (0 to 365, default 0): a member enrolled after the coverage "
+                    "started is covered from the enrollment date plus this many days."
+                )
+            },
+        }
         validators: list = []
 
 
@@ -111,8 +135,16 @@ class CoverageSerializer(PersonalDataMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Coverage
-        fields = ["id", "plan", "union", "member", "member_name", "id_number", "created_at"]
+        fields = ["id", "plan", "union", "member", "member_name", "id_number", "covered_from", "created_at"]
         read_only_fields = fields
+        extra_kwargs = {
+            "covered_from": {
+                "help_text": _(
+                    "First day covered, for a member enrolled after the plan's coverage started "
+                    "(the enrollment date plus the plan's waiting period); null: the whole plan period."
+                )
+            }
+        }
 
 
 class ClaimSerializer(PersonalDataMixin, serializers.ModelSerializer):
@@ -124,6 +156,14 @@ class ClaimSerializer(PersonalDataMixin, serializers.ModelSerializer):
     member_name = serializers.CharField(source="coverage.member.name", read_only=True)
     id_number = serializers.CharField(source="coverage.member.id_number", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    submitted_by = _username(
+        "submitted_by", _("Username of who submitted the claim; they never review or approve it.")
+    )
+    reviewed_by = _username("reviewed_by", _("Username of who reviewed the claim."))
+    approved_by = _username("approved_by", _("Username of who approved the claim."))
+    decided_by = _username(
+        "decided_by", _("Username of who took the latest decision (review … payment or rejection).")
+    )
     version = VersionField()
 
     class Meta:
@@ -147,7 +187,11 @@ class ClaimSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "paid_on",
             "reject_reason",
             "submitted_at",
+            "submitted_by",
+            "reviewed_by",
+            "approved_by",
             "decided_at",
+            "decided_by",
             "version",
         ]
         read_only_fields = [

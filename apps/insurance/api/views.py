@@ -31,6 +31,12 @@ from .serializers import (
     PlanSerializer,
 )
 
+_DECISION_DOC = (
+    "%s. Refused with 400 (nothing changed) when the claim is not waiting for this step or the "
+    "user may not take it: the message says who may (four eyes: never the submitter, the last "
+    "editor of the claim or, for the approval of a double-review plan, its reviewer)."
+)
+
 
 class PlanEditorPermission(BasePermission):
     """Reads for every staff user; writes for provincial staff and administrators."""
@@ -188,7 +194,12 @@ class CoverageViewSet(ScopedModelViewSet):
 class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     """Claims (理赔): submitted → reviewed → approved → paid, or rejected with a reason.
     The payout is computed on payment; ``preview`` shows it with its breakdown. The detail
-    carries an ETag; a correction with If-Match is refused when the claim changed since."""
+    carries an ETag; a correction with If-Match is refused when the claim changed since.
+
+    Duties are separated: county staff submit and pay; the prefecture above the claim's
+    county (or the province) reviews and approves, never the submitter or the claim's last
+    editor, and on a double-review plan the approver is not the reviewer. A decision the user
+    may not take is a 400 whose message says who may."""
 
     queryset = Claim.objects.all()  # the model for the role permission; rows come from get_queryset
     serializer_class = ClaimSerializer
@@ -197,11 +208,12 @@ class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     search_fields = ["^number", "coverage__member__name"]
     ordering_fields = ["discharged_on", "number", "paid_on", "total_expense", "payout"]
     ordering = ["-discharged_on", "-number"]
-    decision_actions = ("review", "approve", "reject")
+    decision_actions = ("review", "approve", "reject", "pay")
 
     def get_queryset(self):
         if getattr(self, "action", None) in self.decision_actions:
-            return selectors.claim_decidable(user=self.request.user)
+            # every claim the user sees; the service's decision step says who may decide
+            return selectors.claim_list(user=self.request.user)
         action_name = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
         return selectors.claim_list(user=self.request.user, action=action_name)
 
@@ -237,23 +249,34 @@ class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         breakdown = services.claim_payout_preview(claim=self.get_object())
         return Response(PayoutBreakdownSerializer(breakdown).data)
 
-    @extend_schema(request=None, responses={200: ClaimSerializer})
-    # Reviewers above the county hold only "view" on the model; the decision queryset
-    # (claim_decidable: change or review scope) and the service decide who may act.
+    # Decisions: open to whoever sees the claim (reviewers above the county hold only "view" on
+    # the model); the service checks the decision step (apps.insurance.decisions).
+    @extend_schema(
+        request=None,
+        responses={200: ClaimSerializer},
+        description=_DECISION_DOC
+        % "submitted → reviewed, by the prefecture above the county or the province",
+    )
     @action(detail=True, methods=["post"], write_permission_action="view")
     def review(self, request, pk=None):
         return self._respond(services.claim_review(claim=self.get_object(), user=request.user))
 
-    @extend_schema(request=None, responses={200: ClaimSerializer})
-    # Reviewers above the county hold only "view" on the model; the decision queryset
-    # (claim_decidable: change or review scope) and the service decide who may act.
+    @extend_schema(
+        request=None,
+        responses={200: ClaimSerializer},
+        description=_DECISION_DOC
+        % "reviewed → approved, by the same reviewers; on a double-review plan not by the reviewer",
+    )
     @action(detail=True, methods=["post"], write_permission_action="view")
     def approve(self, request, pk=None):
         return self._respond(services.claim_approve(claim=self.get_object(), user=request.user))
 
-    @extend_schema(request=ClaimRejectSerializer, responses={200: ClaimSerializer})
-    # Reviewers above the county hold only "view" on the model; the decision queryset
-    # (claim_decidable: change or review scope) and the service decide who may act.
+    @extend_schema(
+        request=ClaimRejectSerializer,
+        responses={200: ClaimSerializer},
+        description=_DECISION_DOC
+        % "submitted or reviewed → rejected with a reason, by whoever may review or approve it now",
+    )
     @action(detail=True, methods=["post"], write_permission_action="view")
     def reject(self, request, pk=None):
         claim = self.get_object()
@@ -263,8 +286,13 @@ class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
             services.claim_reject(claim=claim, reason=data.validated_data["reason"], user=request.user)
         )
 
-    @extend_schema(request=ClaimPaySerializer, responses={200: ClaimSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request=ClaimPaySerializer,
+        responses={200: ClaimSerializer},
+        description=_DECISION_DOC
+        % "approved → paid with the computed payout, by county staff of the claim's county",
+    )
+    @action(detail=True, methods=["post"], write_permission_action="view")
     def pay(self, request, pk=None):
         claim = self.get_object()
         data = ClaimPaySerializer(data=request.data)

@@ -131,7 +131,7 @@ def test_enrollment_refusal_is_a_clear_400(api_client, county_user):
     assert Enrollment.objects.count() == 0
 
 
-def test_claim_workflow_through_the_api(api_client, county_user):
+def test_claim_workflow_through_the_api(api_client, county_user, prefecture_user):
     cov = CoverageFactory()
     client = api_client(county_user)
     resp = client.post(
@@ -157,11 +157,19 @@ def test_claim_workflow_through_the_api(api_client, county_user):
         "32000.00",
     )
     assert client.post(reverse("api:insurance-claim-pay", args=[pk]), {}, format="json").status_code == 400
+    # the county clerk who submitted it does not review it: the prefecture above does
+    refused = client.post(reverse("api:insurance-claim-review", args=[pk]), {}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {"message": "只有市州工会、省总工会的人员可以审核该理赔。", "extra": {}}
+    reviewer = api_client(prefecture_user)
     for step in ("review", "approve"):
-        assert (
-            client.post(reverse(f"api:insurance-claim-{step}", args=[pk]), {}, format="json").status_code
-            == 200
-        )
+        resp = reviewer.post(reverse(f"api:insurance-claim-{step}", args=[pk]), {}, format="json")
+        assert resp.status_code == 200, resp.json()
+    assert (resp.json()["submitted_by"], resp.json()["reviewed_by"], resp.json()["approved_by"]) == (
+        "county_cg",
+        "pref_lz",
+        "pref_lz",
+    )
     resp = client.post(
         reverse("api:insurance-claim-pay", args=[pk]), {"paid_on": "2024-06-01"}, format="json"
     )
@@ -194,9 +202,9 @@ def test_claim_outside_coverage_is_a_400_naming_the_dates(api_client, county_use
     assert Claim.objects.count() == 0
 
 
-def test_reject_requires_a_reason(api_client, county_user):
+def test_reject_requires_a_reason(api_client, prefecture_user):
     claim = ClaimFactory()
-    client = api_client(county_user)
+    client = api_client(prefecture_user)
     assert (
         client.post(reverse("api:insurance-claim-reject", args=[claim.pk]), {}, format="json").status_code
         == 400
@@ -217,10 +225,10 @@ def test_prefecture_reviews_and_approves_but_does_not_pay(api_client, prefecture
         assert resp.status_code == 200, resp.json()
     claim.refresh_from_db()
     assert (claim.status, claim.decided_by) == (ClaimStatus.APPROVED, prefecture_user)
-    # paying stays with the staff who hold the money (change rights)
-    assert (
-        client.post(reverse("api:insurance-claim-pay", args=[claim.pk]), {}, format="json").status_code == 403
-    )
+    # paying stays with the county staff who hold the money: a 400 saying so
+    resp = client.post(reverse("api:insurance-claim-pay", args=[claim.pk]), {}, format="json")
+    assert resp.status_code == 400
+    assert resp.json()["message"] == "只有县区工会的人员可以支付该理赔。"
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED and claim.payout is None
 

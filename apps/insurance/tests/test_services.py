@@ -77,9 +77,9 @@ def test_plan_dates_and_year_are_checked(admin_user):
     assert Plan.objects.count() == 0
 
 
-def test_payout_terms_freeze_after_a_paid_claim(admin_user):
+def test_payout_terms_freeze_after_a_paid_claim(admin_user, county_user):
     claim = ClaimFactory(status=ClaimStatus.APPROVED)
-    services.claim_pay(claim=claim, user=admin_user, paid_on=dt.date(2024, 4, 1))
+    services.claim_pay(claim=claim, user=county_user, paid_on=dt.date(2024, 4, 1))
     plan = claim.coverage.plan
     with pytest.raises(ApplicationError):
         services.plan_update(plan=plan, user=admin_user, ratio=D("0.9"))
@@ -211,14 +211,17 @@ def submit(user, coverage, **kw):
     return services.claim_submit(plan=coverage.plan, member=coverage.member, user=user, **data)
 
 
-def test_claim_workflow_computes_the_payout_on_payment(county_user):
+def test_claim_workflow_computes_the_payout_on_payment(county_user, prefecture_user):
+    # county staff submit and pay; the prefecture above reviews and approves (separate duties)
     coverage = CoverageFactory()
     claim = submit(county_user, coverage)
     assert claim.status == ClaimStatus.SUBMITTED and claim.number.startswith("LP")
+    assert claim.submitted_by == county_user
     preview = services.claim_payout_preview(claim=claim)
     assert (preview.payout, preview.limited_by) == (D("8000.00"), "cap_per_claim")
-    claim = services.claim_review(claim=claim, user=county_user)
-    claim = services.claim_approve(claim=claim, user=county_user)
+    claim = services.claim_review(claim=claim, user=prefecture_user)
+    claim = services.claim_approve(claim=claim, user=prefecture_user)
+    assert (claim.reviewed_by, claim.approved_by) == (prefecture_user, prefecture_user)
     assert claim.payout is None
     claim = services.claim_pay(claim=claim, user=county_user, paid_on=dt.date(2024, 6, 1))
     claim.refresh_from_db()
@@ -239,15 +242,15 @@ def test_claim_workflow_computes_the_payout_on_payment(county_user):
     assert paid_entry.changes["status"] == [ClaimStatus.APPROVED, ClaimStatus.PAID]
 
 
-def test_yearly_cap_across_several_claims(county_user):
+def test_yearly_cap_across_several_claims(county_user, prefecture_user):
     coverage = CoverageFactory()
     payouts = []
     for month in (2, 4, 6):
         claim = submit(
             county_user, coverage, admitted_on=dt.date(2024, month, 3), discharged_on=dt.date(2024, month, 12)
         )
-        services.claim_review(claim=claim, user=county_user)
-        services.claim_approve(claim=claim, user=county_user)
+        services.claim_review(claim=claim, user=prefecture_user)
+        services.claim_approve(claim=claim, user=prefecture_user)
         payouts.append(
             services.claim_pay(claim=claim, user=county_user, paid_on=dt.date(2024, month, 20)).payout
         )
@@ -264,25 +267,25 @@ def test_paying_twice_is_impossible(county_user):
     assert (claim.payout, claim.paid_on) == (D("6600.00"), dt.date(2024, 4, 1))
 
 
-def test_steps_out_of_order_are_refused(county_user):
+def test_steps_out_of_order_are_refused(county_user, prefecture_user):
     claim = ClaimFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="只有已批准的理赔才能支付"):
         services.claim_pay(claim=claim, user=county_user)
-    with pytest.raises(ApplicationError):
-        services.claim_approve(claim=claim, user=county_user)
+    with pytest.raises(ApplicationError, match="当前状态为“已提交”，不能进行此操作"):
+        services.claim_approve(claim=claim, user=prefecture_user)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED and claim.payout is None
 
 
-def test_reject_needs_a_reason_and_is_final(county_user):
+def test_reject_needs_a_reason_and_is_final(prefecture_user):
     claim = ClaimFactory()
     with pytest.raises(ApplicationError):
-        services.claim_reject(claim=claim, reason=" ", user=county_user)
-    services.claim_reject(claim=claim, reason="材料不全", user=county_user)
+        services.claim_reject(claim=claim, reason=" ", user=prefecture_user)
+    services.claim_reject(claim=claim, reason="材料不全", user=prefecture_user)
     claim.refresh_from_db()
     assert (claim.status, claim.reject_reason) == (ClaimStatus.REJECTED, "材料不全")
     with pytest.raises(ApplicationError):
-        services.claim_review(claim=claim, user=county_user)
+        services.claim_review(claim=claim, user=prefecture_user)
 
 
 def test_claim_outside_coverage_is_refused(county_user):
@@ -352,12 +355,12 @@ def test_database_refuses_a_paid_claim_without_payout(db):
         Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.PAID)
 
 
-def test_submitted_claim_can_be_corrected_only_while_submitted(county_user):
+def test_submitted_claim_can_be_corrected_only_while_submitted(county_user, prefecture_user):
     claim = ClaimFactory()
     services.claim_update(claim=claim, total_expense=D("25000"), user=county_user)
     claim.refresh_from_db()
     assert claim.total_expense == D("25000.00")
-    services.claim_review(claim=claim, user=county_user)
+    services.claim_review(claim=claim, user=prefecture_user)
     with pytest.raises(ApplicationError):
         services.claim_update(claim=claim, total_expense=D("1"), user=county_user)
     claim.refresh_from_db()

@@ -154,14 +154,15 @@ def test_claim_entry_refuses_dates_outside_coverage(client, county_user):
     assert Claim.objects.count() == 0
 
 
-def test_queue_and_decisions_in_the_browser(client, county_user):
+def test_queue_and_decisions_in_the_browser(client, county_user, prefecture_user):
     claim = ClaimFactory()
-    client.force_login(county_user)
+    client.force_login(prefecture_user)
     queue = client.get(reverse("insurance:claim-queue"))
     assert list(queue.context["object_list"]) == [claim]
     client.post(reverse("insurance:claim-review", args=[claim.pk]))
     client.post(reverse("insurance:claim-approve", args=[claim.pk]))
     assert list(client.get(reverse("insurance:claim-queue")).context["object_list"]) == []
+    client.force_login(county_user)
     pay_page = client.get(reverse("insurance:claim-pay", args=[claim.pk]))
     assert pay_page.context["breakdown"].payout == Decimal("6600.00")
     resp = client.post(reverse("insurance:claim-pay", args=[claim.pk]), {"paid_on": "2024-04-01"})
@@ -179,10 +180,12 @@ def test_prefecture_reviewer_decides_in_the_browser_but_cannot_pay(
     client.post(reverse("insurance:claim-approve", args=[claim.pk]))
     claim.refresh_from_db()
     assert (claim.status, claim.decided_by) == (ClaimStatus.APPROVED, prefecture_user)
-    assert (
-        client.post(reverse("insurance:claim-pay", args=[claim.pk]), {"paid_on": "2024-04-01"}).status_code
-        == 403
-    )
+    # paying is the county's: the form answers with who may
+    resp = client.post(reverse("insurance:claim-pay", args=[claim.pk]), {"paid_on": "2024-04-01"})
+    assert resp.status_code == 200
+    assert "只有县区工会的人员可以支付该理赔。" in resp.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED
     # a county next door can neither see nor decide it
     other = ClaimFactory()
     client.force_login(other_county_user)

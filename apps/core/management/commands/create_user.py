@@ -8,7 +8,10 @@ from apps.core.selectors import region_by_code
 
 
 class Command(BaseCommand):
-    help = "Create a staff user bound to a region: county, prefecture, province staff or an administrator."
+    help = (
+        "Create a user bound to a region: county, prefecture, province staff or an administrator. "
+        "Only administrators get the Django admin (is_staff); the other roles work in the pages."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -36,4 +39,5 @@ class Command(BaseCommand):
                 )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(f"created {user.username} ({user.get_role_display()}, {region})")
+        admin_site = "admin site" if user.is_staff else "pages only"
+        self.stdout.write(f"created {user.username} ({user.get_role_display()}, {region}, {admin_site})")

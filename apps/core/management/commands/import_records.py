@@ -36,10 +36,11 @@ class Command(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
-        for error in result.errors[:1000]:
+        shown = result.errors[:1000]
+        for error in shown:
             self.stderr.write(str(error))
-        if len(result.errors) > 1000:
-            self.stderr.write(f"……另有 {len(result.errors) - 1000} 条错误未显示")
+        if result.error_count > len(shown):
+            self.stderr.write(f"……另有 {result.error_count - len(shown)} 条错误未显示")
         self.stdout.write(result.summary() + ("（试运行，未写入）" if result.dry_run else ""))
         if result.error_file:
             self.stdout.write(f"错误行已写入：{result.error_file}")

@@ -1,0 +1,171 @@
+"""Who decides a claim: the decision steps of the claim workflow, declared once with the core
+rule (``apps.core.decisions.DecisionStep``) and obeyed by the services, so that the pages, the
+API, the admin and any script follow the same separation of duties.
+
+    submitted ──review──▶ reviewed ──approve──▶ approved ──pay──▶ paid
+        └──────reject──────┴──────reject─────┘
+
+- County staff submit a claim and, once it is approved, pay it (``CLAIM_PAY``).
+- The prefecture above the claim's county, or the province, reviews and approves it
+  (``CLAIM_REVIEW``, ``CLAIM_APPROVE``): never the person who submitted it nor the last one who
+  changed its contents. On a plan with double review the approver is someone other than the
+  reviewer; with single review one reviewer may take both steps.
+- A rejection (with a reason) is a decision of the step the claim waits for: whoever may
+  review a submitted claim, or approve a reviewed one, may reject it instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.choices import AuditAction, Role
+from apps.core.decisions import DecisionStep, last_editor_id
+from apps.core.scoping import CHANGE, REVIEW
+
+from .choices import ClaimStatus
+from .models import Claim
+
+# What the decisions themselves write: changing these does not make anyone the claim's editor.
+DECISION_FIELDS = (
+    "status",
+    "decided_at",
+    "decided_by",
+    "reviewed_by",
+    "approved_by",
+    "reject_reason",
+    "payout",
+    "year_used_before",
+    "paid_on",
+)
+LAST_EDITOR_ATTR = "_last_content_editor_id"
+_UNKNOWN = object()
+
+
+def claim_last_editor_id(claim: Claim) -> int | None:
+    """Who last changed the claim's contents (not its decisions), read once per instance;
+    a list page fills it for all its rows at once (``prefetch_last_editors``)."""
+    cached = getattr(claim, LAST_EDITOR_ATTR, _UNKNOWN)
+    if cached is _UNKNOWN:
+        cached = last_editor_id(claim, ignore_fields=DECISION_FIELDS)
+        setattr(claim, LAST_EDITOR_ATTR, cached)
+    return cached
+
+
+def prefetch_last_editors(claims: Iterable[Claim]) -> None:
+    """``claim_last_editor_id`` for many claims in one query (the review queue), by the same
+    reading of the audit trail as ``apps.core.decisions.last_editor_id``."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.core.models import AuditEntry
+
+    claims = [c for c in claims if getattr(c, LAST_EDITOR_ATTR, _UNKNOWN) is _UNKNOWN]
+    if not claims:
+        return
+    ignored = set(DECISION_FIELDS)
+    found: dict[str, int | None] = {}
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Claim, for_concrete_model=True),
+        object_id__in=[str(c.pk) for c in claims],
+        action__in=(AuditAction.CREATE, AuditAction.UPDATE),
+    ).order_by("-id")
+    for object_id, user_id, changes in entries.values_list("object_id", "user_id", "changes"):
+        if object_id not in found and (not changes or set(changes) - ignored):
+            found[object_id] = user_id
+    for claim in claims:
+        setattr(claim, LAST_EDITOR_ATTR, found.get(str(claim.pk)))
+
+
+def _region(claim: Claim) -> int | None:
+    return claim.coverage.union.region_id
+
+
+def _filer_and_editor(claim: Claim) -> set[int | None]:
+    return {claim.submitted_by_id, claim_last_editor_id(claim)}
+
+
+def _approval_excluded(claim: Claim) -> set[int | None]:
+    excluded = _filer_and_editor(claim)
+    if claim.coverage.plan.double_review:
+        excluded.add(claim.reviewed_by_id)
+    return excluded
+
+
+REVIEWERS = (Role.PREFECTURE, Role.PROVINCE)
+
+CLAIM_REVIEW = DecisionStep(
+    name="claim_review",
+    label=_("review the claim"),
+    roles=REVIEWERS,
+    scope_action=REVIEW,
+    region_of=_region,
+    excluded=_filer_and_editor,
+    scope_model=Claim,
+)
+CLAIM_APPROVE = DecisionStep(
+    name="claim_approve",
+    label=_("approve the claim"),
+    roles=REVIEWERS,
+    scope_action=REVIEW,
+    region_of=_region,
+    excluded=_approval_excluded,
+    scope_model=Claim,
+)
+CLAIM_PAY = DecisionStep(
+    name="claim_pay",
+    label=_("pay the claim"),
+    roles=(Role.COUNTY,),
+    scope_action=CHANGE,
+    region_of=_region,
+    scope_model=Claim,
+)
+
+# The step each status waits for; a claim may be rejected instead of taking it (not paid).
+NEXT_STEP: dict[str, DecisionStep] = {
+    ClaimStatus.SUBMITTED: CLAIM_REVIEW,
+    ClaimStatus.REVIEWED: CLAIM_APPROVE,
+    ClaimStatus.APPROVED: CLAIM_PAY,
+}
+REJECTABLE = (ClaimStatus.SUBMITTED, ClaimStatus.REVIEWED)
+
+
+def next_step(claim: Claim) -> DecisionStep | None:
+    """The decision the claim waits for (None once paid or rejected)."""
+    return NEXT_STEP.get(claim.status)
+
+
+def reject_step(claim: Claim) -> DecisionStep | None:
+    """The step a rejection decides now: review or approval (None when it cannot be rejected)."""
+    return NEXT_STEP.get(claim.status) if claim.status in REJECTABLE else None
+
+
+def allowed(user: Any, claim: Claim) -> dict[str, bool]:
+    """Which buttons ``user`` may press on ``claim``: review, approve, pay, reject."""
+    step = next_step(claim)
+    may = step is not None and step.allows(user, claim)
+    return {
+        "review": may and step is CLAIM_REVIEW,
+        "approve": may and step is CLAIM_APPROVE,
+        "pay": may and step is CLAIM_PAY,
+        "reject": may and claim.status in REJECTABLE,
+    }
+
+
+def waiting_on(claim: Claim) -> str:
+    """On whom the claim waits, for a page: who may take its next step ("" once decided)."""
+    step = next_step(claim)
+    if step is None:
+        return ""
+    text = gettext("Next step: %(roles)s staff responsible for %(region)s %(step)s.") % {
+        "roles": "、".join(str(Role(r).label) for r in step.roles),
+        "region": claim.coverage.union.region.name,
+        "step": step.label,
+    }
+    if step is CLAIM_APPROVE and claim.coverage.plan.double_review and claim.reviewed_by_id:
+        text += " " + gettext(
+            "Double review: the approver must be someone other than the reviewer (%(reviewer)s)."
+        ) % {"reviewer": claim.reviewed_by}
+    return text
