@@ -5,6 +5,10 @@ generator. Scale "demo" writes a few hundred competitions, participations and
 achievements; scale "province" writes the figures of DOMAIN.md's table (33,478
 participating units in labour competitions, 1,676 skill contests, 3,488 Ankang Cup units,
 2,135 innovation achievements and 246 advanced operating methods).
+
+At the demo scale a share of each kind's competitions is organized by 兰州市 and the demo users'
+counties (``load_demo.DEMO_COUNTIES``), so their staff find competitions of their own with their
+units taking part.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.db.models import Max
 from apps.core import audit
 from apps.core.bulk import bulk_insert
 from apps.core.choices import AuditAction, AuditSource, RegionLevel
+from apps.core.management.commands.load_demo import DEMO_COUNTIES
 from apps.core.models import Region
 from apps.unions.models import GrassrootsUnion
 
@@ -36,6 +41,8 @@ SCALES = {
         "achievements": 150,
         "methods": 40,
         "workers": (5, 400),
+        # share of each kind's competitions organized by the demo regions (FOCUS_REGIONS, in turn)
+        "focus": 0.15,
     },
     "province": {
         "competitions": {"general": 600, CompetitionKind.SKILL: 1676, CompetitionKind.ANKANG: 15},
@@ -43,8 +50,11 @@ SCALES = {
         "achievements": 2135,
         "methods": 246,
         "workers": (10, 200),
+        "focus": 0,
     },
 }
+# 兰州市 and the demo users' counties.
+FOCUS_REGIONS = ("620100", *DEMO_COUNTIES)
 
 GENERAL_KINDS = [CompetitionKind.MAJOR_PROJECT, CompetitionKind.PARK, CompetitionKind.ENTERPRISE]
 THEMES = ["建功新时代", "当好主力军", "喜迎新发展", "技能强省", "安全生产月", "绿色发展"]
@@ -79,13 +89,16 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
     regions = list(
         Region.objects.exclude(level=RegionLevel.TOWNSHIP)
         .filter(path__in=list(under))
-        .values_list("id", "path", "level")
+        .values_list("id", "path", "level", "code")
+        .order_by("path")
     )
-    province = [r for r in regions if r[2] == RegionLevel.PROVINCE]
-    lower = [r for r in regions if r[2] != RegionLevel.PROVINCE]
+    province = [r[:3] for r in regions if r[2] == RegionLevel.PROVINCE]
+    lower = [r[:3] for r in regions if r[2] != RegionLevel.PROVINCE]
+    focus = [r[:3] for code in FOCUS_REGIONS for r in regions if r[3] == code]
+    regions = [r[:3] for r in regions]
 
     with audit.audit_context(source=AuditSource.SYSTEM):
-        competitions = _competitions(rng, conf, years, province, lower)
+        competitions = _competitions(rng, conf, years, province, lower, focus)
         bulk_insert(Competition, competitions, batch_size=BATCH)
         audit.record_many(competitions, AuditAction.CREATE, note=NOTE)
         participations = _participations(rng, conf, competitions, regions, under)
@@ -109,16 +122,19 @@ def _last_seq(model, field: str, prefix: str) -> int:
     return int(last[len(prefix) :]) if last else 0
 
 
-def _competitions(rng, conf, years, province, lower) -> list[Competition]:
+def _competitions(rng, conf, years, province, lower, focus) -> list[Competition]:
     out = []
     seq = _last_seq(Competition, "code", "DEMO-JS")
     for kind, count in conf["competitions"].items():
-        for _ in range(count):
+        pinned = round(count * conf["focus"]) if focus else 0
+        for n in range(count):
             seq += 1
             # Provincial campaigns are fewer but larger; most are organized lower down.
             region_id, _path, _level = rng.choice(
                 province if (province and rng.random() < 0.15) else lower or province
             )
+            if n < pinned:
+                region_id, _path, _level = focus[n % len(focus)]
             real_kind = rng.choice(GENERAL_KINDS) if kind == "general" else kind
             year = rng.choice(years)
             start = _date_in(rng, year)

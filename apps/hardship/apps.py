@@ -6,3 +6,11 @@ class HardshipConfig(AppConfig):
     name = "apps.hardship"
     label = "hardship"
     verbose_name = _("Hardship households")
+
+    def ready(self) -> None:
+        # Registered here rather than when the services are imported: a page, an export or
+        # a task may reveal a household without importing the services, and ready() runs
+        # once in every process (web, worker, shell, tests) before any of them.
+        from .decisions import register_personal_grants
+
+        register_personal_grants()

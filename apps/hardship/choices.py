@@ -64,6 +64,7 @@ class Step(models.TextChoices):
     NOTICE = "notice", "公示"
     REVIEW = "review", "审核"
     OBJECTION = "objection", "公示异议"
+    SEND_BACK = "send_back", "审核退回评议"
     IMPORTED = "imported", "历史建档导入"
     WITHDRAW = "withdraw", "撤销"
     EXIT = "exit", "解困脱困"

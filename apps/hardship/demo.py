@@ -6,6 +6,12 @@ timeline entry saying so, comparison keys for those not exited), with family mem
 aid paid only while a household is filed; a few households are still in the seven-step
 filing at various steps. Scale "province" approaches the report's figures (584,200
 households aided over three years, 43,827 students, 382,139 warmth visits).
+
+In each of the demo users' counties (``load_demo.DEMO_COUNTIES``) a walk of the seven-step method,
+entered by the county user and reviewed by the prefecture user when they exist: one household
+after each step before the notice, households whose notice has ended (the prefecture's review
+queue), one still in notice, one sent back to deliberation by an objection (through the
+service), and households filed through all seven steps.
 """
 
 from __future__ import annotations
@@ -19,14 +25,21 @@ from django.utils import timezone
 
 from apps.core import audit
 from apps.core.bulk import bulk_insert
-from apps.core.choices import AuditAction, AuditSource
+from apps.core.choices import AuditAction, AuditSource, Role
+from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
 from apps.core.models import Region
 from apps.core.tests.factories import make_resident_id
 from apps.unions.models import GrassrootsUnion
 
 from .choices import SEQUENCE, AidKind, Category, Cause, Health, Relation, Status, Step
 from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim, LivingStandard
-from .services import per_capita_income
+from .services import (
+    household_object,
+    living_standard_for,
+    notice_days,
+    per_capita_income,
+    suggested_category,
+)
 
 BATCH = 5000
 NOTE = "演示数据"
@@ -34,6 +47,9 @@ SCALES = {
     "demo": {"filed": 600, "in_progress": 40, "disbursements": 1500},
     "province": {"filed": 200_000, "in_progress": 2_000, "disbursements": 1_010_166},
 }
+# Per demo county, households of the walk by where they stand (the steps before the notice: one each).
+WALK = {"notice_ended": 3, "notice_running": 1, "objection": 1, "filed": 2}
+OBJECTIONS = ["群众反映该户家庭成员有经营收入未申报", "邻里反映该户子女已参加工作，收入情况需重新核实"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = "明华强军平伟芳娟敏静丽刚勇杰涛斌超"
 SOURCES = ["中央专项", "省级财政", "工会经费", "社会捐助"]
@@ -164,6 +180,10 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
                 h.notice_ends_on = today + dt.timedelta(days=rng.randint(-3, 6))
             households.append(h)
             members_of[id(h)] = members
+        walk, timeline_of, objections = _walk(rng, unions, ids, today)
+        for h, members in walk:
+            households.append(h)
+            members_of[id(h)] = members
         for start in range(0, len(households), BATCH):
             batch = households[start : start + BATCH]
             bulk_insert(Household, batch, batch_size=BATCH)
@@ -184,6 +204,11 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
         steps = []
         order = [s for s, _b, _a in SEQUENCE]
         for h in households:
+            if id(h) in timeline_of:
+                for step in timeline_of[id(h)]:
+                    step.household = h
+                    steps.append(step)
+                continue
             if h.imported:
                 steps.append(
                     FilingStep(
@@ -212,7 +237,8 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
                 claims.extend(IdClaim(id_number=m.id_number, household=h) for m in members_of[id(h)])
         IdClaim.objects.bulk_create(claims, batch_size=BATCH)
 
-        filed = [h for h in households if h.filed_on]
+        # households filed within the years shown (a walk household filed this year gets no aid yet)
+        filed = [h for h in households if h.filed_on and h.filed_on <= last]
         kinds, weights = zip(*KIND_WEIGHTS, strict=True)
         aid = []
         seq = Disbursement.objects.count()
@@ -241,4 +267,95 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
             bulk_insert(Disbursement, batch, batch_size=BATCH)
             audit.record_many(batch, AuditAction.CREATE, note=NOTE)
         counts["disbursement"] = len(aid)
+
+        # The objections go through the service: the case returns to the deliberation.
+        for h, clerk, note in objections:
+            household_object(household=h, user=clerk, note=note)
+            counts["filingstep"] += 1
     return counts
+
+
+def _at(rng: random.Random, day: dt.date) -> dt.datetime:
+    """A moment in office hours of the day."""
+    moment = dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randint(0, 59)))
+    return timezone.make_aware(moment)
+
+
+def _walk(rng, unions, ids, today):
+    """The walk's households of every demo county that has open unions: ([(household, family)],
+    {id(household): its timeline}, [(household, clerk, note) to object to])."""
+    order = [s for s, _b, _a in SEQUENCE]
+    days = max(notice_days(), 2)
+    walk, timeline_of, objections = [], {}, []
+    for code in DEMO_COUNTIES:
+        pool = [u for u in unions if u.region.code == code]
+        if not pool:
+            continue
+        prefecture = pool[0].region.parent
+        clerk = next(iter(demo_staff(Role.COUNTY, code)), None)
+        reviewer = next(iter(demo_staff(Role.PREFECTURE, prefecture.code)), None) if prefecture else None
+        standard = living_standard_for(pool[0].region, today.year)
+        plan = [
+            *(before for _s, before, _a in SEQUENCE[:-1]),  # new … evaluated: one each
+            *[("notice_ended", Status.NOTICE)] * WALK["notice_ended"],
+            *[("notice_running", Status.NOTICE)] * WALK["notice_running"],
+            *[("objection", Status.NOTICE)] * WALK["objection"],
+            *[("filed", Status.FILED)] * WALK["filed"],
+        ]
+        for item in plan:
+            kind, status = item if isinstance(item, tuple) else (item, item)
+            h, members = _household(rng, rng.choice(pool), ids)
+            h.status = status
+            h.created_by = clerk
+            done = order[
+                : len(order) if status == Status.FILED else [b for _s, b, _a in SEQUENCE].index(status)
+            ]
+            # the day of the last step done, then each earlier step one to five days before
+            if kind == "filed":
+                last_day = today - dt.timedelta(days=rng.randint(20, 90))
+                notice_start = last_day - dt.timedelta(days=days + rng.randint(0, 3))
+            elif kind == "notice_ended":
+                notice_start = today - dt.timedelta(days=days + rng.randint(0, 4))
+                last_day = notice_start
+            elif status == Status.NOTICE:  # still running: ends tomorrow at the earliest
+                notice_start = today - dt.timedelta(days=rng.randint(0, days - 2))
+                last_day = notice_start
+            else:
+                notice_start, last_day = None, today - dt.timedelta(days=rng.randint(0, 5))
+            dates, day = [], last_day
+            for step in reversed(done):
+                if step == Step.NOTICE and notice_start is not None:
+                    day = notice_start
+                dates.append(day)
+                day -= dt.timedelta(days=rng.randint(1, 5))
+            dates.reverse()
+            timeline = []
+            for step, when in zip(done, dates, strict=True):
+                who = reviewer if step == Step.REVIEW else clerk
+                timeline.append(
+                    FilingStep(
+                        step=step,
+                        at=_at(rng, when),
+                        note="同意建档" if step == Step.REVIEW else f"{Step(step).label}：完成",
+                        user=who,
+                        username=who.username if who else "demo",
+                    )
+                )
+            timeline_of[id(h)] = timeline
+            if Step.CALCULATE not in done:
+                h.per_capita_income = None
+                h.living_standard = None
+            else:
+                h.living_standard = standard.monthly_amount if standard else h.living_standard
+                h.category = (
+                    suggested_category(per_capita=h.per_capita_income, standard=h.living_standard)
+                    or Category.ACCIDENTAL
+                )
+            if notice_start is not None:
+                h.notice_ends_on = notice_start + dt.timedelta(days=days - 1)
+            if status == Status.FILED:
+                h.filed_on = h.last_checked_on = last_day
+            if kind == "objection":
+                objections.append((h, clerk, rng.choice(OBJECTIONS)))
+            walk.append((h, members))
+    return walk, timeline_of, objections

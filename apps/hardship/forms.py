@@ -78,6 +78,30 @@ class AdvanceForm(ServiceForm):
             del self.fields["category"]
 
 
+class ReviewForm(ServiceForm):
+    """The review (审核): approve and file, or send back to deliberation with the reason."""
+
+    APPROVE = "approve"
+    SEND_BACK = "send_back"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (APPROVE, _("Approve and file")),
+            (SEND_BACK, _("Send back to deliberation (评议)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note (the reason, required when sending back)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, user=None, step: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+
+
 class NoteForm(ServiceForm):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -8,15 +8,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from apps.core.models import Region
 from apps.core.scoping import REVIEW, VIEW
 from apps.core.selectors import in_region
 
-from .choices import AidKind, Category, Status
+from .choices import AidKind, Category, Status, Step
 from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim, LivingStandard, Recheck
 
 CENT = Decimal("0.01")
@@ -66,6 +66,25 @@ def hardship_id_numbers(id_numbers: Iterable[str]) -> set[str]:
 # Lists and details ---------------------------------------------------------------------
 
 
+def objection_open_q() -> Q:
+    """The filing steps that are an objection not followed by a new public notice."""
+    latest_notice = (
+        FilingStep.objects.filter(household=OuterRef("household"), step=Step.NOTICE)
+        .values("household")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    return Q(step=Step.OBJECTION, id__gt=Coalesce(Subquery(latest_notice), Value(0)))
+
+
+def with_objection_state(queryset: QuerySet[Household]) -> QuerySet[Household]:
+    """Households annotated with ``objection_open`` (services.objection_open reads it: a list
+    asks no query per row)."""
+    return queryset.annotate(
+        objection_open=Exists(FilingStep.objects.filter(household=OuterRef("pk")).filter(objection_open_q()))
+    )
+
+
 def household_list(*, user: Any, action: str = VIEW) -> QuerySet[Household]:
     return Household.objects.restrict(user, action).select_related("union__region")
 
@@ -97,7 +116,7 @@ def household_lineage(household: Household) -> list[Household]:
 
 def review_queue(*, user: Any) -> QuerySet[Household]:
     """Households in public notice that the user may review (prefecture/province above)."""
-    return (
+    return with_objection_state(
         Household.objects.restrict(user, REVIEW)
         .filter(status=Status.NOTICE)
         .select_related("union__region", "created_by")

@@ -3,7 +3,9 @@ explicit state machine, information comparison, dynamic management and aid.
 
 Every function is keyword-only, validates, runs in one transaction, writes the audit trail
 and raises ``ApplicationError`` with a message a clerk can act on. ``user=None`` means a
-trusted system caller (management command, demo generator): no scope check.
+trusted system caller (management command, demo generator): no scope check. Who may take a
+decision (the review, the annual re-check, the exit) is declared once in ``decisions`` and
+checked here with ``step.check(user, household)``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from apps.core.choices import AuditAction, RegionLevel, Role
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import check_version
 from apps.core.models import Region
-from apps.core.scoping import CHANGE, REVIEW, user_may
+from apps.core.scoping import CHANGE, user_may
 from apps.core.services import full_clean_or_raise, model_create, model_delete, model_update
 from apps.core.validators import mask_resident_id, validate_resident_id
 
@@ -43,6 +45,7 @@ from .choices import (
     Status,
     Step,
 )
+from .decisions import HOUSEHOLD_EXIT, HOUSEHOLD_RECHECK, HOUSEHOLD_REVIEW
 from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim, LivingStandard, Recheck
 
 CENT = Decimal("0.01")
@@ -411,17 +414,31 @@ def next_step(household: Household) -> str | None:
     return NEXT_STEP.get(household.status)
 
 
-def _check_reviewer(user: Any, household: Household) -> None:
-    if user is None:
-        return
-    if getattr(user, "role", None) == Role.COUNTY:
-        raise ApplicationError(
-            _("The review must be done by the prefecture or province above; county staff cannot review.")
-        )
-    if household.created_by_id is not None and household.created_by_id == user.pk:
-        raise ApplicationError(_("The user who entered the household cannot review it."))
-    if not user_may(user, REVIEW, household.union.region_id, Household):
-        raise ApplicationError(_("You may not review households of this region."))
+def objection_open(household: Household) -> bool:
+    """Whether an objection was recorded after the household's latest public notice was posted
+    (read from the ``objection_open`` annotation of the list selectors when present)."""
+    annotated = getattr(household, "objection_open", None)
+    if annotated is not None:
+        return bool(annotated)
+    from .selectors import objection_open_q
+
+    return household.steps.filter(objection_open_q()).exists()
+
+
+def review_waits(household: Household, *, today: dt.date | None = None) -> str | None:
+    """Why the review of a household in the review stage cannot be taken yet, whoever asks:
+    the public notice still runs, or an objection is open. None when it can (or when the
+    household is not in the review stage at all)."""
+    if household.status != Status.NOTICE:
+        return None
+    today = today or _today()
+    if household.notice_ends_on is not None and today <= household.notice_ends_on:
+        return _("The review can be done after the public notice ends on %(date)s.") % {
+            "date": household.notice_ends_on.isoformat()
+        }
+    if objection_open(household):
+        return _("An objection to the public notice is open; the review waits until it is dealt with.")
+    return None
 
 
 def _calculate(household: Household) -> None:
@@ -444,6 +461,39 @@ def _calculate(household: Household) -> None:
     household.living_standard = standard.monthly_amount
 
 
+def _require_next(household: Household, step: str) -> None:
+    """Only the step that comes next is accepted: nothing is skipped or repeated."""
+    if step not in STEP_RESULT:
+        raise ApplicationError(_("“%(step)s” is not a step of the filing.") % {"step": step})
+    expected = next_step(household)
+    if step == expected:
+        return
+    if expected is None:
+        raise ApplicationError(
+            _("The household is “%(status)s”; no filing step can be done now.")
+            % {"status": household.get_status_display()}
+        )
+    raise ApplicationError(
+        _(
+            "Step “%(step)s” is not allowed now: the household is “%(status)s” and the next step is “%(next)s”."
+        )
+        % {"step": Step(step).label, "status": household.get_status_display(), "next": Step(expected).label}
+    )
+
+
+def _record_step(
+    household: Household, step: str, *, user: Any, before: dict, note: str, attachments: str = ""
+) -> None:
+    _log(household, step, user=user, note=note, attachments=attachments)
+    audit.record(
+        household,
+        AuditAction.UPDATE,
+        changes=audit.diff(before, audit.snapshot(household)),
+        user=user,
+        note=f"七步法：{Step(step).label}",
+    )
+
+
 @transaction.atomic
 def household_advance(
     *,
@@ -455,30 +505,15 @@ def household_advance(
     category: str = "",
 ) -> Household:
     """Complete the next step of the seven-step filing. Only the step that comes next is
-    accepted; nothing is skipped or repeated. The review files the household."""
+    accepted; nothing is skipped or repeated. The review (``household_review``) files the
+    household: ``step="review"`` here approves it."""
     household = _locked(household)
-    if step not in STEP_RESULT:
-        raise ApplicationError(_("“%(step)s” is not a step of the filing.") % {"step": step})
-    expected = next_step(household)
-    if step != expected:
-        step_label = Step(step).label
-        if expected is None:
-            raise ApplicationError(
-                _("The household is “%(status)s”; no filing step can be done now.")
-                % {"status": household.get_status_display()}
-            )
-        raise ApplicationError(
-            _(
-                "Step “%(step)s” is not allowed now: the household is “%(status)s” and the next step is “%(next)s”."
-            )
-            % {"step": step_label, "status": household.get_status_display(), "next": Step(expected).label}
-        )
+    _require_next(household, step)
     if step == Step.REVIEW:
-        _check_reviewer(user, household)
-    else:
-        _check_change(user, household)
+        return household_review(household=household, user=user, approve=True, note=note)
+    _check_change(user, household)
     note = (note or "").strip()
-    if step != Step.REVIEW and not note and step in (Step.DELIBERATE, Step.EVALUATE):
+    if not note and step in (Step.DELIBERATE, Step.EVALUATE):
         raise ApplicationError(_("Write the conclusion of this step in the note."))
     before = audit.snapshot(household)
     today = _today()
@@ -488,31 +523,66 @@ def household_advance(
         household.category = _choice(category, Category, "category")
     if step == Step.NOTICE:
         household.notice_ends_on = today + dt.timedelta(days=notice_days() - 1)
-    if step == Step.REVIEW:
-        if household.notice_ends_on is not None and today <= household.notice_ends_on:
-            raise ApplicationError(
-                _("The public notice runs until %(date)s; the review can only follow its end.")
-                % {"date": household.notice_ends_on.isoformat()}
-            )
-        ids = household_id_numbers(household)
-        _lock_ids(ids)
-        conflicts = household_conflicts(household)
-        if conflicts:
-            raise _conflict_error(conflicts)
-        _claim_ids(household, ids)
-        household.filed_on = today
-        household.last_checked_on = today
     household.status = STEP_RESULT[step]
     full_clean_or_raise(household)
     household.save()
-    _log(household, step, user=user, note=note, attachments=attachments if step in PAPERWORK_STEPS else "")
-    audit.record(
+    _record_step(
         household,
-        AuditAction.UPDATE,
-        changes=audit.diff(before, audit.snapshot(household)),
+        step,
         user=user,
-        note=f"七步法：{Step(step).label}",
+        before=before,
+        note=note,
+        attachments=attachments if step in PAPERWORK_STEPS else "",
     )
+    return household
+
+
+@transaction.atomic
+def household_review(*, household: Household, user: Any, approve: bool, note: str = "") -> Household:
+    """The review (审核) of a household whose public notice has ended, by the prefecture or
+    province above its county (``decisions.HOUSEHOLD_REVIEW``).
+
+    ``approve=True`` files the household once the information comparison finds none of its
+    resident IDs in another household. ``approve=False`` sends the filing back to
+    deliberation (评议) with the reason in ``note`` (required): the county deliberates,
+    evaluates and posts a new notice before the next review."""
+    household = _locked(household)
+    _require_next(household, Step.REVIEW)
+    HOUSEHOLD_REVIEW.check(user, household)
+    waits = review_waits(household)
+    if waits:
+        raise ApplicationError(waits)
+    note = (note or "").strip()
+    before = audit.snapshot(household)
+    if not approve:
+        if not note:
+            message = _("Give the reason for sending the filing back to deliberation.")
+            raise ApplicationError(message, extra={"fields": {"note": [message]}})
+        household.status = STEP_NEEDS[Step.DELIBERATE]
+        household.notice_ends_on = None
+        household.save(update_fields=["status", "notice_ends_on"])
+        _log(household, Step.SEND_BACK, user=user, note=note)
+        audit.record(
+            household,
+            AuditAction.UPDATE,
+            changes=audit.diff(before, audit.snapshot(household)),
+            user=user,
+            note=f"审核退回评议：{note}"[:200],
+        )
+        return household
+    ids = household_id_numbers(household)
+    _lock_ids(ids)
+    conflicts = household_conflicts(household)
+    if conflicts:
+        raise _conflict_error(conflicts)
+    _claim_ids(household, ids)
+    today = _today()
+    household.filed_on = today
+    household.last_checked_on = today
+    household.status = STEP_RESULT[Step.REVIEW]
+    full_clean_or_raise(household)
+    household.save()
+    _record_step(household, Step.REVIEW, user=user, before=before, note=note)
     return household
 
 
@@ -572,7 +642,7 @@ def household_recheck(
     *, household: Household, user: Any, checked_on: dt.date | None = None, note: str = ""
 ) -> Recheck:
     household = _locked(household)
-    _check_change(user, household)
+    HOUSEHOLD_RECHECK.check(user, household)
     if household.status != Status.FILED:
         raise ApplicationError(_("Only a filed household is re-checked."))
     checked_on = checked_on or _today()
@@ -597,7 +667,7 @@ def household_recheck(
 def household_exit(*, household: Household, user: Any, exited_on: dt.date, reason: str) -> Household:
     """解困脱困: the household leaves the register on a date, for a reason."""
     household = _locked(household)
-    _check_change(user, household)
+    HOUSEHOLD_EXIT.check(user, household)
     if household.status != Status.FILED:
         raise ApplicationError(_("Only a filed household can exit."))
     reason = (reason or "").strip()

@@ -2,8 +2,11 @@
 provincial review queue, the annual re-check list and the aid ledger.
 
 Lists and details inherit the scoped base views; forms call services and show their
-ApplicationError. Resident IDs and incomes are masked for users without the right, and
-every view of an unmasked household is recorded in the audit trail.
+ApplicationError. Resident IDs and incomes are masked for users without the right (or a
+duty on the household: its reviewer, the clerk of an own filing in progress, see
+``decisions``), and every view of an unmasked household is recorded in the audit trail.
+A decision (review, re-check, exit) is offered only to a user whose step ``allows`` it, and
+only when it can be taken now; otherwise the page says why or who takes it.
 """
 
 from __future__ import annotations
@@ -20,14 +23,15 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from apps.core import personal
-from apps.core.choices import Role
+from apps.core.decisions import DecisionStep
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import VersionedFormViewMixin
 from apps.core.scoping import CHANGE, REVIEW, VIEW, user_may
 from apps.core.views_base import ScopedDetailView, ScopedListView, ScopedMixin
 
 from . import selectors, services
-from .choices import IN_PROGRESS, PAPERWORK_STEPS, SEQUENCE, Status, Step
+from .choices import IN_PROGRESS, PAPERWORK_STEPS, SEQUENCE, Category, Status, Step
+from .decisions import HOUSEHOLD_EXIT, HOUSEHOLD_RECHECK, HOUSEHOLD_REVIEW
 from .filtersets import DisbursementFilterSet, HouseholdFilterSet
 from .forms import (
     AdvanceForm,
@@ -38,6 +42,7 @@ from .forms import (
     MemberForm,
     NoteForm,
     RecheckForm,
+    ReviewForm,
 )
 from .models import Disbursement, FamilyMember, Household
 
@@ -56,8 +61,9 @@ STEP_HELP = {
         "Post the public notice (公示). It lasts %(days)s days; objections during it send the case back to deliberation."
     ),
     Step.REVIEW: gettext_lazy(
-        "Review (审核) by the prefecture or province above, after the notice has ended. "
-        "Information comparison must find no conflict."
+        "Review (审核) by the prefecture or province above, after the notice has ended: approve and "
+        "file it (the information comparison must find no conflict), or send it back to "
+        "deliberation with the reason."
     ),
 }
 
@@ -94,7 +100,12 @@ class ReviewQueueView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["today"] = timezone.localdate()
+        user = self.request.user
+        for h in ctx["object_list"]:
+            # the review button only where it would be accepted: the notice has ended, no
+            # objection is open and this user may review it; else what it waits for
+            h.review_waits = services.review_waits(h)
+            h.review_refusal = None if h.review_waits else HOUSEHOLD_REVIEW.refusal(user, h)
         return ctx
 
 
@@ -104,6 +115,12 @@ class RecheckDueView(ScopedListView):
 
     def scoped_queryset(self):
         return selectors.recheck_due(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        for h in ctx["object_list"]:
+            h.recheck_refusal = HOUSEHOLD_RECHECK.refusal(self.request.user, h)
+        return ctx
 
 
 class DisbursementListView(ScopedListView):
@@ -139,7 +156,9 @@ class HouseholdDetailView(ScopedDetailView):
     template_name = "hardship/household_detail.html"
 
     def get_queryset(self):
-        return selectors.household_list(user=self.request.user).select_related("created_by", "previous")
+        return selectors.with_objection_state(
+            selectors.household_list(user=self.request.user).select_related("created_by", "previous")
+        )
 
     def get_context_data(self, **kwargs):
         h = self.object
@@ -147,19 +166,22 @@ class HouseholdDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         members = list(selectors.household_members(h))
         for m in members:
+            m.household = h  # one household object: its duty grant is worked out once
             m.id_display = personal.display(user, m, "id_number")
             m.income_display = personal.display(user, m, "monthly_income")
         step = services.next_step(h)
+        steps = list(selectors.household_steps(h))
         ctx.update(
             {
-                "show_personal": personal.may_view(user),
+                "show_personal": personal.may_view(user, h),
                 "head_id_display": personal.display(user, h, "head_id_number"),
                 "head_income_display": personal.display(user, h, "head_income"),
                 "family_income_display": personal.display(user, h, "family_income"),
                 "per_capita_display": personal.display(user, h, "per_capita_income"),
                 "rigid_display": personal.display(user, h, "rigid_expenses"),
                 "members": members,
-                "steps": selectors.household_steps(h),
+                "steps": steps,
+                "sent_back": _sent_back(h, steps),
                 "sequence": _sequence(h),
                 "next_step": step,
                 "next_step_label": Step(step).label if step else "",
@@ -173,7 +195,7 @@ class HouseholdDetailView(ScopedDetailView):
                 "rechecks": selectors.household_rechecks(h),
                 "lineage": selectors.household_lineage(h),
                 "reentries": h.reentries.all(),
-                "may_review": step == Step.REVIEW and _may_review(user, h),
+                **_decisions(user, h, step),
                 "editable": h.status in services.EDITABLE,
                 "Status": Status,
                 "Step": Step,
@@ -181,19 +203,39 @@ class HouseholdDetailView(ScopedDetailView):
                 "model_worker": _model_worker_flag(services.household_id_numbers(h)),
             }
         )
-        from .choices import Category
-
         labels = dict(Category.choices)
         ctx["suggested_category_label"] = labels.get(ctx["suggested_category"], "")
         return ctx
 
 
-def _may_review(user, household: Household) -> bool:
-    return (
-        getattr(user, "role", None) != Role.COUNTY
-        and household.created_by_id != user.pk
-        and user_may(user, REVIEW, household.union.region_id, Household)
-    )
+def _decisions(user, household: Household, step: str | None) -> dict[str, Any]:
+    """What the detail page offers this user: each decision that is due on the household
+    either as an action (its step allows the user, and it can be taken now) or as the reason
+    it waits (the public notice, an objection) or who takes it (the step's refusal)."""
+    out: dict[str, Any] = {"may_review": False, "review_waits": None, "review_refusal": None}
+    if step == Step.REVIEW:
+        out["review_waits"] = services.review_waits(household)
+        out["review_refusal"] = HOUSEHOLD_REVIEW.refusal(user, household)
+        out["may_review"] = out["review_waits"] is None and out["review_refusal"] is None
+    filed = household.status == Status.FILED
+    for name, decision in (("recheck", HOUSEHOLD_RECHECK), ("exit", HOUSEHOLD_EXIT)):
+        refusal = decision.refusal(user, household) if filed else None
+        out[f"may_{name}"] = filed and refusal is None
+        out[f"{name}_refusal"] = refusal
+    return out
+
+
+def _sent_back(household: Household, steps: list) -> Any:
+    """The objection or review that sent the filing back to deliberation, while the filing is
+    back there (no public notice was posted since): the county sees why."""
+    if household.status not in IN_PROGRESS or household.status == Status.NOTICE:
+        return None
+    for entry in reversed(steps):
+        if entry.step == Step.NOTICE:
+            return None
+        if entry.step in (Step.OBJECTION, Step.SEND_BACK):
+            return entry
+    return None
 
 
 def _sequence(h: Household) -> list[dict[str, Any]]:
@@ -274,8 +316,17 @@ class HouseholdFormView(ScopedMixin, View):
             },
         )
 
+    def unavailable(self) -> str | None:
+        """Why the form is not offered to this user now (shown on the household's page
+        instead); None: it is. The service still decides on POST."""
+        return None
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        reason = self.unavailable()
+        if reason:
+            messages.error(request, reason)
+            return redirect("hardship:household-detail", self.household().pk)
         form = self.form_class(initial=self.get_initial(), **self.form_kwargs())
         personal.note_form(request.user, self.object, form)
         return self.render_form(form)
@@ -323,7 +374,7 @@ class HouseholdUpdateView(VersionedFormViewMixin, HouseholdFormView):
         return {
             "head_name": h.head_name,
             # the edit form shows the ID in full only with the right (recorded by note_form)
-            "head_id_number": h.head_id_number if personal.may_view(self.request.user) else "",
+            "head_id_number": h.head_id_number if personal.may_view(self.request.user, h) else "",
             "head_income": h.head_income,
             "head_health": h.head_health,
             "category": h.category,
@@ -333,7 +384,7 @@ class HouseholdUpdateView(VersionedFormViewMixin, HouseholdFormView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        if not data.get("head_id_number") or not personal.may_view(self.request.user):
+        if not data.get("head_id_number") or not personal.may_view(self.request.user, self.object):
             data.pop("head_id_number", None)
         return services.household_update(
             household=self.object, user=self.request.user, expected_version=form.expected_version, **data
@@ -364,7 +415,7 @@ class MemberUpdateView(HouseholdFormView):
         m = self.object
         return {
             "name": m.name,
-            "id_number": m.id_number if personal.may_view(self.request.user) else "",
+            "id_number": m.id_number if personal.may_view(self.request.user, m) else "",
             "relation": m.relation,
             "monthly_income": m.monthly_income,
             "health": m.health,
@@ -375,7 +426,7 @@ class MemberUpdateView(HouseholdFormView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        if not data.get("id_number") or not personal.may_view(self.request.user):
+        if not data.get("id_number") or not personal.may_view(self.request.user, self.object):
             data.pop("id_number", None)
         return services.member_update(member=self.object, user=self.request.user, **data)
 
@@ -399,13 +450,17 @@ class MemberDeleteView(ScopedMixin, View):
 
 
 class AdvanceView(HouseholdFormView):
-    """The next step of the seven-step filing. The household is looked up in the user's view
-    scope; the service decides who may do the step (county staff, or the reviewer above)."""
+    """The next step of the seven-step filing, and the review (approve, or send back to
+    deliberation with a reason). The household is looked up in the user's view scope; the
+    service decides who may do the step (county staff, or the reviewer above)."""
 
-    form_class = AdvanceForm
     scope_action = VIEW
     permission_action = "view"
     template_name = "hardship/advance.html"
+
+    @property
+    def form_class(self):
+        return ReviewForm if self.step() == Step.REVIEW else AdvanceForm
 
     def step(self) -> str:
         return (
@@ -430,20 +485,50 @@ class AdvanceView(HouseholdFormView):
             "step": step,
             "step_help": (STEP_HELP[step] % {"days": services.notice_days()}) if step in STEP_HELP else "",
             "paperwork": step in PAPERWORK_STEPS,
+            "review": step == Step.REVIEW,
+            "figures": self.figures() if step == Step.REVIEW else [],
         }
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if services.next_step(self.object) is None:
-            messages.error(
-                request,
-                _("The household is “%(s)s”; no filing step can be done now.")
-                % {"s": self.object.get_status_display()},
-            )
-            return redirect("hardship:household-detail", self.object.pk)
-        return super().get(request, *args, **kwargs)
+    def figures(self) -> list[tuple[str, Any]]:
+        """What the reviewer checks, beside the decision (shown in full to the reviewer, on
+        record, by the grant of ``decisions``)."""
+        h = self.object
+        suggested = services.suggested_category(per_capita=h.per_capita_income, standard=h.living_standard)
+        category = h.get_category_display()
+        if suggested and suggested != h.category:
+            category = f"{category}（{_('the figures suggest: %(c)s') % {'c': Category(suggested).label}}）"
+        elif not suggested and h.per_capita_income is not None and h.living_standard is not None:
+            category = f"{category}（{_('the income is above twice the standard')}）"
+        return [
+            (_("Family size"), h.family_size),
+            (_("Family monthly income"), personal.display(self.request.user, h, "family_income")),
+            (_("Monthly rigid expenses"), personal.display(self.request.user, h, "rigid_expenses")),
+            (_("Monthly income per capita"), personal.display(self.request.user, h, "per_capita_income")),
+            (_("Local minimum living standard"), h.living_standard if h.living_standard is not None else "—"),
+            (_("Category"), category),
+        ]
+
+    def unavailable(self):
+        h, user = self.object, self.request.user
+        step = services.next_step(h)
+        if step is None:
+            return _("The household is “%(s)s”; no filing step can be done now.") % {
+                "s": h.get_status_display()
+            }
+        if step == Step.REVIEW:
+            return HOUSEHOLD_REVIEW.refusal(user, h) or services.review_waits(h)
+        if not user_may(user, CHANGE, h.union.region_id, Household):
+            return _("You may not change households of this region.")
+        return None
 
     def perform(self, form):
+        if self.step() == Step.REVIEW:
+            return services.household_review(
+                household=self.object,
+                user=self.request.user,
+                approve=form.cleaned_data["decision"] == ReviewForm.APPROVE,
+                note=form.cleaned_data.get("note", ""),
+            )
         return services.household_advance(
             household=self.object,
             user=self.request.user,
@@ -456,6 +541,8 @@ class AdvanceView(HouseholdFormView):
     def success_message(self, result):
         if result.status == Status.FILED:
             return _("The household is filed.")
+        if self.step() == Step.REVIEW:
+            return _("The filing was sent back to deliberation; the county sees the reason.")
         return _("Step recorded. The household is now “%(s)s”.") % {"s": result.get_status_display()}
 
 
@@ -486,8 +573,22 @@ class WithdrawView(HouseholdFormView):
         )
 
 
-class ExitView(HouseholdFormView):
+class DecisionFormView(HouseholdFormView):
+    """The form of a decision (``decision``, a DecisionStep) on a household: looked up in the
+    view scope, so that who may see the household but not decide is told who decides; offered
+    only to a user the step allows (the service checks it again on POST)."""
+
+    scope_action = VIEW
+    permission_action = "view"
+    decision: DecisionStep
+
+    def unavailable(self):
+        return self.decision.refusal(self.request.user, self.household())
+
+
+class ExitView(DecisionFormView):
     form_class = ExitForm
+    decision = HOUSEHOLD_EXIT
 
     def get_title(self):
         return _("Exit from hardship: %(h)s") % {"h": self.object}
@@ -504,8 +605,9 @@ class ExitView(HouseholdFormView):
         )
 
 
-class RecheckView(HouseholdFormView):
+class RecheckView(DecisionFormView):
     form_class = RecheckForm
+    decision = HOUSEHOLD_RECHECK
 
     def get_title(self):
         return _("Annual re-check of %(h)s") % {"h": self.object}

@@ -5,6 +5,16 @@ Scale "demo" writes plans for every year, a few hundred covered members and a co
 hundred claims; scale "province" follows DOMAIN.md's table (5,840 units, 570,000 covered
 workers). Claims run through every status; paid ones get the payout of ``payout.plan_payout``
 in settlement order (discharge date, claim number), so the yearly cap holds.
+
+Besides the given years, the plans of the current year are written, open for enrollment
+(``services.enrollment_is_open``: reopened once their coverage has started) and with double
+review; the claims of plans that ended half a year ago are all settled. Every unit of the
+demo users' counties (``load_demo.DEMO_COUNTIES``) takes part. Their claims under the current
+inpatient plan (last year's in the first weeks of a year) go through the services as the people
+who take each step when they exist: submitted and paid by the county user, reviewed by the
+first prefecture user and approved by a second one (``decisions``: never the submitter, on a
+double-review plan never the reviewer), rejected by whoever takes the step the claim waits for;
+some stop at each status.
 """
 
 from __future__ import annotations
@@ -19,11 +29,14 @@ from django.utils import timezone
 
 from apps.core import audit
 from apps.core.bulk import bulk_insert
-from apps.core.choices import AuditAction, AuditSource
+from apps.core.choices import AuditAction, AuditSource, Role
+from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
+from apps.core.models import Region
 from apps.unions.choices import Sex
-from apps.unions.models import Member
+from apps.unions.models import GrassrootsUnion, Member
 
-from .choices import ClaimStatus, Product
+from . import services
+from .choices import ClaimStatus, Product, ReviewMode
 from .models import Claim, Coverage, Enrollment, Plan
 from .payout import ZERO, plan_payout, to_fen
 
@@ -40,13 +53,26 @@ STATUSES = [ClaimStatus.PAID] * 5 + [
     ClaimStatus.APPROVED,
     ClaimStatus.REJECTED,
 ]
+# Claims of a plan whose coverage ended this long ago are all settled (paid or rejected).
+SETTLED_AFTER_DAYS = 180
+SETTLED = [ClaimStatus.PAID] * 5 + [ClaimStatus.REJECTED]
 REASONS = ["材料不全", "不在保障范围", "重复申报"]
+# Per demo county: the claims of the walk by the status they stop at.
+WALK_CLAIMS = (
+    [ClaimStatus.SUBMITTED] * 3
+    + [ClaimStatus.REVIEWED] * 3
+    + [ClaimStatus.APPROVED] * 2
+    + [ClaimStatus.PAID] * 4
+    + [ClaimStatus.REJECTED] * 2
+)
+# The walk uses the current plan once its coverage has run this long (else last year's).
+WALK_MIN_DAYS = 45
 
 
-def _plans(rng: random.Random, years: list[int]) -> list[Plan]:
+def _plans(rng: random.Random, years: list[int], today: dt.date) -> list[Plan]:
     existing = set(Plan.objects.values_list("code", flat=True))
     plans = []
-    for year in years:
+    for year in sorted({*years, today.year}):
         for i, product in enumerate(Product.values, start=1):
             code = f"P{year}{i:02d}"
             if code in existing:
@@ -63,6 +89,10 @@ def _plans(rng: random.Random, years: list[int]) -> list[Plan]:
                     ratio=Decimal(rng.choice(["0.5", "0.6", "0.65", "0.8"])),
                     cap_per_claim=Decimal(rng.choice([5000, 8000, 20000])),
                     cap_per_year=Decimal(rng.choice([10000, 15000, 30000])),
+                    # this year's plans stay open for enrollment after their coverage started,
+                    # and their claims are approved by someone other than their reviewer
+                    enrollment_reopened=year == today.year and dt.date(year, 1, 1) <= today,
+                    review_mode=ReviewMode.DOUBLE if year == today.year else ReviewMode.SINGLE,
                 )
             )
     return plans
@@ -74,26 +104,37 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
     cfg = SCALES[scale]
     today = timezone.localdate()
     with audit.audit_context(source=AuditSource.SYSTEM):
-        new_plans = bulk_insert(Plan, _plans(rng, years), batch_size=BATCH)
+        new_plans = bulk_insert(Plan, _plans(rng, years, today), batch_size=BATCH)
         audit.record_many(new_plans, AuditAction.CREATE, note=NOTE)
         plans = [p for p in new_plans if p.coverage_start <= today] or new_plans
         if not plans:
             return {"plan": 0, "enrollment": 0, "coverage": 0, "claim": 0}
 
-        # active members of a sample of unions: (id, union, sex, joined_on)
-        union_ids = list(
-            Member.objects.filter(left_on__isnull=True)
+        # every unit of the demo counties, and a sample of the others, with active members
+        focus_ids = set(
+            Member.objects.filter(left_on__isnull=True, union__region__code__in=DEMO_COUNTIES)
             .order_by("union_id")
             .values_list("union_id", flat=True)
-            .distinct()[: cfg["units"] * 3]
+            .distinct()
         )
+        union_ids = [
+            u
+            for u in Member.objects.filter(left_on__isnull=True)
+            .order_by("union_id")
+            .values_list("union_id", flat=True)
+            .distinct()[: cfg["units"] * 3 + len(focus_ids)]
+            if u not in focus_ids
+        ]
         rng.shuffle(union_ids)
-        union_ids = sorted(union_ids[: cfg["units"]])
-        members_by_union: dict[int, list[tuple[int, str, dt.date]]] = defaultdict(list)
-        for pk, union_id, sex, joined in Member.objects.filter(
+        union_ids = sorted([*union_ids[: cfg["units"]], *focus_ids])
+        # the unions and members are attached to the new rows, so the audit trail's names and
+        # regions need no query per row
+        unions = GrassrootsUnion.objects.in_bulk(union_ids)
+        members_by_union: dict[int, list[tuple[Member, str, dt.date]]] = defaultdict(list)
+        for pk, union_id, name, sex, joined in Member.objects.filter(
             left_on__isnull=True, union_id__in=union_ids
-        ).values_list("id", "union_id", "sex", "joined_on"):
-            members_by_union[union_id].append((pk, sex, joined))
+        ).values_list("id", "union_id", "name", "sex", "joined_on"):
+            members_by_union[union_id].append((Member(id=pk, name=name, union_id=union_id), sex, joined))
 
         enrollments, coverages = [], []
         for plan in plans:
@@ -109,8 +150,9 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
                     continue
                 lo, hi = cfg["members_per_unit"]
                 chosen = rng.sample(eligible, min(len(eligible), rng.randint(lo, hi)))
-                enrollments.append(Enrollment(plan=plan, union_id=union_id, note=NOTE))
-                coverages.extend(Coverage(plan=plan, union_id=union_id, member_id=m[0]) for m in chosen)
+                union = unions[union_id]
+                enrollments.append(Enrollment(plan=plan, union=union, note=NOTE))
+                coverages.extend(Coverage(plan=plan, union=union, member=m[0]) for m in chosen)
         for start in range(0, len(enrollments), BATCH):
             batch = bulk_insert(Enrollment, enrollments[start : start + BATCH], batch_size=BATCH)
             audit.record_many(batch, AuditAction.CREATE, note=NOTE)
@@ -118,16 +160,103 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
             batch = bulk_insert(Coverage, coverages[start : start + BATCH], batch_size=BATCH)
             audit.record_many(batch, AuditAction.CREATE, note=NOTE)
 
-        claims = _claims(rng, coverages, cfg["claim_share"], today)
+        walk_plan = _walk_plan(plans, today)
+        walk_plan_id = walk_plan.pk if walk_plan else None
+        walked = [c for c in coverages if c.plan_id == walk_plan_id and c.union_id in focus_ids]
+        rest = [c for c in coverages if not (c.plan_id == walk_plan_id and c.union_id in focus_ids)]
+        claims = _claims(rng, rest, cfg["claim_share"], today)
         for start in range(0, len(claims), BATCH):
             batch = bulk_insert(Claim, claims[start : start + BATCH], batch_size=BATCH)
             audit.record_many(batch, AuditAction.CREATE, note=NOTE)
+        walk_claims = _walk_claims(rng, walk_plan, walked, today) if walk_plan else 0
     return {
         "plan": len(new_plans),
         "enrollment": len(enrollments),
         "coverage": len(coverages),
-        "claim": len(claims),
+        "claim": len(claims) + walk_claims,
     }
+
+
+def _walk_plan(plans: list[Plan], today: dt.date) -> Plan | None:
+    """The inpatient plan of this year once it has run long enough for claims, else last year's."""
+    inpatient = {p.year: p for p in plans if p.product == Product.INPATIENT}
+    current = inpatient.get(today.year)
+    if current is not None and (today - current.coverage_start).days >= WALK_MIN_DAYS:
+        return current
+    return inpatient.get(today.year - 1)
+
+
+def _stay(rng: random.Random, plan: Plan, today: dt.date) -> tuple[dt.date, dt.date, Decimal, Decimal] | None:
+    """A hospital stay under the plan, discharged at least ten days ago: (admitted, discharged,
+    total expense, part paid by basic insurance); None when the coverage is too recent."""
+    last_admission = min(plan.coverage_end, today - dt.timedelta(days=30))
+    if last_admission < plan.coverage_start:
+        return None
+    span = (last_admission - plan.coverage_start).days
+    admitted = plan.coverage_start + dt.timedelta(days=rng.randint(0, span))
+    discharged = min(admitted + dt.timedelta(days=rng.randint(1, 20)), plan.coverage_end)
+    total = to_fen(Decimal(rng.randint(100000, 6000000)) / 100)
+    basic = to_fen(total * Decimal(rng.choice(["0.3", "0.5", "0.6", "0.7"])))
+    return admitted, discharged, total, basic
+
+
+def _walk_claims(rng: random.Random, plan: Plan, coverages: list[Coverage], today: dt.date) -> int:
+    """The claims of the demo counties under ``plan``, each step taken through the services by
+    whoever takes it in the county (the system itself where the demo users are missing)."""
+    members = Member.objects.in_bulk({c.member_id for c in coverages})
+    codes = dict(Region.objects.filter(code__in=DEMO_COUNTIES).values_list("id", "code"))
+    made = 0
+    for code in DEMO_COUNTIES:
+        mine = [c for c in coverages if codes.get(c.union.region_id) == code]
+        county = Region.objects.filter(code=code).select_related("parent").first()
+        if not mine or county is None:
+            continue
+        clerk = next(iter(demo_staff(Role.COUNTY, code)), None)
+        deciders = demo_staff(Role.PREFECTURE, county.parent.code) if county.parent else []
+        # without a second prefecture user the system approves (a double-review plan refuses
+        # the reviewer)
+        reviewer = deciders[0] if deciders else None
+        approver = deciders[1] if len(deciders) > 1 else None
+        rejected = 0
+        # one claim per covered member while there are enough of them (a member's yearly cap
+        # stays simple to follow in the walk)
+        picks = rng.sample(mine, min(len(mine), len(WALK_CLAIMS)))
+        for n, status in enumerate(WALK_CLAIMS, start=1):
+            coverage = picks[(n - 1) % len(picks)]
+            stay = _stay(rng, plan, today)
+            if stay is None:
+                break
+            admitted, discharged, total, basic = stay
+            claim = services.claim_submit(
+                plan=plan,
+                member=members[coverage.member_id],
+                admitted_on=admitted,
+                discharged_on=discharged,
+                total_expense=total,
+                basic_insurance_paid=basic,
+                user=clerk,
+                number=f"LP{plan.year}{code}{n:03d}",
+            )
+            made += 1
+            if status == ClaimStatus.REJECTED:
+                # the first refused at the review, the next at the approval
+                if rejected:
+                    claim = services.claim_review(claim=claim, user=reviewer)
+                services.claim_reject(
+                    claim=claim, reason=rng.choice(REASONS), user=approver if rejected else reviewer
+                )
+                rejected += 1
+                continue
+            if status == ClaimStatus.SUBMITTED:
+                continue
+            claim = services.claim_review(claim=claim, user=reviewer)
+            if status == ClaimStatus.REVIEWED:
+                continue
+            claim = services.claim_approve(claim=claim, user=approver)
+            if status == ClaimStatus.PAID:
+                paid_on = min(discharged + dt.timedelta(days=rng.randint(5, 30)), today)
+                services.claim_pay(claim=claim, user=clerk, paid_on=paid_on)
+    return made
 
 
 def _claims(rng: random.Random, coverages: list[Coverage], share: float, today: dt.date) -> list[Claim]:
@@ -137,16 +266,13 @@ def _claims(rng: random.Random, coverages: list[Coverage], share: float, today: 
         if rng.random() >= share:
             continue
         plan = coverage.plan
-        last_admission = min(plan.coverage_end, today - dt.timedelta(days=30))
-        if last_admission < plan.coverage_start:
-            continue
         for _ in range(rng.choice([1, 1, 1, 2, 3])):
-            span = (last_admission - plan.coverage_start).days
-            admitted = plan.coverage_start + dt.timedelta(days=rng.randint(0, span))
-            discharged = min(admitted + dt.timedelta(days=rng.randint(1, 20)), plan.coverage_end)
-            total = to_fen(Decimal(rng.randint(100000, 6000000)) / 100)
-            basic = to_fen(total * Decimal(rng.choice(["0.3", "0.5", "0.6", "0.7"])))
-            status = rng.choice(STATUSES)
+            stay = _stay(rng, plan, today)
+            if stay is None:
+                break
+            admitted, discharged, total, basic = stay
+            settled = (today - plan.coverage_end).days > SETTLED_AFTER_DAYS
+            status = rng.choice(SETTLED if settled else STATUSES)
             seq += 1
             claims.append(
                 Claim(

@@ -643,7 +643,8 @@ def paid_before(coverage: Coverage, *, exclude_pk: int | None = None) -> Decimal
     qs = Claim.objects.filter(coverage=coverage, status=ClaimStatus.PAID)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
-    return qs.aggregate(s=Sum("payout"))["s"] or ZERO
+    # SQLite sums decimals as floats (21409.9600000000): back to cents before it is stored
+    return (qs.aggregate(s=Sum("payout"))["s"] or ZERO).quantize(Decimal("0.01"))
 
 
 def claim_payout_preview(*, claim: Claim) -> PayoutBreakdown:

@@ -5,20 +5,31 @@ through apps.core.bulk) with valid resident IDs (real check character, sex and b
 from the ID), dates in order (founded ≤ joined ≤ left; signed ≤ expires) and the audit trail of
 what it wrote. ``province`` reaches DOMAIN.md's figures (37,878 unions, 3.887 million members,
 19,900 general and 19,500 wage contracts, ...).
+
+At the demo scale the demo users' counties (``load_demo.DEMO_COUNTIES``: 城关区, 七里河区) hold a
+fixed share of the unions, of every kind, with more members each. Then, through the services and
+as the demo users when they exist: membership transfers between those counties waiting for the
+receiving county (and one accepted), online join applications waiting for county staff (and one
+approved, one rejected in each county).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from collections.abc import Iterator
+
+from django.utils import timezone
 
 from apps.core.audit import record_many
 from apps.core.bulk import bulk_insert
-from apps.core.choices import AuditAction, RegionLevel
+from apps.core.choices import AuditAction, RegionLevel, Role
+from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
 from apps.core.models import Region
 from apps.core.validators import resident_id_check_char
 
+from . import services
 from .choices import ContractKind, HouseholdType, JoinChannel, KeyGroup, MemberStatus, Sex, UnionKind
 from .models import CollectiveContract, GrassrootsUnion, Member
 
@@ -58,6 +69,25 @@ TRADES = [
 ETHNICITIES = ["汉族"] * 17 + ["回族", "藏族", "东乡族"]
 EDUCATION = ["初中", "高中", "中专", "大专", "本科", "硕士研究生"]
 BATCH = 20_000
+# Share of the unions pinned to each of the demo counties (DEMO_COUNTIES, in order), per scale.
+FOCUS_SHARES = {"demo": (0.20, 0.12), "province": ()}
+# The first pinned unions of a county take these kinds in turn (then the usual weights).
+FOCUS_KINDS = [
+    UnionKind.ENTERPRISE,
+    UnionKind.INSTITUTION,
+    UnionKind.ORGAN,
+    UnionKind.COMMUNITY,
+    UnionKind.TOWNSHIP,
+    UnionKind.JOINT,
+    UnionKind.INDUSTRY,
+    UnionKind.ENTERPRISE,
+    UnionKind.VILLAGE,
+    UnionKind.ENTERPRISE,
+]
+# Per demo county: transfers to the other demo county left waiting, online applications left waiting.
+WALK = {"pending_transfers": 3, "waiting_applications": 4}
+TRANSFER_REASONS = ["工作调动", "劳动关系转移", "单位合并重组", "跨区就业"]
+REJECT_REASONS = ["申请人所在单位已建会，请向本单位工会申请入会", "身份信息与本人不符，请核实后重新申请"]
 
 
 def _leaf_regions() -> list[Region]:
@@ -100,21 +130,31 @@ def _flush(model, rows: list) -> int:
 
 
 def _unions(
-    rng: random.Random, regions: list[Region], count: int, years: list[int]
+    rng: random.Random, regions: list[Region], count: int, years: list[int], pinned: list[Region]
 ) -> Iterator[GrassrootsUnion]:
+    """``count`` unions; the first ``len(pinned)`` sit in the regions given, the rest anywhere."""
     first, last = years[0], years[-1]
     weights = [rng.uniform(0.5, 1.5) for _ in regions]
     kinds, kind_w = zip(*KIND_WEIGHTS, strict=True)
+    seen: dict[int, int] = defaultdict(int)
     for n in range(count):
-        region = rng.choices(regions, weights)[0]
-        kind = rng.choices(kinds, kind_w)[0]
+        keep = False  # a pinned union with a kind of the cycle stays open (the walk needs it)
+        if n < len(pinned):
+            region = pinned[n]
+            k = seen[region.pk]
+            seen[region.pk] += 1
+            keep = k < len(FOCUS_KINDS)
+            kind = FOCUS_KINDS[k] if keep else rng.choices(kinds, kind_w)[0]
+        else:
+            region = rng.choices(regions, weights)[0]
+            kind = rng.choices(kinds, kind_w)[0]
         # most unions are older than the years shown; some are founded in each of them
         if rng.random() < 0.12:
             founded = _date_between(rng, dt.date(first, 1, 1), dt.date(last, 12, 31))
         else:
             founded = _date_between(rng, dt.date(1985, 1, 1), dt.date(first - 1, 12, 31))
         dissolved = None
-        if rng.random() < 0.03:
+        if rng.random() < 0.03 and not keep:
             dissolved = _date_between(rng, founded + dt.timedelta(days=1), dt.date(last, 12, 31))
             if dissolved <= founded:
                 dissolved = None
@@ -207,13 +247,27 @@ def _contracts(
         )
 
 
+def _pinned_regions(scale: str, count: int) -> list[Region]:
+    """The demo counties, each repeated by its share of ``count`` (none at the province scale)."""
+    shares = FOCUS_SHARES.get(scale, ())
+    found = {r.code: r for r in Region.objects.filter(code__in=DEMO_COUNTIES)}
+    return [
+        found[code]
+        for code, share in zip(DEMO_COUNTIES, shares, strict=False)
+        if code in found
+        for _ in range(int(count * share))
+    ]
+
+
 def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, int]:
     count, mean_members = SCALES[scale]
     regions = _leaf_regions()
+    pinned = _pinned_regions(scale, count)
+    pinned_codes = {r.code for r in pinned}
     last = years[-1]
     written = {"unions": 0, "members": 0, "contracts": 0}
     unions: list[GrassrootsUnion] = []
-    for union in _unions(rng, regions, count, years):
+    for union in _unions(rng, regions, count, years, pinned):
         unions.append(union)
         if len(unions) >= BATCH:
             written["unions"] += _flush(GrassrootsUnion, unions[:])
@@ -225,11 +279,12 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
     contracts: list[CollectiveContract] = []
     queryset = GrassrootsUnion.objects.filter(code__startswith="GH").select_related("region").order_by("pk")
     for union in queryset.iterator(chunk_size=2000):
-        n = (
-            max(1, int(rng.expovariate(1 / mean_members)))
-            if scale == "province"
-            else rng.randint(5, 2 * mean_members - 5)
-        )
+        if scale == "province":
+            n = max(1, int(rng.expovariate(1 / mean_members)))
+        elif union.region.code in pinned_codes:
+            n = rng.randint(mean_members // 2, 2 * mean_members)
+        else:
+            n = rng.randint(5, 2 * mean_members - 5)
         for _ in range(n):
             members.append(_member(rng, union, used, last))
         contracts.extend(_contracts(rng, union, n, last))
@@ -239,4 +294,74 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
             written["contracts"] += _flush(CollectiveContract, contracts)
     written["members"] += _flush(Member, members)
     written["contracts"] += _flush(CollectiveContract, contracts)
+    walked = _walk(rng)
+    written["members"] += walked.pop("members")
+    return written | walked
+
+
+def _walk(rng: random.Random) -> dict[str, int]:
+    """What a newcomer finds waiting in the demo counties, written through the services as the
+    county users (transfers need them: the system's own transfers complete at once)."""
+    today = timezone.localdate()
+    written = {"members": 0, "transfers": 0, "join_applications": 0}
+    open_unions = {
+        code: list(
+            GrassrootsUnion.objects.filter(region__code=code, dissolved_on__isnull=True)
+            .select_related("region")
+            .order_by("code")
+        )
+        for code in DEMO_COUNTIES
+    }
+    if not all(open_unions.values()):
+        return written
+    staff = {code: next(iter(demo_staff(Role.COUNTY, code)), None) for code in DEMO_COUNTIES}
+
+    # Transfers into the other demo county: they wait for its staff; one of each is accepted.
+    for source, target in zip(DEMO_COUNTIES, DEMO_COUNTIES[1:] + DEMO_COUNTIES[:1], strict=True):
+        if source == target or staff[source] is None:
+            continue
+        movers = list(
+            Member.objects.filter(
+                union__in=open_unions[source], status=MemberStatus.ACTIVE, left_on__isnull=True
+            ).order_by("pk")
+        )
+        for n, member in enumerate(rng.sample(movers, min(len(movers), WALK["pending_transfers"] + 1))):
+            transfer = services.member_transfer(
+                member=member,
+                to_union=rng.choice(open_unions[target]),
+                transferred_on=max(member.joined_on, today - dt.timedelta(days=rng.randint(1, 20))),
+                reason=rng.choice(TRANSFER_REASONS),
+                user=staff[source],
+            )
+            if n == 0 and staff[target] is not None:
+                services.transfer_accept(transfer=transfer, user=staff[target])
+            written["transfers"] += 1
+
+    # Online applications: most wait for county staff, one is approved and one rejected.
+    for code in DEMO_COUNTIES:
+        used = set(Member.objects.filter(id_number__startswith=code).values_list("id_number", flat=True))
+        for n in range(WALK["waiting_applications"] + 2):
+            union = rng.choice(open_unions[code])
+            application = services.join_application_submit(
+                union_code=union.code,
+                name=_person_name(rng),
+                id_number=_resident_id(rng, code, used),
+                phone=f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}",
+                household_type=rng.choice(HouseholdType.values),
+                ethnicity=rng.choice(ETHNICITIES),
+                education=rng.choice(EDUCATION),
+                key_group=rng.choice(KeyGroup.values) if rng.random() < 0.4 else "",
+            )
+            written["join_applications"] += 1
+            if n == 0:
+                services.join_application_approve(
+                    application=application,
+                    user=staff[code],
+                    joined_on=today - dt.timedelta(days=rng.randint(1, 10)),
+                )
+                written["members"] += 1
+            elif n == 1:
+                services.join_application_reject(
+                    application=application, reason=rng.choice(REJECT_REASONS), user=staff[code]
+                )
     return written

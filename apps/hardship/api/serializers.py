@@ -39,7 +39,16 @@ class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer):
     union = UnionCodeField(scope_action=CHANGE)
     causes = serializers.ListField(child=serializers.ChoiceField(choices=Cause.choices), allow_empty=False)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    next_step = serializers.SerializerMethodField()
+    next_step = serializers.SerializerMethodField(
+        help_text=_(
+            "The filing step that can be taken now; null when none can, e.g. while the public "
+            "notice runs (waiting_reason says why). The review (review) is offered only after "
+            "the notice has ended and while no objection is open."
+        )
+    )
+    waiting_reason = serializers.SerializerMethodField(
+        help_text=_("Why the next step cannot be taken yet, or null.")
+    )
     suggested_category = serializers.SerializerMethodField()
     members = FamilyMemberSerializer(many=True, read_only=True)
     version = VersionField()
@@ -64,6 +73,7 @@ class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "status",
             "status_display",
             "next_step",
+            "waiting_reason",
             "notice_ends_on",
             "filed_on",
             "exited_on",
@@ -93,7 +103,13 @@ class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer):
         validators: list = []
 
     def get_next_step(self, obj) -> str | None:
-        return services.next_step(obj)
+        step = services.next_step(obj)
+        if step == Step.REVIEW and services.review_waits(obj):
+            return None
+        return step
+
+    def get_waiting_reason(self, obj) -> str | None:
+        return services.review_waits(obj)
 
     def get_suggested_category(self, obj) -> str:
         return services.suggested_category(per_capita=obj.per_capita_income, standard=obj.living_standard)
@@ -112,6 +128,22 @@ class AdvanceSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     attachments = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True, default="")
+
+
+class HouseholdReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[("approve", _("approve and file")), ("send_back", _("send back to deliberation"))],
+        help_text=_(
+            "approve: file the household; send_back: return the filing to deliberation (评议), "
+            "with the reason in note."
+        ),
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The review's note; the reason, required when sending back."),
+    )
 
 
 class NoteSerializer(serializers.Serializer):

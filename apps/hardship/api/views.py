@@ -24,6 +24,7 @@ from .serializers import (
     DisbursementSerializer,
     ExitSerializer,
     FamilyMemberSerializer,
+    HouseholdReviewSerializer,
     HouseholdSerializer,
     NoteSerializer,
     RecheckSerializer,
@@ -35,10 +36,17 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     """Hardship households (困难职工家庭) and their seven-step filing. The detail carries an
     ETag; an update with If-Match is refused when the household changed since.
 
-    ``POST {id}/advance/`` with ``{"step": ..., "note": ...}`` completes the next step; the
-    review step is for prefecture/province users above the county, never the entering user."""
+    ``POST {id}/advance/`` with ``{"step": ..., "note": ...}`` completes the next step;
+    ``POST {id}/review/`` with ``{"decision": "approve" | "send_back", "note": ...}`` is the
+    review, for prefecture/province users above the county once the public notice has ended,
+    never the user who entered the household or last changed it (``step: "review"`` through
+    ``advance`` approves). Sending back returns the filing to deliberation and needs a reason.
+    The re-check and the exit are county decisions, never by the user who entered the
+    household. A refused decision is a 400 whose message says who may take it."""
 
-    queryset = Household.objects.select_related("union__region").prefetch_related("members")
+    queryset = selectors.with_objection_state(
+        Household.objects.select_related("union__region").prefetch_related("members")
+    )
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilterSet
     pagination_class = PageNumberPagination
@@ -48,9 +56,10 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     write_permission_action: str | None = None
 
     def scope_action(self) -> str:
-        # The service decides who may do a step (county staff, or the reviewer above),
-        # so the household is looked up in the view scope for the filing actions.
-        if self.action in ("advance", "conflicts"):
+        # The service decides who may do a step or take a decision (county staff, or the
+        # reviewer above), so the household is looked up in the view scope for those actions:
+        # who may see it but not decide gets the refusal that says who may.
+        if self.action in ("advance", "review", "recheck", "exit_", "conflicts"):
             return VIEW
         return super().scope_action()
 
@@ -75,7 +84,7 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         raise MethodNotAllowed(request.method)
 
     def _respond(self, household, code=status.HTTP_200_OK):
-        household = Household.objects.select_related("union__region").get(pk=household.pk)
+        household = self.queryset.get(pk=household.pk)
         return Response(self.get_serializer(household).data, status=code)
 
     @extend_schema(request=AdvanceSerializer, responses={200: HouseholdSerializer})
@@ -85,6 +94,21 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         s = AdvanceSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         household = services.household_advance(household=household, user=request.user, **s.validated_data)
+        return self._respond(household)
+
+    @extend_schema(request=HouseholdReviewSerializer, responses={200: HouseholdSerializer})
+    @action(detail=True, methods=["post"], write_permission_action="view")
+    def review(self, request, pk=None):
+        """The review (审核): approve and file, or send back to deliberation with a reason."""
+        household = self.get_object()  # the record first: outside the scope is a 404
+        s = HouseholdReviewSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        household = services.household_review(
+            household=household,
+            user=request.user,
+            approve=s.validated_data["decision"] == "approve",
+            note=s.validated_data["note"],
+        )
         return self._respond(household)
 
     @extend_schema(request=NoteSerializer, responses={200: HouseholdSerializer})
@@ -112,7 +136,7 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         return self._respond(household)
 
     @extend_schema(request=ExitSerializer, responses={200: HouseholdSerializer})
-    @action(detail=True, methods=["post"], url_path="exit", url_name="exit")
+    @action(detail=True, methods=["post"], url_path="exit", url_name="exit", write_permission_action="view")
     def exit_(self, request, pk=None):
         # the record first: outside the scope is a 404 whatever the input
         household = self.get_object()
@@ -122,7 +146,7 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         return self._respond(household)
 
     @extend_schema(request=RecheckSerializer, responses={200: HouseholdSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], write_permission_action="view")
     def recheck(self, request, pk=None):
         household = self.get_object()  # the record first: outside the scope is a 404
         s = RecheckSerializer(data=request.data)
@@ -149,14 +173,14 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     @extend_schema(responses={200: HouseholdSerializer(many=True)})
     @action(detail=False, methods=["get"], url_path="review-queue")
     def review_queue(self, request):
-        qs = selectors.review_queue(user=request.user)
+        qs = selectors.review_queue(user=request.user).prefetch_related("members")
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(responses={200: HouseholdSerializer(many=True)})
     @action(detail=False, methods=["get"], url_path="recheck-due")
     def recheck_due(self, request):
-        qs = selectors.recheck_due(user=request.user)
+        qs = selectors.recheck_due(user=request.user).prefetch_related("members")
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -144,7 +144,7 @@ def test_skip_repeat_and_self_review_are_refused_with_a_message(api_client, coun
     end_notice(h)
     resp = _advance(c, h, "review")
     assert resp.status_code == 400
-    assert resp.json()["message"] == "审核须由上级市州或省总工会完成，县区工作人员不能审核。"
+    assert resp.json()["message"] == "只有市州工会、省总工会的人员可以审核该困难职工家庭。"
     assert Household.objects.get(pk=h.pk).status == Status.NOTICE
     assert FilingStep.objects.filter(household=h).count() == 6
 

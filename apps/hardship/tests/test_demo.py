@@ -2,10 +2,12 @@ import random
 
 import pytest
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from apps.unions.tests.factories import GrassrootsUnionFactory
 
-from ..choices import AidKind, Status
+from .. import demo
+from ..choices import SEQUENCE, AidKind, Status, Step
 from ..demo import generate
 from ..models import Disbursement, FamilyMember, FilingStep, Household, IdClaim
 from ..services import per_capita_income
@@ -15,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_generator_writes_consistent_records():
     for _ in range(5):
-        GrassrootsUnionFactory()
+        GrassrootsUnionFactory()  # in 620102, a demo county: its walk is written too
     counts = generate(rng=random.Random(7), scale="demo", years=[2023, 2024])
-    assert counts["household"] == Household.objects.count() == 640
+    assert counts["household"] == Household.objects.count() == 640 + 13
     assert counts["disbursement"] == Disbursement.objects.count() == 1500
     assert counts["familymember"] == FamilyMember.objects.count()
     assert counts["filingstep"] == FilingStep.objects.count()
@@ -40,3 +42,45 @@ def test_demo_generator_writes_consistent_records():
     assert h.per_capita_income == per_capita_income(
         incomes=incomes, rigid_expenses=h.rigid_expenses, size=h.family_size
     )
+
+
+def test_demo_walk_of_a_demo_county(monkeypatch):
+    # given open unions in 620102 only, no demo users (the steps are the system's), and only the walk
+    monkeypatch.setitem(demo.SCALES, "demo", {"filed": 0, "in_progress": 0, "disbursements": 10})
+    for _ in range(3):
+        GrassrootsUnionFactory()
+    today = timezone.localdate()
+    # when
+    demo.generate(rng=random.Random(2), scale="demo", years=[2024])
+    # then 620102 holds one household after each step before the notice, three whose notice
+    # has ended, one still in notice, one sent back by an objection and two filed ones
+    assert sorted(Household.objects.values_list("status", flat=True)) == sorted(
+        [
+            Status.NEW,
+            Status.VISITED,
+            Status.INSPECTED,
+            Status.CALCULATED,
+            Status.DELIBERATED,
+            Status.EVALUATED,
+        ]
+        + [Status.NOTICE] * 4
+        + [Status.CALCULATED]  # the objection sent it back to the deliberation
+        + [Status.FILED] * 2
+    )
+    assert Household.objects.filter(status=Status.NOTICE, notice_ends_on__lt=today).count() == 3
+    assert Household.objects.filter(status=Status.NOTICE, notice_ends_on__gt=today).count() == 1
+    objection = FilingStep.objects.select_related("household").get(step=Step.OBJECTION)
+    assert (objection.household.status, objection.household.notice_ends_on) == (Status.CALCULATED, None)
+    # every timeline follows the seven steps in order, one entry per step done, in the past
+    order = [step for step, _before, _after in SEQUENCE]
+    done = {Status.NOTICE: 6, Status.FILED: 7, Status.EVALUATED: 5, Status.NEW: 0}
+    for h in Household.objects.filter(status__in=list(done)).prefetch_related("steps"):
+        steps = [s.step for s in sorted(h.steps.all(), key=lambda s: (s.at, s.id))]
+        assert steps == order[: done[h.status]]
+        assert all(s.at.date() <= today for s in h.steps.all())
+    for h in Household.objects.filter(status=Status.FILED):
+        assert h.notice_ends_on < h.filed_on < today
+        assert IdClaim.objects.filter(household=h, id_number=h.head_id_number).exists()
+    # the figures after the calculation are the service's
+    for h in Household.objects.exclude(status__in=[Status.NEW, Status.VISITED, Status.INSPECTED]):
+        assert h.per_capita_income is not None and h.living_standard is not None

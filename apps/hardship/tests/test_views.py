@@ -135,13 +135,18 @@ def test_filing_through_the_pages(client, county_user, prefecture_user):
     assert detail.context["next_step"] == "review"
     # the county user is refused the review with a clear message, nothing changes
     end_notice(h)
-    resp = client.post(reverse("hardship:household-advance", args=[h.pk]), {"step": "review", "note": ""})
+    resp = client.post(
+        reverse("hardship:household-advance", args=[h.pk]), {"step": "review", "decision": "approve"}
+    )
     assert resp.status_code == 200
-    assert "审核须由上级市州或省总工会完成，县区工作人员不能审核。" in resp.content.decode()
+    assert "只有市州工会、省总工会的人员可以审核该困难职工家庭。" in resp.content.decode()
     assert Household.objects.get(pk=h.pk).status == Status.NOTICE
     client.force_login(prefecture_user)
     assert [x.pk for x in client.get(reverse("hardship:review-queue")).context["object_list"]] == [h.pk]
-    resp = client.post(reverse("hardship:household-advance", args=[h.pk]), {"step": "review", "note": "同意"})
+    resp = client.post(
+        reverse("hardship:household-advance", args=[h.pk]),
+        {"step": "review", "decision": "approve", "note": "同意"},
+    )
     assert resp.status_code == 302
     h.refresh_from_db()
     assert (h.status, h.filed_on) == (Status.FILED, timezone.localdate())

@@ -185,3 +185,17 @@ def test_the_enrollment_page_says_when_new_members_are_covered(plan, county_user
         body = client.get(reverse("insurance:enrollment-detail", args=[enrollment.pk])).content.decode()
     assert "现在补充的会员自 2024-05-31 起享受保障（今天加 30 天等待期）" in body
     assert f'<td>{STARTS} <span class="badge warn">补充参保</span></td>' in body
+
+
+def test_a_members_second_claim_pays_after_large_earlier_payouts():
+    """paid_before sums payouts; on SQLite the sum came back as 21409.9600000000 and the next
+    payment failed validation (more than 14 digits)."""
+    from apps.insurance.services import paid_before
+    from apps.insurance.tests.factories import ClaimFactory, CoverageFactory
+
+    coverage = CoverageFactory()
+    for payout in ("10704.98", "10704.98"):
+        ClaimFactory(coverage=coverage, status="paid", payout=Decimal(payout), paid_on=dt.date(2024, 6, 1))
+    used = paid_before(coverage)
+    assert used == Decimal("21409.96")
+    assert used.as_tuple().exponent == -2

@@ -2,17 +2,25 @@ import io
 import random
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F, Q
 
+from apps.core.choices import AuditAction
 from apps.core.models import AuditEntry
 from apps.core.validators import resident_id_birth_date, resident_id_is_female, validate_resident_id
 from apps.reports.management.commands import generate_demo_data
 from apps.reports.models import IndicatorSummary
 from apps.unions import demo
-from apps.unions.choices import Sex, UnionKind
-from apps.unions.models import CollectiveContract, GrassrootsUnion, Member
+from apps.unions.choices import ApplicationStatus, JoinChannel, Sex, UnionKind
+from apps.unions.models import (
+    CollectiveContract,
+    GrassrootsUnion,
+    JoinApplication,
+    Member,
+    MembershipTransfer,
+)
 
 
 @pytest.fixture
@@ -26,9 +34,38 @@ def test_unions_demo_writes_valid_consistent_records(db, small):
         "unions": GrassrootsUnion.objects.count(),
         "members": Member.objects.count(),
         "contracts": CollectiveContract.objects.count(),
+        # without the demo users no transfer is made (the system's own would complete at once)
+        "transfers": 0,
+        "join_applications": JoinApplication.objects.count(),
     }
+    assert MembershipTransfer.objects.count() == 0
     assert counts["unions"] == 30
     assert counts["members"] >= 30 * 5
+    # the demo counties' pinned shares (20 % and 12 %), of the kinds in turn, with 4+ members each
+    pinned = GrassrootsUnion.objects.filter(region__code__in=("620102", "620103"))
+    assert pinned.filter(region__code="620102").count() >= 6
+    assert pinned.filter(region__code="620103").count() >= 3
+    assert set(pinned.filter(region__code="620102").values_list("kind", flat=True)) >= {
+        UnionKind.ENTERPRISE,
+        UnionKind.INSTITUTION,
+        UnionKind.ORGAN,
+        UnionKind.COMMUNITY,
+        UnionKind.TOWNSHIP,
+        UnionKind.JOINT,
+    }
+    # online applications in each demo county: 4 waiting, one approved (a member), one rejected
+    assert sorted(JoinApplication.objects.values_list("union__region__code", "status")) == sorted(
+        [(code, ApplicationStatus.SUBMITTED) for code in ("620102", "620103") for _ in range(4)]
+        + [
+            (code, s)
+            for code in ("620102", "620103")
+            for s in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
+        ]
+    )
+    approved = JoinApplication.objects.filter(status=ApplicationStatus.APPROVED).select_related("member")
+    assert all(
+        a.member.id_number == a.id_number and a.member.join_channel == JoinChannel.ONLINE for a in approved
+    )
     for union in GrassrootsUnion.objects.select_related("region"):
         union.full_clean()
     for member in Member.objects.select_related("union"):
@@ -43,7 +80,11 @@ def test_unions_demo_writes_valid_consistent_records(db, small):
         Q(normalized_year__isnull=False) & ~Q(kind=UnionKind.TOWNSHIP)
     ).exists()
     # the audit trail covers what was written
-    assert AuditEntry.objects.count() == sum(counts.values())
+    for model in (GrassrootsUnion, Member, CollectiveContract, JoinApplication):
+        created = AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), action=AuditAction.CREATE
+        )
+        assert created.count() == model.objects.count(), model.__name__
 
 
 def test_the_same_seed_gives_the_same_data(db, small):
