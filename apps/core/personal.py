@@ -53,9 +53,19 @@ def may_view(user: Any, record: models.Model | None = None) -> bool:
         return False
     if user.can_view_personal_data:
         return True
-    if record is None:
+    rules = _grants.get(type(record), ()) if record is not None else ()
+    if not rules:
         return False
-    return any(rule(user, record) for rule in _grants.get(type(record), ()))
+    # A grant may query (a reviewer's reach, the last editor): evaluated once per record and
+    # request, not once per personal field shown.
+    cache = _granted.get()
+    key = (getattr(user, "pk", None), type(record), record.pk)
+    if cache is not None and key in cache:
+        return cache[key]
+    allowed = any(rule(user, record) for rule in rules)
+    if cache is not None:
+        cache[key] = allowed
+    return allowed
 
 
 def mask(kind: str, value: Any) -> Any:
@@ -86,18 +96,23 @@ def _kind(owner: models.Model, name: str) -> str:
     return kind
 
 
-def reveal(user: Any, record: models.Model, path: str) -> Any:
-    """The value at ``path`` as ``user`` may see it: in full (and noted) or masked."""
+def reveal_shown(user: Any, record: models.Model, path: str) -> tuple[Any, bool]:
+    """The value at ``path`` as ``user`` may see it, and whether that is in full (then noted)."""
     owner, name = _resolve(record, path)
     if owner is None:
-        return None
+        return None, False
     value = getattr(owner, name)
-    kind = _kind(owner, name)
     if not may_view(user, owner):
-        return mask(kind, value)
+        return mask(_kind(owner, name), value), False
+    _kind(owner, name)  # only declared fields are ever shown
     if value not in (None, ""):
         note_view(user, owner, [name])
-    return value
+    return value, True
+
+
+def reveal(user: Any, record: models.Model, path: str) -> Any:
+    """The value at ``path`` as ``user`` may see it: in full (and noted) or masked."""
+    return reveal_shown(user, record, path)[0]
 
 
 def reveal_each(user: Any, records: Iterable[models.Model], path: str, attr: str) -> None:
@@ -118,6 +133,7 @@ class _Seen:
 
 
 _pending: contextvars.ContextVar[dict | None] = contextvars.ContextVar("personal_pending", default=None)
+_granted: contextvars.ContextVar[dict | None] = contextvars.ContextVar("personal_granted", default=None)
 
 
 def note_view(user: Any, record: models.Model, fields: Iterable[str]) -> None:
@@ -146,12 +162,14 @@ def collecting() -> Iterator[None]:
     """Collect the full views of a request and record them when it completes (a request that
     failed showed nothing, so it records nothing)."""
     token = _pending.set({})
+    granted = _granted.set({})
     try:
         yield
         pending = _pending.get()
         if pending:
             _write(pending)
     finally:
+        _granted.reset(granted)
         _pending.reset(token)
 
 

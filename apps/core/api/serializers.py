@@ -83,8 +83,7 @@ class PersonalDataMixin:
         user = request_user(self)
         for name, path in self.personal_paths().items():
             if name in data:
-                owner, _field = personal._resolve(instance, path)
-                value = personal.reveal(user, instance, path)  # notes a full view
-                if not personal.may_view(user, owner):
+                value, in_full = personal.reveal_shown(user, instance, path)  # notes a full view
+                if not in_full:
                     data[name] = value  # masked; shown in full, DRF's own formatting stays
         return data
