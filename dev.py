@@ -20,6 +20,17 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 DEMO_PASSWORD = "Gonghui-2026!"
+# The demo logins of load_demo, as README's table lists them (what each one shows first).
+DEMO_LOGINS = ("admin", "province", "pref_lz", "pref_lz2", "county_cg", "county_qlh")
+
+
+def welcome(host: str) -> str:
+    """What ``run`` prints when the app starts: where it is and who can log in."""
+    admin, *others = DEMO_LOGINS
+    return (
+        f"\n  Gonghui is running at http://{host}/\n  Log in as {admin} / {DEMO_PASSWORD} "
+        f"(or {', '.join(others)} — same password; README says what each one shows)\n"
+    )
 
 
 def sh(*args: str, env: dict | None = None) -> None:
@@ -67,11 +78,7 @@ def run() -> None:
     manage("migrate", "--noinput")
     manage("load_demo", "--password", DEMO_PASSWORD)
     host = os.environ.get("HOST", "127.0.0.1:8000")
-    print(
-        f"\n  Gonghui is running at http://{host}/\n  Log in as admin / {DEMO_PASSWORD} "
-        f"(or county_cg, pref_lz, province — same password)\n",
-        flush=True,
-    )
+    print(welcome(host), flush=True)
     os.execv(str(PY), [str(PY), "manage.py", "runserver", host, "--noreload"])
 
 

@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 
 from apps.core import importing
 from apps.core.importing import ImportFileError, run_import
+from apps.core.importing.keys import KeyIndex
 from apps.core.models import AuditEntry
 from apps.core.tests.factories import make_resident_id, region
 from apps.unions.models import GrassrootsUnion, Member
@@ -105,7 +106,7 @@ def test_rows_that_could_not_be_counted_are_still_limited_and_nothing_is_written
     settings, monkeypatch, tmp_path, union, small_batches
 ):
     settings.IMPORT_MAX_ROWS = 3
-    monkeypatch.setattr(importing, "_first_worksheet", lambda zf: None)  # no count beforehand
+    monkeypatch.setattr(importing.reading, "_first_worksheet", lambda zf: None)  # no count beforehand
     path = write_xlsx(tmp_path / "m.xlsx", [member() for _ in range(4)])
     with pytest.raises(ImportFileError, match="超过 3 行的上限"):
         run_import("members", path)
@@ -247,7 +248,7 @@ def test_no_error_file_without_invalid_rows(tmp_path, union):
 
 
 def test_only_the_first_errors_are_kept_and_all_are_counted(monkeypatch, tmp_path, union, small_batches):
-    monkeypatch.setattr(importing, "MAX_KEPT_ERRORS", 2)
+    monkeypatch.setattr(importing.limits, "MAX_KEPT_ERRORS", 2)
     path = write_csv(tmp_path / "m.csv", [bad(f"坏{i}") for i in range(5)] + [member()])
     result = run_import("members", path, dry_run=True)
     assert (result.invalid, result.error_count, len(result.errors), result.ok) == (5, 5, 2, False)
@@ -255,7 +256,7 @@ def test_only_the_first_errors_are_kept_and_all_are_counted(monkeypatch, tmp_pat
 
 
 def test_the_command_says_how_many_errors_it_did_not_print(monkeypatch, tmp_path, union):
-    monkeypatch.setattr(importing, "MAX_KEPT_ERRORS", 2)
+    monkeypatch.setattr(importing.limits, "MAX_KEPT_ERRORS", 2)
     path = write_csv(tmp_path / "m.csv", [bad(f"坏{i}") for i in range(5)])
     err = StringIO()
     with pytest.raises(CommandError, match="有 5 行数据有误"):
@@ -286,14 +287,14 @@ def test_a_parent_union_further_down_the_file_is_linked(monkeypatch, tmp_path, d
 
 
 def test_every_resource_declares_whether_it_needs_the_whole_file():
-    whole = {name for name, cls in importing.registry().items() if importing._whole_file(cls())}
+    whole = {name for name, cls in importing.registry().items() if cls.whole_file}
     assert whole == {"unions", "family_members", "claims"}
 
 
 def test_the_key_index_answers_as_a_dict_would():
     """The compact index of keys seen (for duplicates) is exact, across its growth."""
     rng = random.Random(11)
-    index, expected = importing.KeyIndex(), {}
+    index, expected = KeyIndex(), {}
     for number in range(2, 60_000):
         key = rng.choice(
             [

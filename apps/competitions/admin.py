@@ -1,14 +1,14 @@
-"""Admin of the competitions domain: scoped, audited, import/export, never a <select> of
-every union or competition."""
+"""Admin of the competitions domain: scoped, writes through the competitions services (their
+checks, their audit), import/export, never a <select> of every union or competition."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from apps.core.admin_base import ImportExportAdminMixin, ScopedAdmin
+from apps.core.admin_base import ImportExportAdminMixin, ScopedAdmin, ServiceWrites
 from apps.core.scoping import VIEW
 
-from . import selectors
+from . import selectors, services
 from .models import Competition, InnovationAchievement, Participation
 
 
@@ -17,6 +17,14 @@ class CompetitionAdmin(ImportExportAdminMixin, ScopedAdmin):
     """Visible as the pages show them; changeable only where the organizer region is in scope."""
 
     import_resource = "competitions"
+    writes = ServiceWrites(
+        record="competition",
+        create=services.competition_create,
+        update=services.competition_update,
+        delete=services.competition_delete,
+        update_fields=services.COMPETITION_FIELDS,
+    )
+    fk_choices = {"organizer_region": selectors.organizer_regions}
     list_display = ["code", "name", "kind", "organizer_region", "start_date", "end_date"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "theme"]
@@ -24,15 +32,19 @@ class CompetitionAdmin(ImportExportAdminMixin, ScopedAdmin):
     date_hierarchy = "start_date"
     ordering = ["-start_date", "code"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organizer_region":
-            kwargs["queryset"] = selectors.organizer_regions(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Participation)
 class ParticipationAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "participations"
+    writes = ServiceWrites(
+        record="participation",
+        create=services.participation_create,
+        update=services.participation_update,
+        delete=services.participation_delete,
+        update_fields=services.PARTICIPATION_FIELDS,
+    )
+    # A county registers its units in competitions organized above it too.
+    fk_choices = {"competition": lambda user: Competition.objects.restrict(user, VIEW)}
     list_display = ["competition", "union", "participating_workers", "promoted_workers", "award"]
     list_filter = ["competition__kind"]
     search_fields = ["competition__code", "competition__name", "union__code", "union__name"]
@@ -40,16 +52,17 @@ class ParticipationAdmin(ImportExportAdminMixin, ScopedAdmin):
     raw_id_fields = ["competition", "union"]
     ordering = ["competition__code", "union__code"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "competition":
-            # A county registers its units in competitions organized above it too.
-            kwargs["queryset"] = Competition.objects.restrict(request.user, VIEW)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(InnovationAchievement)
 class InnovationAchievementAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "innovations"
+    writes = ServiceWrites(
+        record="innovation",
+        create=services.innovation_create,
+        update=services.innovation_update,
+        delete=services.innovation_delete,
+        update_fields=services.INNOVATION_FIELDS,
+    )
     list_display = ["number", "name", "kind", "union", "year", "grade", "recommended_nationally"]
     list_filter = ["kind", "grade", "recommended_nationally", "year"]
     search_fields = ["number", "name", "authors", "union__code"]

@@ -25,7 +25,7 @@ from apps.core.bulk import bulk_insert
 from apps.core.choices import AuditAction, AuditSource, RegionLevel
 from apps.core.management.commands.load_demo import DEMO_COUNTIES
 from apps.core.models import Region
-from apps.unions.models import GrassrootsUnion
+from apps.unions.public import GrassrootsUnion
 
 from .choices import CompetitionKind, Grade, InnovationKind
 from .models import Competition, InnovationAchievement, Participation

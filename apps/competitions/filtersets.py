@@ -10,22 +10,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filtersets import DATE_WIDGET, YearFilter, region_q
-from apps.core.validators import is_digits
-from apps.unions.filtersets import union_q
+from apps.core.filtersets import DATE_WIDGET, RegionFilterMixin, UnionFilterMixin, YearFilter, code_or_id_q
 
 from .choices import CompetitionKind, Grade, InnovationKind
 from .models import Competition, InnovationAchievement, Participation
-
-
-class _RegionFilterMixin(django_filters.FilterSet):
-    region_lookup = "union__region"
-
-    region = django_filters.CharFilter(method="filter_region", label=_("region code"))
-
-    def filter_region(self, queryset, name, value):
-        q = region_q(self.region_lookup, value)
-        return queryset.none() if q is None else queryset.filter(q)
 
 
 class _YearFilterMixin(django_filters.FilterSet):
@@ -37,7 +25,7 @@ class _YearFilterMixin(django_filters.FilterSet):
         return queryset.filter(**{f"{self.year_field}__year": int(value)})
 
 
-class CompetitionFilterSet(_YearFilterMixin, _RegionFilterMixin):
+class CompetitionFilterSet(_YearFilterMixin, RegionFilterMixin):
     region_lookup = "organizer_region"
 
     q = django_filters.CharFilter(method="filter_q", label=_("search name or code"))
@@ -55,11 +43,11 @@ class CompetitionFilterSet(_YearFilterMixin, _RegionFilterMixin):
         return queryset.filter(Q(name__icontains=value) | Q(code__istartswith=value.upper()))
 
     def filter_union(self, queryset, name, value):
-        ids = Participation.objects.filter(union_q("union", value)).values("competition_id")
+        ids = Participation.objects.filter(code_or_id_q("union", value)).values("competition_id")
         return queryset.filter(pk__in=ids)
 
 
-class ParticipationFilterSet(_YearFilterMixin, _RegionFilterMixin):
+class ParticipationFilterSet(_YearFilterMixin, UnionFilterMixin, RegionFilterMixin):
     year_field = "competition__start_date"
 
     q = django_filters.CharFilter(method="filter_q", label=_("search competition or union"))
@@ -67,7 +55,6 @@ class ParticipationFilterSet(_YearFilterMixin, _RegionFilterMixin):
     kind = django_filters.ChoiceFilter(
         field_name="competition__kind", choices=CompetitionKind.choices, label=_("competition kind")
     )
-    union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     start_date = django_filters.DateFromToRangeFilter(
         field_name="competition__start_date", label=_("start date"), widget=DATE_WIDGET
     )
@@ -87,19 +74,13 @@ class ParticipationFilterSet(_YearFilterMixin, _RegionFilterMixin):
         )
 
     def filter_competition(self, queryset, name, value):
-        value = value.strip()
-        if is_digits(value) and len(value) <= 9:
-            return queryset.filter(Q(competition_id=int(value)) | Q(competition__code=value))
-        return queryset.filter(competition__code=value.upper())
-
-    def filter_union(self, queryset, name, value):
-        return queryset.filter(union_q("union", value))
+        return queryset.filter(code_or_id_q("competition", value))
 
     def filter_awarded(self, queryset, name, value):
         return queryset.exclude(award="") if value else queryset.filter(award="")
 
 
-class InnovationFilterSet(_YearFilterMixin, _RegionFilterMixin):
+class InnovationFilterSet(_YearFilterMixin, UnionFilterMixin, RegionFilterMixin):
     year_field = "year"
 
     q = django_filters.CharFilter(method="filter_q", label=_("search title or number"))
@@ -107,7 +88,6 @@ class InnovationFilterSet(_YearFilterMixin, _RegionFilterMixin):
     grade = django_filters.ChoiceFilter(
         choices=[("none", _("no grade")), *Grade.choices], method="filter_grade", label=_("grade")
     )
-    union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     recommended_nationally = django_filters.BooleanFilter(label=_("recommended nationally"))
 
     class Meta:
@@ -125,6 +105,3 @@ class InnovationFilterSet(_YearFilterMixin, _RegionFilterMixin):
 
     def filter_grade(self, queryset, name, value):
         return queryset.filter(grade="" if value == "none" else value)
-
-    def filter_union(self, queryset, name, value):
-        return queryset.filter(union_q("union", value))

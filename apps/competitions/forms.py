@@ -5,39 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import RegionCodeField, ServiceForm, model_fields
+from apps.core.forms import CodeField, RegionCodeField, ServiceForm, model_fields
 from apps.core.scoping import CHANGE, VIEW
-from apps.unions.forms import UnionCodeField
-from apps.unions.models import GrassrootsUnion
+from apps.unions.public import GrassrootsUnion
+from apps.unions.public import UnionCodeFormField as UnionCodeField
 
 from . import selectors
 from .models import Competition, InnovationAchievement, Participation
 
 
-class CompetitionCodeField(forms.CharField):
+class CompetitionCodeField(CodeField):
     """A competition typed by its code, resolved among those the user may see."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 16, "autocomplete": "off"}))
-        super().__init__(*args, **kwargs)
-        self.queryset = Competition.objects.none()
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        competition = self.queryset.filter(code=value.strip().upper()).first()
-        if competition is None:
-            raise forms.ValidationError(
-                _("No competition with code %(code)s in your scope."),
-                code="competition_scope",
-                params={"code": value},
-            )
-        return competition
+    model = Competition
+    not_found = _("No competition with code %(code)s in your scope.")
+    error_code = "competition_scope"
 
 
 # Competitions ----------------------------------------------------------------------------
@@ -46,6 +30,9 @@ COMPETITION_FORM_FIELDS = ["code", "name", "kind", "theme", "start_date", "end_d
 
 
 class CompetitionForm(ServiceForm):
+    initial_fields = COMPETITION_FORM_FIELDS
+    initial_codes = ("organizer_region",)
+
     def __init__(self, *args, user: Any, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizer_region"].queryset = selectors.organizer_regions(user=user)
@@ -55,12 +42,6 @@ class CompetitionForm(ServiceForm):
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
-        return data
-
-    @staticmethod
-    def initial_for(competition: Competition) -> dict[str, Any]:
-        data = {name: getattr(competition, name) for name in COMPETITION_FORM_FIELDS}
-        data["organizer_region"] = competition.organizer_region.code
         return data
 
 
@@ -86,22 +67,16 @@ class ParticipationForm(ServiceForm):
         self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
 
 
+PARTICIPATION_FORM_FIELDS = ["participating_workers", "promoted_workers", "award"]
+
+
 class ParticipationUpdateForm(ServiceForm):
     """Correct a participation's figures and award (its competition and unit stay)."""
 
-    def __init__(self, *args, user: Any = None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-    @staticmethod
-    def initial_for(participation: Participation) -> dict[str, Any]:
-        return {
-            "participating_workers": participation.participating_workers,
-            "promoted_workers": participation.promoted_workers,
-            "award": participation.award,
-        }
+    initial_fields = PARTICIPATION_FORM_FIELDS
 
 
-_participation_fields = model_fields(Participation, ["participating_workers", "promoted_workers", "award"])
+_participation_fields = model_fields(Participation, PARTICIPATION_FORM_FIELDS)
 ParticipationUpdateForm.base_fields = dict(_participation_fields)
 ParticipationForm.base_fields = {
     "competition": CompetitionCodeField(label=_("Competition code")),
@@ -116,15 +91,12 @@ INNOVATION_FORM_FIELDS = ["number", "name", "kind", "year", "authors", "grade", 
 
 
 class InnovationForm(ServiceForm):
+    initial_fields = INNOVATION_FORM_FIELDS
+    initial_codes = ("union",)
+
     def __init__(self, *args, user: Any, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
-
-    @staticmethod
-    def initial_for(item: InnovationAchievement) -> dict[str, Any]:
-        data = {name: getattr(item, name) for name in INNOVATION_FORM_FIELDS}
-        data["union"] = item.union.code
-        return data
 
 
 _innovation_fields = model_fields(InnovationAchievement, INNOVATION_FORM_FIELDS)

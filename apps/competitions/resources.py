@@ -1,5 +1,5 @@
 """Import/export templates of the competitions domain (IMPORT.md: competitions,
-participations, innovations), through the one pipeline of apps/core/importing.py."""
+participations, innovations), through the one pipeline of apps/core/importing/."""
 
 from __future__ import annotations
 
@@ -11,25 +11,22 @@ from apps.core.importing import (
     Column,
     Context,
     ImportResource,
+    RegionRefMixin,
     Row,
-    _chunks,
+    choice_column,
+    chunks,
+    filter_in,
     parse_bool,
-    parse_choice,
     parse_date,
     parse_int,
     parse_text,
     parse_year,
     register,
 )
-from apps.core.models import Region
-from apps.unions.resources import UnionRefMixin, union_column
+from apps.unions.public import UnionRefMixin, union_column
 
 from .choices import CompetitionKind, Grade, InnovationKind
 from .models import Competition, InnovationAchievement, Participation
-
-
-def _label(choices, value: str) -> str:
-    return dict(choices.choices).get(value, "") if value else ""
 
 
 def _yes_no(raw: Any) -> bool:
@@ -48,28 +45,21 @@ def _code(raw: Any) -> str:
 
 
 def competitions_by_code(codes: set[str]) -> dict[str, Competition]:
-    found: dict[str, Competition] = {}
-    for chunk in _chunks(sorted(c for c in codes if c)):
-        for comp in Competition.objects.filter(code__in=chunk).select_related("organizer_region"):
-            found[comp.code] = comp
-    return found
+    competitions = Competition.objects.select_related("organizer_region")
+    return {c.code: c for c in filter_in(competitions, "code", codes)}
 
 
 @register
-class CompetitionResource(ImportResource):
+class CompetitionResource(RegionRefMixin, ImportResource):
     name = "competitions"
     title = "劳动竞赛"
     model = Competition
+    export_related = ("organizer_region",)
+    export_order = ("code",)
     columns = [
         Column("竞赛编码", "code", _code, required=True, key=True),
         Column("竞赛名称", "name", partial(parse_text, max_length=200), required=True),
-        Column(
-            "竞赛类型",
-            "kind",
-            partial(parse_choice, choices=CompetitionKind),
-            required=True,
-            export=lambda r: _label(CompetitionKind, r.kind),
-        ),
+        choice_column("竞赛类型", "kind", CompetitionKind),
         Column("组织地区代码", "region_code", required=True, export=lambda r: r.organizer_region.code),
         Column("主题", "theme", partial(parse_text, max_length=200)),
         Column("开始日期", "start_date", parse_date, required=True),
@@ -77,28 +67,17 @@ class CompetitionResource(ImportResource):
     ]
     compare_fields = ["name", "kind", "organizer_region", "theme", "start_date", "end_date"]
 
-    def prepare(self, rows: list[Row], ctx: Context) -> None:
-        codes = {r.values["region_code"] for r in rows}
-        ctx.cache["regions"] = {r.code: r for r in Region.objects.filter(code__in=codes)}
-
     def check(self, row: Row, ctx: Context) -> None:
+        super().check(row, ctx)
         v = row.values
-        if v["region_code"] not in ctx.cache["regions"]:
-            row.error("组织地区代码", f"地区代码“{v['region_code']}”不存在")
         if v.get("start_date") and v.get("end_date") and v["end_date"] < v["start_date"]:
             row.error("结束日期", f"结束日期 {v['end_date']} 早于开始日期 {v['start_date']}")
 
-    def region_id(self, row: Row, ctx: Context) -> int | None:
-        region = ctx.cache["regions"].get(row.values["region_code"])
-        return region.pk if region else None
-
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Competition]:
-        found = competitions_by_code({r.values["code"] for r in rows})
-        for row in rows:
-            comp = found.get(row.values["code"])
-            if comp is not None and not ctx.may_change(comp.organizer_region_id):
-                row.error("竞赛编码", f"竞赛“{comp.code}”不在您的管辖范围内，无权修改")
-        return {(code,): c for code, c in found.items()}
+        competitions = Competition.objects.select_related("organizer_region")
+        return self.existing_by_key(
+            rows, ctx, competitions, region_of=lambda c: c.organizer_region_id, noun="竞赛"
+        )
 
     def apply(self, row: Row, record: Competition | None, ctx: Context) -> Competition:
         v = row.values
@@ -111,15 +90,14 @@ class CompetitionResource(ImportResource):
         comp.end_date = v["end_date"]
         return comp
 
-    def export_queryset(self, user):
-        return Competition.objects.restrict(user).select_related("organizer_region").order_by("code")
-
 
 @register
 class ParticipationResource(UnionRefMixin, ImportResource):
     name = "participations"
     title = "竞赛参与"
     model = Participation
+    export_related = ("competition", "union")
+    export_order = ("competition__code", "union__code")
     columns = [
         Column(
             "竞赛编码",
@@ -150,8 +128,8 @@ class ParticipationResource(UnionRefMixin, ImportResource):
         comp_ids = sorted({c.pk for c in ctx.cache["competitions"].values()})
         union_ids = sorted({u.pk for u in ctx.cache["unions"].values()})
         found: dict[tuple, Participation] = {}
-        for comp_chunk in _chunks(comp_ids, 500):
-            for union_chunk in _chunks(union_ids, 500):
+        for comp_chunk in chunks(comp_ids, 500):
+            for union_chunk in chunks(union_ids, 500):
                 qs = Participation.objects.filter(
                     competition_id__in=comp_chunk, union_id__in=union_chunk
                 ).select_related("competition", "union")
@@ -170,38 +148,22 @@ class ParticipationResource(UnionRefMixin, ImportResource):
         record.award = v["award"]
         return record
 
-    def export_queryset(self, user):
-        return (
-            Participation.objects.restrict(user)
-            .select_related("competition", "union")
-            .order_by("competition__code", "union__code")
-        )
-
 
 @register
 class InnovationResource(UnionRefMixin, ImportResource):
     name = "innovations"
     title = "职工技术创新成果"
     model = InnovationAchievement
+    export_related = ("union",)
+    export_order = ("number",)
     columns = [
         Column("成果编号", "number", _code, required=True, key=True),
         Column("成果名称", "name", partial(parse_text, max_length=200), required=True),
-        Column(
-            "成果类型",
-            "kind",
-            partial(parse_choice, choices=InnovationKind),
-            required=True,
-            export=lambda r: _label(InnovationKind, r.kind),
-        ),
+        choice_column("成果类型", "kind", InnovationKind),
         union_column(),
         Column("年度", "year", parse_year, required=True),
         Column("完成人", "authors", partial(parse_text, max_length=200)),
-        Column(
-            "等级",
-            "grade",
-            partial(parse_choice, choices=Grade, blank=True),
-            export=lambda r: _label(Grade, r.grade),
-        ),
+        choice_column("等级", "grade", Grade, required=False),
         Column(
             "推荐全国",
             "recommended_nationally",
@@ -212,15 +174,10 @@ class InnovationResource(UnionRefMixin, ImportResource):
     compare_fields = ["name", "kind", "union", "year", "authors", "grade", "recommended_nationally"]
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, InnovationAchievement]:
-        found = {}
-        for chunk in _chunks(sorted({r.values["number"] for r in rows})):
-            for a in InnovationAchievement.objects.filter(number__in=chunk).select_related("union"):
-                found[(a.number,)] = a
-        for row in rows:
-            a = found.get((row.values["number"],))
-            if a is not None and not ctx.may_change(a.union.region_id):
-                row.error("成果编号", f"成果“{a.number}”不在您的管辖范围内，无权修改")
-        return found
+        achievements = InnovationAchievement.objects.select_related("union")
+        return self.existing_by_key(
+            rows, ctx, achievements, region_of=lambda a: a.union.region_id, noun="成果"
+        )
 
     def apply(self, row: Row, record: InnovationAchievement | None, ctx: Context) -> InnovationAchievement:
         v = row.values
@@ -233,6 +190,3 @@ class InnovationResource(UnionRefMixin, ImportResource):
         item.grade = v["grade"]
         item.recommended_nationally = v["recommended_nationally"]
         return item
-
-    def export_queryset(self, user):
-        return InnovationAchievement.objects.restrict(user).select_related("union").order_by("number")

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from apps.core.models import Region
 from apps.core.scoping import VIEW, scope_region_ids
 from apps.core.selectors import in_region
-from apps.unions.models import GrassrootsUnion
+from apps.unions.public import GrassrootsUnion
 
 from .choices import CompetitionKind, Grade, InnovationKind
 from .models import Competition, InnovationAchievement, Participation

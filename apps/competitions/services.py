@@ -13,42 +13,15 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.core.cleaning import check_known_fields, check_unique, clean_choice, field_error
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Region
-from apps.core.scoping import CHANGE, VIEW, user_may
-from apps.core.services import model_create, model_delete, model_update
-from apps.unions.models import GrassrootsUnion
+from apps.core.scoping import VIEW
+from apps.core.services import check_may_change, check_may_update, model_create, model_delete, model_update
+from apps.unions.public import GrassrootsUnion
 
 from .choices import CompetitionKind, Grade, InnovationKind
 from .models import Competition, InnovationAchievement, Participation
-
-# Helpers ---------------------------------------------------------------------------------
-
-
-def _check_may_change(user: Any, region_id: int | None, model) -> None:
-    if user is None:
-        return
-    if not user_may(user, CHANGE, region_id, model):
-        raise ApplicationError(_("You may not change records of this region."))
-
-
-def _choice(value: str, choices, field: str, *, blank: bool = False) -> str:
-    value = value or ""
-    if (blank and value == "") or value in choices.values:
-        return value
-    message = _("“%(value)s” is not a valid choice.") % {"value": value}
-    raise ApplicationError(message, extra={"fields": {field: [message]}})
-
-
-def _unknown_fields(changes: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-
-
-def _field_error(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, extra={"fields": {field: [message]}})
-
 
 # Competitions ----------------------------------------------------------------------------
 
@@ -56,11 +29,8 @@ COMPETITION_FIELDS = ("code", "name", "kind", "organizer_region", "theme", "star
 
 
 def _check_code_free(code: str, *, exclude_pk: int | None = None) -> None:
-    qs = Competition.objects.filter(code=code)
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    if qs.exists():
-        raise _field_error("code", _("Competition code %(code)s already exists.") % {"code": code})
+    message = _("Competition code %(code)s already exists.") % {"code": code}
+    check_unique(Competition, "code", code, message, exclude_pk=exclude_pk)
 
 
 @transaction.atomic
@@ -77,14 +47,14 @@ def competition_create(
 ) -> Competition:
     """Register a competition organized by a region the user may change."""
     code = (code or "").strip().upper()
-    _check_may_change(user, organizer_region.pk if organizer_region else None, Competition)
+    check_may_change(user, organizer_region.pk if organizer_region else None, Competition)
     _check_code_free(code)
     return model_create(
         Competition,
         user=user,
         code=code,
         name=(name or "").strip(),
-        kind=_choice(kind, CompetitionKind, "kind"),
+        kind=clean_choice(kind, CompetitionKind, "kind"),
         organizer_region=organizer_region,
         theme=(theme or "").strip(),
         start_date=start_date,
@@ -95,13 +65,11 @@ def competition_create(
 @transaction.atomic
 def competition_update(*, competition: Competition, user: Any, **changes: Any) -> Competition:
     """Change a competition; the user must cover its organizer region (old and new)."""
-    _unknown_fields(changes, COMPETITION_FIELDS)
+    check_known_fields(changes, COMPETITION_FIELDS)
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
-    _check_may_change(user, competition.organizer_region_id, Competition)
-    if changes.get("organizer_region") is not None:
-        _check_may_change(user, changes["organizer_region"].pk, Competition)
+    check_may_update(user, Competition, competition.organizer_region_id, changes, moved_by="organizer_region")
     if "kind" in changes:
-        _choice(changes["kind"], CompetitionKind, "kind")
+        clean_choice(changes["kind"], CompetitionKind, "kind")
     if "code" in changes:
         changes["code"] = (changes["code"] or "").strip().upper()
         _check_code_free(changes["code"], exclude_pk=competition.pk)
@@ -115,7 +83,7 @@ def competition_update(*, competition: Competition, user: Any, **changes: Any) -
 @transaction.atomic
 def competition_delete(*, competition: Competition, user: Any) -> None:
     """Delete a competition that no unit takes part in any more."""
-    _check_may_change(user, competition.organizer_region_id, Competition)
+    check_may_change(user, competition.organizer_region_id, Competition)
     if competition.participations.exists():
         raise ApplicationError(
             _("The competition %(name)s still has participations; remove them first.")
@@ -133,9 +101,9 @@ def _check_counts(participating_workers: int | None, promoted_workers: int | Non
     """Both counts are whole numbers of 0 or more. Promoted workers may exceed the
     participating ones (the province's files have such units; pages flag them)."""
     if participating_workers is None or participating_workers < 0:
-        raise _field_error("participating_workers", _("Enter a number of workers of 0 or more."))
+        raise field_error("participating_workers", _("Enter a number of workers of 0 or more."))
     if promoted_workers is None or promoted_workers < 0:
-        raise _field_error("promoted_workers", _("Enter a number of workers of 0 or more."))
+        raise field_error("promoted_workers", _("Enter a number of workers of 0 or more."))
 
 
 @transaction.atomic
@@ -150,15 +118,15 @@ def participation_create(
 ) -> Participation:
     """Register a unit of the user's scope in a competition the user can see (its own
     region's, one organized above it, or one its units already take part in)."""
-    _check_may_change(user, union.region_id, Participation)
+    check_may_change(user, union.region_id, Participation)
     if user is not None and not Competition.objects.restrict(user, VIEW).filter(pk=competition.pk).exists():
-        raise _field_error("competition", _("The competition is not in your scope."))
+        raise field_error("competition", _("The competition is not in your scope."))
     _check_counts(participating_workers, promoted_workers)
     # Registrations for one competition queue on its row, so the duplicate check below
     # sees a simultaneous registration of the same unit (the unique constraint backs it up).
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     if Participation.objects.filter(competition=competition, union=union).exists():
-        raise _field_error(
+        raise field_error(
             "union",
             _("%(union)s already takes part in %(competition)s.")
             % {"union": union.name, "competition": competition.name},
@@ -177,9 +145,9 @@ def participation_create(
 @transaction.atomic
 def participation_update(*, participation: Participation, user: Any, **changes: Any) -> Participation:
     """Correct the figures or the award of a participation (not its competition or unit)."""
-    _unknown_fields(changes, PARTICIPATION_FIELDS)
+    check_known_fields(changes, PARTICIPATION_FIELDS)
     participation = Participation.objects.select_for_update().select_related("union").get(pk=participation.pk)
-    _check_may_change(user, participation.union.region_id, Participation)
+    check_may_change(user, participation.union.region_id, Participation)
     _check_counts(
         changes.get("participating_workers", participation.participating_workers),
         changes.get("promoted_workers", participation.promoted_workers),
@@ -192,7 +160,7 @@ def participation_update(*, participation: Participation, user: Any, **changes: 
 
 @transaction.atomic
 def participation_delete(*, participation: Participation, user: Any) -> None:
-    _check_may_change(user, participation.union.region_id, Participation)
+    check_may_change(user, participation.union.region_id, Participation)
     model_delete(participation, user=user)
 
 
@@ -202,11 +170,8 @@ INNOVATION_FIELDS = ("number", "name", "kind", "union", "year", "authors", "grad
 
 
 def _check_number_free(number: str, *, exclude_pk: int | None = None) -> None:
-    qs = InnovationAchievement.objects.filter(number=number)
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    if qs.exists():
-        raise _field_error("number", _("Achievement number %(number)s already exists.") % {"number": number})
+    message = _("Achievement number %(number)s already exists.") % {"number": number}
+    check_unique(InnovationAchievement, "number", number, message, exclude_pk=exclude_pk)
 
 
 @transaction.atomic
@@ -224,18 +189,18 @@ def innovation_create(
 ) -> InnovationAchievement:
     """Record an innovation achievement or advanced operating method of a union."""
     number = (number or "").strip().upper()
-    _check_may_change(user, union.region_id, InnovationAchievement)
+    check_may_change(user, union.region_id, InnovationAchievement)
     _check_number_free(number)
     return model_create(
         InnovationAchievement,
         user=user,
         number=number,
         name=(name or "").strip(),
-        kind=_choice(kind, InnovationKind, "kind"),
+        kind=clean_choice(kind, InnovationKind, "kind"),
         union=union,
         year=year,
         authors=(authors or "").strip(),
-        grade=_choice(grade, Grade, "grade", blank=True),
+        grade=clean_choice(grade, Grade, "grade", blank=True),
         recommended_nationally=bool(recommended_nationally),
     )
 
@@ -244,17 +209,15 @@ def innovation_create(
 def innovation_update(
     *, innovation: InnovationAchievement, user: Any, **changes: Any
 ) -> InnovationAchievement:
-    _unknown_fields(changes, INNOVATION_FIELDS)
+    check_known_fields(changes, INNOVATION_FIELDS)
     innovation = (
         InnovationAchievement.objects.select_for_update().select_related("union").get(pk=innovation.pk)
     )
-    _check_may_change(user, innovation.union.region_id, InnovationAchievement)
-    if changes.get("union") is not None:
-        _check_may_change(user, changes["union"].region_id, InnovationAchievement)
+    check_may_update(user, InnovationAchievement, innovation.union.region_id, changes)
     if "kind" in changes:
-        _choice(changes["kind"], InnovationKind, "kind")
+        clean_choice(changes["kind"], InnovationKind, "kind")
     if "grade" in changes:
-        changes["grade"] = _choice(changes["grade"] or "", Grade, "grade", blank=True)
+        changes["grade"] = clean_choice(changes["grade"] or "", Grade, "grade", blank=True)
     if "number" in changes:
         changes["number"] = (changes["number"] or "").strip().upper()
         _check_number_free(changes["number"], exclude_pk=innovation.pk)
@@ -267,5 +230,5 @@ def innovation_update(
 
 @transaction.atomic
 def innovation_delete(*, innovation: InnovationAchievement, user: Any) -> None:
-    _check_may_change(user, innovation.union.region_id, InnovationAchievement)
+    check_may_change(user, innovation.union.region_id, InnovationAchievement)
     model_delete(innovation, user=user)

@@ -11,11 +11,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from apps.core.scoping import CHANGE
-from apps.core.views_base import ScopedDetailView, ScopedListView, ScopedMixin
-from apps.core.views_base import ServiceFormView as _BaseServiceFormView
+from apps.core import views_base as generic
 
 from . import selectors, services
 from .filtersets import CompetitionFilterSet, InnovationFilterSet, ParticipationFilterSet
@@ -23,36 +22,31 @@ from .forms import CompetitionForm, InnovationForm, ParticipationForm, Participa
 from .models import Competition, InnovationAchievement, Participation
 
 
-class ServiceFormView(_BaseServiceFormView):
-    template_name = "competitions/form.html"
-
-    def cancel_url(self) -> str:
-        return self.request.META.get("HTTP_REFERER", "") or reverse("competitions:competition-list")
+class _FormView(generic.ServiceFormView):
+    cancel_url_name = "competitions:competition-list"
 
 
 # Competitions ----------------------------------------------------------------------------
 
 
-class CompetitionListView(ScopedListView):
+class _Competition:
     model = Competition
+    selector = staticmethod(selectors.competition_list)
+
+
+class CompetitionListView(_Competition, generic.ScopedListView):
     filterset_class = CompetitionFilterSet
-    template_name = "competitions/competition_list.html"
     ordering_fields = ("code", "name", "kind", "start_date", "end_date")
     default_ordering = "-start_date"
+    title = gettext_lazy("Competitions")
+    add_label = gettext_lazy("Add competition")
+    import_resource = "competitions"
 
-    def scoped_queryset(self):
-        return selectors.competition_list(user=self.request.user)
 
-
-class CompetitionDetailView(ScopedDetailView):
+class CompetitionDetailView(_Competition, generic.ScopedDetailView):
     """A competition with the participations the user may see and their totals."""
 
-    model = Competition
-    template_name = "competitions/competition_detail.html"
     participations_paginate_by = 50
-
-    def get_queryset(self):
-        return selectors.competition_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -66,88 +60,52 @@ class CompetitionDetailView(ScopedDetailView):
         return ctx
 
 
-class CompetitionCreateView(ServiceFormView):
-    model = Competition
-    permission_action = "add"
+class CompetitionCreateView(_Competition, _FormView, generic.ServiceCreateView):
     form_class = CompetitionForm
-
-    def get_title(self):
-        return _("Add competition")
-
-    def perform(self, form):
-        return services.competition_create(user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("Competition %(name)s added.") % {"name": result.name}
-
-    def success_url(self, result):
-        return reverse("competitions:competition-detail", args=[result.pk])
+    service = staticmethod(services.competition_create)
+    title = gettext_lazy("Add competition")
+    success_message = gettext_lazy("Competition %(name)s added.")
 
 
-class CompetitionUpdateView(ServiceFormView):
+class CompetitionUpdateView(_Competition, _FormView, generic.ServiceUpdateView):
     """Only users whose scope covers the organizer region reach this page (else a 404)."""
 
-    model = Competition
     form_class = CompetitionForm
-
-    def scoped_queryset(self):
-        return selectors.competition_list(user=self.request.user, action=CHANGE)
-
-    def get_title(self):
-        return _("Edit competition %(name)s") % {"name": self.object.name}
-
-    def get_initial(self):
-        return CompetitionForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.competition_update(
-            competition=self.object, user=self.request.user, **form.cleaned_data
-        )
-
-    def success_url(self, result):
-        return reverse("competitions:competition-detail", args=[result.pk])
+    service = staticmethod(services.competition_update)
+    record_kwarg = "competition"
+    title = gettext_lazy("Edit competition %(name)s")
 
 
 # Participations --------------------------------------------------------------------------
 
 
-class ParticipationListView(ScopedListView):
+class _Participation:
     model = Participation
+    selector = staticmethod(selectors.participation_list)
+
+
+class ParticipationListView(_Participation, generic.ScopedListView):
     filterset_class = ParticipationFilterSet
-    template_name = "competitions/participation_list.html"
     ordering_fields = ("competition__start_date", "competition__code", "union__code", "participating_workers")
     default_ordering = "-competition__start_date"
-
-    def scoped_queryset(self):
-        return selectors.participation_list(user=self.request.user)
-
-
-class ParticipationDetailView(ScopedDetailView):
-    model = Participation
-    template_name = "competitions/participation_detail.html"
-
-    def get_queryset(self):
-        return selectors.participation_list(user=self.request.user)
+    title = gettext_lazy("Participations")
+    add_label = gettext_lazy("Add participation")
+    import_resource = "participations"
 
 
-class ParticipationCreateView(ServiceFormView):
-    model = Participation
-    permission_action = "add"
+class ParticipationDetailView(_Participation, generic.ScopedDetailView):
+    pass
+
+
+class ParticipationCreateView(_Participation, _FormView, generic.ServiceCreateView):
+    """Registers a unit in a competition; the competition's page then lists it."""
+
     form_class = ParticipationForm
+    service = staticmethod(services.participation_create)
+    title = gettext_lazy("Add participation")
+    initial_from_query = ("competition", "union")
 
-    def get_title(self):
-        return _("Add participation")
-
-    def get_initial(self):
-        return {
-            "competition": self.request.GET.get("competition", ""),
-            "union": self.request.GET.get("union", ""),
-        }
-
-    def perform(self, form):
-        return services.participation_create(user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
+    def get_success_message(self, result):
         return _("%(union)s now takes part in %(competition)s.") % {
             "union": result.union.name,
             "competition": result.competition.name,
@@ -157,95 +115,57 @@ class ParticipationCreateView(ServiceFormView):
         return reverse("competitions:competition-detail", args=[result.competition_id])
 
 
-class ParticipationUpdateView(ServiceFormView):
-    model = Participation
+class ParticipationUpdateView(_Participation, _FormView, generic.ServiceUpdateView):
     form_class = ParticipationUpdateForm
-
-    def scoped_queryset(self):
-        return selectors.participation_list(user=self.request.user, action=CHANGE)
+    service = staticmethod(services.participation_update)
+    record_kwarg = "participation"
 
     def get_title(self):
         return _("Edit participation of %(union)s") % {"union": self.object.union.name}
 
-    def get_initial(self):
-        return ParticipationUpdateForm.initial_for(self.object)
 
-    def perform(self, form):
-        return services.participation_update(
-            participation=self.object, user=self.request.user, **form.cleaned_data
-        )
-
-    def success_url(self, result):
-        return reverse("competitions:participation-detail", args=[result.pk])
+# Innovation achievements (routes named "innovation-…") -----------------------------------
 
 
-# Innovation achievements -----------------------------------------------------------------
-
-
-class InnovationListView(ScopedListView):
+class _Innovation:
     model = InnovationAchievement
-    filterset_class = InnovationFilterSet
+    selector = staticmethod(selectors.innovation_list)
+    route_base = "competitions:innovation"
+
+
+class InnovationListView(_Innovation, generic.ScopedListView):
     template_name = "competitions/innovation_list.html"
+    filterset_class = InnovationFilterSet
     ordering_fields = ("number", "name", "year", "grade")
     default_ordering = "-year"
+    title = gettext_lazy("Innovation achievements")
+    add_label = gettext_lazy("Add innovation achievement")
+    import_resource = "innovations"
 
-    def scoped_queryset(self):
-        return selectors.innovation_list(user=self.request.user)
 
-
-class InnovationDetailView(ScopedDetailView):
-    model = InnovationAchievement
+class InnovationDetailView(_Innovation, generic.ScopedDetailView):
     template_name = "competitions/innovation_detail.html"
 
-    def get_queryset(self):
-        return selectors.innovation_list(user=self.request.user)
 
-
-class InnovationCreateView(ServiceFormView):
-    model = InnovationAchievement
-    permission_action = "add"
+class InnovationCreateView(_Innovation, _FormView, generic.ServiceCreateView):
     form_class = InnovationForm
-
-    def get_title(self):
-        return _("Add innovation achievement")
-
-    def get_initial(self):
-        return {"union": self.request.GET.get("union", "")}
-
-    def perform(self, form):
-        return services.innovation_create(user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("Achievement %(number)s added.") % {"number": result.number}
-
-    def success_url(self, result):
-        return reverse("competitions:innovation-detail", args=[result.pk])
+    service = staticmethod(services.innovation_create)
+    title = gettext_lazy("Add innovation achievement")
+    initial_from_query = ("union",)
+    success_message = gettext_lazy("Achievement %(number)s added.")
 
 
-class InnovationUpdateView(ServiceFormView):
-    model = InnovationAchievement
+class InnovationUpdateView(_Innovation, _FormView, generic.ServiceUpdateView):
     form_class = InnovationForm
-
-    def scoped_queryset(self):
-        return selectors.innovation_list(user=self.request.user, action=CHANGE)
-
-    def get_title(self):
-        return _("Edit achievement %(number)s") % {"number": self.object.number}
-
-    def get_initial(self):
-        return InnovationForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.innovation_update(innovation=self.object, user=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result):
-        return reverse("competitions:innovation-detail", args=[result.pk])
+    service = staticmethod(services.innovation_update)
+    record_kwarg = "innovation"
+    title = gettext_lazy("Edit achievement %(number)s")
 
 
 # A unit's competitions -------------------------------------------------------------------
 
 
-class UnitCompetitionsView(ScopedMixin, View):
+class UnitCompetitionsView(generic.ScopedMixin, View):
     """One union's participations and achievements, for whoever may see the union (by the
     union's region); a union outside the scope is a 404."""
 

@@ -55,18 +55,13 @@ class RegionAdmin(ScopedAdmin):
             return ["code", "level", "parent"]
         return []
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            if obj.level != RegionLevel.TOWNSHIP or obj.parent is None:
-                from django.core.exceptions import PermissionDenied
-
-                raise PermissionDenied(_("Only townships can be added; the other divisions are shipped."))
-            services.township_create(parent=obj.parent, code=obj.code, name=obj.name, user=request.user)
-            saved = Region.objects.get(code=obj.code)
-            obj.pk, obj.path = saved.pk, saved.path
-            obj._state.adding = False
-            return
-        super().save_model(request, obj, form, change)
+    def service_create(self, request, form):
+        data = form.cleaned_data
+        if data["level"] != RegionLevel.TOWNSHIP or data["parent"] is None:
+            raise ApplicationError(str(_("Only townships can be added; the other divisions are shipped.")))
+        return services.township_create(
+            parent=data["parent"], code=data["code"], name=data["name"], user=request.user
+        )
 
 
 @admin.register(User)

@@ -1,29 +1,109 @@
-"""The admin's share of the one scoping mechanism, plus audited saves and our history."""
+"""The admin's share of the one scoping mechanism, its writes through the domain services,
+and our history.
+
+Administrators' admin writes obey the same rules as the pages and the API: a ``ScopedAdmin``
+names the services of its model (``writes = ServiceWrites(...)``), and its save, delete and
+bulk delete call them. Only reference data without a service falls back to the generic
+audited helpers. A service's refusal (``ApplicationError``) is shown on the form as an error
+message, with the user's input kept, and nothing is written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import model_ngettext, quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from . import audit, personal, services
+from .choices import Role
 from .exceptions import ApplicationError
 from .scoping import CHANGE, VIEW, region_of, user_may
 from .validators import is_digits, normalize_resident_id
 
+# Set on the request when a service refused a save: the change form is shown again with it.
+_REFUSAL = "_admin_service_refusal"
+
+
+@dataclass(frozen=True)
+class ServiceWrites:
+    """The domain services an admin writes through, as the pages and the API do.
+
+    ``create(user=..., **form fields)``; ``update(<record>=stored record, user=..., **changed
+    fields)``; ``delete(<record>=record, user=...)``. ``update_fields`` are the fields
+    ``update`` accepts: the others are read-only on a change form (a member's union, a
+    payment's model worker), as they are on the pages."""
+
+    record: str
+    create: Callable[..., Any] | None = None
+    update: Callable[..., Any] | None = None
+    delete: Callable[..., Any] | None = None
+    update_fields: tuple[str, ...] | None = None
+
+
+def _show_refusal(form, error: ApplicationError) -> None:
+    """Put a service's refusal on the form: on the fields it names, else above the form."""
+    shown = False
+    for name, problems in (error.extra.get("fields") or {}).items():
+        if name in form.fields:
+            for problem in problems if isinstance(problems, list | tuple) else [problems]:
+                form.add_error(name, str(problem))
+            shown = True
+    if not shown:
+        form.add_error(None, error.message)
+
+
+@admin.action(permissions=["delete"], description=delete_selected.short_description)
+def delete_selected_through_service(modeladmin, request, queryset):
+    """Django's bulk delete, each record through the admin's delete service: the confirmation
+    page is Django's; a record the service refuses stays, with its reason."""
+    if not request.POST.get("post"):
+        return delete_selected(modeladmin, request, queryset)
+    deleted = 0
+    for obj in queryset:
+        if not modeladmin.has_delete_permission(request, obj):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                modeladmin.log_deletions(request, [obj])
+                modeladmin.delete_model(request, obj)
+        except ApplicationError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.message}", level=messages.ERROR)
+        else:
+            deleted += 1
+    if deleted:
+        modeladmin.message_user(
+            request,
+            _("Successfully deleted %(count)d %(items)s.")
+            % {"count": deleted, "items": model_ngettext(modeladmin.opts, deleted)},
+            level=messages.SUCCESS,
+        )
+    return None
+
 
 class ScopedAdmin(admin.ModelAdmin):
     """Lists and opens only records in the user's scope (others are a 404), checks the
-    scope again before any write, writes through the audited service helpers, and shows
-    our audit trail as the object's history."""
+    scope again before any write, writes through the model's domain services (``writes``;
+    without them the generic audited helpers, for reference data), shows a service's
+    refusal on the form, and shows our audit trail as the object's history."""
 
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over millions of rows on every page
+    # The services of the model (None: reference data without a service).
+    writes: ClassVar[ServiceWrites | None] = None
+    # Foreign keys whose choices are not the related model's change scope:
+    # field name -> function(user=...) returning the choices.
+    fk_choices: ClassVar[dict[str, Callable[..., QuerySet]]] = {}
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, VIEW)
@@ -45,26 +125,114 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
-        if "queryset" not in kwargs and hasattr(related.objects, "restrict"):
+        choices = self.fk_choices.get(db_field.name)
+        if "queryset" not in kwargs and choices is not None:
+            kwargs["queryset"] = choices(user=request.user)
+        elif "queryset" not in kwargs and hasattr(related.objects, "restrict"):
             kwargs["queryset"] = related.objects.restrict(request.user, CHANGE)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        allowed = self.writes.update_fields if self.writes is not None else None
+        if obj is not None and allowed is not None:
+            # what the update service does not take is not offered for editing
+            editable = [
+                f.name
+                for f in self.model._meta.get_fields()
+                if f.concrete and f.editable and not f.primary_key
+            ]
+            fields += [name for name in editable if name not in allowed and name not in fields]
+        return fields
+
+    # The writes -----------------------------------------------------------------------------
+
+    def service_create(self, request, form) -> models.Model:
+        """Create the record from the form through the domain service."""
+        if self.writes is None or self.writes.create is None:
+            return services.model_save(form.instance, user=request.user)
+        return self.writes.create(user=request.user, **form.cleaned_data)
+
+    def service_update(self, request, obj, form) -> models.Model:
+        """Apply the form's changes to ``obj`` (the record as stored) through the domain service."""
+        if self.writes is None or self.writes.update is None:
+            return services.model_save(form.instance, user=request.user)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        return self.writes.update(**{self.writes.record: obj}, user=request.user, **changes)
+
+    def service_delete(self, request, obj) -> None:
+        if self.writes is None or self.writes.delete is None:
+            services.model_delete(obj, user=request.user)
+            return
+        self.writes.delete(**{self.writes.record: obj}, user=request.user)
 
     def save_model(self, request, obj, form, change):
         if not user_may(request.user, CHANGE, region_of(obj), self.model):
             raise PermissionDenied
-        try:
-            services.model_save(obj, user=request.user)
-        except ApplicationError as exc:
-            # The form already validated; this is a race or a rule the form cannot see.
-            self.message_user(request, exc.message, level=messages.ERROR)
-            raise PermissionDenied(exc.message) from exc
+        if change:
+            saved = self.service_update(request, self.model._default_manager.get(pk=obj.pk), form)
+        else:
+            saved = self.service_create(request, form)
+        if saved is not None and saved is not obj:
+            # the admin goes on (its message, "save and continue") with the record as saved
+            obj.pk = saved.pk
+            obj._state.adding = False
+            obj.refresh_from_db()
 
     def delete_model(self, request, obj):
-        services.model_delete(obj, user=request.user)
+        self.service_delete(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            services.model_delete(obj, user=request.user)
+            self.service_delete(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions[name] = (delete_selected_through_service, name, description)
+        return actions
+
+    # A service's refusal --------------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as exc:
+            # The view's transaction rolled back: nothing was written. The form again, with
+            # what the user typed and the service's message on it.
+            self.message_user(request, exc.message, level=messages.ERROR)
+            setattr(request, _REFUSAL, exc)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, _REFUSAL, None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                _show_refusal(self, refusal)
+                return cleaned
+
+        return RefusedForm
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ApplicationError as exc:
+            # nothing was deleted (the view's transaction rolled back): back to the record
+            self.message_user(request, exc.message, level=messages.ERROR)
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[quote(unquote(object_id))],
+                    current_app=self.admin_site.name,
+                )
+            )
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -88,6 +256,54 @@ class ScopedAdmin(admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/object_history.html", context)
+
+
+class ReadOnlyAdminMixin:
+    """Records that change only through the workflows of the pages, the API and the imports
+    (a filing, a claim, a transfer): no add or change here, and no delete unless
+    ``admin_may_delete`` (then through the admin's delete service)."""
+
+    admin_may_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.admin_may_delete and super().has_delete_permission(request, obj)
+
+
+class DecisionActionsMixin:
+    """Admin actions that take a decision step (``apps.core.decisions``) on each selected
+    record through its service. An action is offered only to the roles of its step (an
+    administrator takes none of the county's or the reviewers' decisions); the service still
+    checks each record and says who may instead."""
+
+    def may_take(self, request, step) -> bool:
+        user = request.user
+        role = Role.ADMIN if user.is_superuser else getattr(user, "role", None)
+        opts = self.model._meta
+        return user.has_perm(f"{opts.app_label}.view_{opts.model_name}") and role in step.roles
+
+    def run_decision(
+        self,
+        request,
+        records,
+        decide: Callable[[Any], Any],
+        done_message: str,
+        label: Callable[[Any], str] = str,
+    ) -> None:
+        done = 0
+        for record in records:
+            try:
+                decide(record)
+            except ApplicationError as exc:
+                self.message_user(request, f"{label(record)}: {exc.message}", level=messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, done_message % {"n": done})
 
 
 class ImportExportAdminMixin:

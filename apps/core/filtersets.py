@@ -74,3 +74,56 @@ class YearFilter(django_filters.Filter):
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(*args, **kwargs)
+
+
+def code_or_id_q(lookup: str, value: str) -> Q:
+    """A related record (a union, a competition) given by its code, or by its numeric id
+    (``id:123``, or a short number that may also be a code)."""
+    value = (value or "").strip()
+    if value.lower().startswith("id:") and is_digits(value[3:]):
+        return Q(**{f"{lookup}_id": int(value[3:])})
+    if is_digits(value) and len(value) <= 9:
+        return Q(**{f"{lookup}_id": int(value)}) | Q(**{f"{lookup}__code": value})
+    return Q(**{f"{lookup}__code": value.upper()})
+
+
+class RegionFilterMixin(django_filters.FilterSet):
+    """``region``: a division code; the records whose region (through ``region_lookup``) is
+    that region or lies under it. An unknown code finds nothing."""
+
+    region_lookup = "union__region"
+
+    region = django_filters.CharFilter(method="filter_region", label=_("region code"))
+
+    def filter_region(self, queryset, name, value):
+        q = region_q(self.region_lookup, value)
+        return queryset.none() if q is None else queryset.filter(q)
+
+
+class UnionFilterMixin(django_filters.FilterSet):
+    """``union``: the records of one union (through ``union_lookup``), by its code or id,
+    typed in a text input (a <select> of every union is never rendered)."""
+
+    union_lookup = "union"
+
+    union = django_filters.CharFilter(method="filter_union", label=_("union code"))
+
+    def filter_union(self, queryset, name, value):
+        return queryset.filter(code_or_id_q(self.union_lookup, value))
+
+
+class PersonSearchMixin:
+    """``q`` over people: a resident ID finds the person exactly (``id_lookup``), any other
+    text is searched in ``text_lookups`` (any of them matches)."""
+
+    id_lookup = "id_number"
+    text_lookups: tuple[str, ...] = ("name__icontains",)
+
+    def filter_q(self, queryset, name, value):
+        if looks_like_id(value):
+            return queryset.filter(**{self.id_lookup: normalize_resident_id(value)})
+        value = value.strip()
+        q = Q()
+        for lookup in self.text_lookups:
+            q |= Q(**{lookup: value})
+        return queryset.filter(q)

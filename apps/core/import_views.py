@@ -1,7 +1,7 @@
 """The browser and admin doors of the import pipeline: upload → check (the preview) → confirm
 → import, and export.
 
-Both doors call the same functions as the command line (apps/core/importing.py), through an
+Both doors call the same functions as the command line (apps/core/importing/), through an
 ImportJob whose steps run as a Celery task with progress (apps/core/import_jobs.py); with the
 embedded default (eager Celery) a step is finished by the time its page is shown. A job's page
 is the start page with ``?job=<id>``: progress, then the preview or the result. A job is seen
@@ -200,39 +200,37 @@ def import_job_errors(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=f"错误行{Path(job.error_file.name).suffix}")
 
 
-@login_required
-def import_template(request: HttpRequest, resource: str) -> FileResponse:
-    """An empty template with the exact headers of IMPORT.md."""
+def _resource_or_404(name: str):
     try:
-        res = get_resource(resource)
+        return get_resource(name)
     except ImportFileError as exc:
         raise Http404 from exc
-    path = _upload_dir() / f"template-{res.name}-{uuid.uuid4().hex}.xlsx"
-    write_table(path, res.headers, [])
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"{res.title or res.name}导入模板.xlsx"
-    )
+
+
+def _download(path: Path, filename: str) -> FileResponse:
+    """The file written at ``path`` as a download; the file is gone once it is open."""
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename)
     path.unlink()
     return response
 
 
 @login_required
+def import_template(request: HttpRequest, resource: str) -> FileResponse:
+    """An empty template with the exact headers of IMPORT.md."""
+    res = _resource_or_404(resource)
+    path = _upload_dir() / f"template-{res.name}-{uuid.uuid4().hex}.xlsx"
+    write_table(path, res.headers, [])
+    return _download(path, f"{res.title or res.name}导入模板.xlsx")
+
+
+@login_required
 def export_records(request: HttpRequest, resource: str) -> FileResponse:
     """The user's records in the import template (IDs masked without the right)."""
-    try:
-        res = get_resource(resource)
-    except ImportFileError as exc:
-        raise Http404 from exc
+    res = _resource_or_404(resource)
     opts = res.model._meta
     if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
         raise PermissionDenied
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     path = _upload_dir() / f"export-{uuid.uuid4().hex}.{fmt}"
     run_export(res, path, user=request.user)
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"{res.title or res.name}.{fmt}")
-    path.unlink()
-    return response
-
-
-def import_url(resource: str) -> str:
-    return reverse("import-start") + f"?resource={resource}"
+    return _download(path, f"{res.title or res.name}.{fmt}")

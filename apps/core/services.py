@@ -14,9 +14,41 @@ from .auth import staff_for
 from .choices import AuditAction, RegionLevel, Role
 from .exceptions import ApplicationError
 from .models import Region, User
+from .scoping import CHANGE, user_may
 from .validators import is_digits
 
 M = TypeVar("M", bound=models.Model)
+
+
+def check_may_change(user: Any, region_id: int | None, model: type[models.Model], message: str = "") -> None:
+    """The user may change ``model`` records of the region; ``user=None`` is a trusted system
+    caller (command, task, generator). The one scope check of every service's write."""
+    if user is None:
+        return
+    if not user_may(user, CHANGE, region_id, model):
+        raise ApplicationError(message or _("You may not change records of this region."))
+
+
+def check_may_update(
+    user: Any,
+    model: type[models.Model],
+    region_id: int | None,
+    changes: dict[str, Any],
+    *,
+    moved_by: str = "union",
+) -> None:
+    """An update of a record of ``region_id``: the user may change it there and, when
+    ``changes`` moves it (a new union or region under ``moved_by``), where it goes too."""
+    check_may_change(user, region_id, model)
+    target = changes.get(moved_by)
+    if target is not None:
+        check_may_change(user, target.pk if isinstance(target, Region) else target.region_id, model)
+
+
+def acting_user(user: Any) -> Any:
+    """The user to record as the one who acted (a ``created_by``, a ``decided_by``): None for
+    a system caller or an anonymous one."""
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def validation_error_to_application(exc: ValidationError) -> ApplicationError:

@@ -1,20 +1,19 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors, services
-from .exceptions import ApplicationError
+from . import views_base as generic
 from .filtersets import RegionFilterSet
 from .forms import TownshipForm
 from .models import Region
-from .views_base import ScopedDetailView, ScopedListView
 
 
 @login_required
@@ -24,20 +23,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"recent": recent, "region": user.region})
 
 
-class RegionListView(ScopedListView):
+class RegionListView(generic.ScopedListView):
     model = Region
+    selector = staticmethod(selectors.region_list)
     filterset_class = RegionFilterSet
-    template_name = "core/region_list.html"
     ordering_fields = ("code", "name")
     default_ordering = "code"
+    subnav_template = ""
+    title = gettext_lazy("Regions")
+    add_url_name = "township-create"
+    add_label = gettext_lazy("Add township")
 
-    def scoped_queryset(self):
-        return selectors.region_list(user=self.request.user)
 
-
-class RegionDetailView(ScopedDetailView):
+class RegionDetailView(generic.ScopedDetailView):
     model = Region
-    template_name = "core/region_detail.html"
+    subnav_template = ""
     slug_field = "code"
     slug_url_kwarg = "code"
 
@@ -47,24 +47,21 @@ class RegionDetailView(ScopedDetailView):
         return ctx
 
 
-@login_required
-@permission_required("core.add_region", raise_exception=True)
-def township_create(request: HttpRequest) -> HttpResponse:
-    form = TownshipForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            region = services.township_create(
-                parent=form.cleaned_data["parent"],
-                code=form.cleaned_data["code"],
-                name=form.cleaned_data["name"],
-                user=request.user,
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Township %(name)s added.") % {"name": region.name})
-            return redirect("region-detail", code=region.code)
-    return render(request, "core/township_form.html", {"form": form})
+class TownshipCreateView(generic.ServiceCreateView):
+    """Adds a township (9-digit division code) under a county of the user's scope."""
+
+    model = Region
+    form_class = TownshipForm
+    service = staticmethod(services.township_create)
+    subnav_template = ""
+    title = gettext_lazy("Add township")
+    success_message = gettext_lazy("Township %(name)s added.")
+
+    def cancel_url(self):
+        return reverse("region-list")
+
+    def success_url(self, result):
+        return reverse("region-detail", kwargs={"code": result.code})
 
 
 @never_cache

@@ -1,11 +1,22 @@
-"""Base classes for staff pages: scoped lists with filters and pagination, scoped details.
+"""Base classes for staff pages, one per repeated idea, and the URL helper of their routes.
 
-Every domain app's pages inherit these, so no page filters by region by hand.
+- ``ScopedListView``: a scoped list with its FilterSet, sorting whitelist and pagination.
+- ``ScopedDetailView``: a scoped record with its audit history.
+- ``ServiceFormView`` (``ServiceCreateView``, ``ServiceUpdateView``): a form whose save is a
+  service call; the service's ApplicationError lands back in the form.
+- ``DecisionView``: a POST-only button (approve, reject, remove...) calling a service.
+- ``crud_urls``: the list/new/detail/edit routes of a model, named alike in every app.
+
+Every page reads its rows through ``selector`` (the read path the API uses too) or the
+model's scoped manager, so no page filters by region by hand; and every page renders one of
+the generic templates (``templates/generic/``), which the domain templates extend.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import ModuleType
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -13,44 +24,107 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from . import personal
 from .audit import history_for
 from .exceptions import ApplicationError
+from .locking import VersionedFormMixin
 from .scoping import CHANGE, VIEW
+
+Selector = Callable[..., QuerySet]
+Service = Callable[..., Any]
 
 
 def _perm(model, action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
+class RecordFields(Mapping):
+    """A record's attributes as the mapping of a ``%(name)s`` message: a title or a success
+    message declared once (``gettext_lazy("Edit talk %(number)s")``), filled per record."""
+
+    def __init__(self, record: Any) -> None:
+        self.record = record
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self.record, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def __iter__(self) -> Iterator[str]:  # pragma: no cover - formatting looks keys up
+        return iter(())
+
+    def __len__(self) -> int:  # pragma: no cover
+        return 0
+
+
 class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """A staff page on ``model``: the role's model permission, rows in the user's scope.
+
+    The rows come from ``selector(user=..., action=scope_action)`` when the view names one
+    (declare it with ``staticmethod``, as the API's viewsets do), else from the model's
+    ``restrict``. ``title`` and the app's sub-navigation (``<app>/_nav.html``, or
+    ``subnav_template``; "" for none) frame every generic template. The model's pages are
+    the routes ``<route_base>-list``, ``-create``, ``-detail``, ``-update`` (``crud_urls``);
+    ``route_base`` defaults to ``<app_label>:<model_name>``."""
+
     model: Any = None
     scope_action = VIEW
     permission_action = "view"
+    selector: ClassVar[Selector | None] = None
+    title: Any = ""
+    subnav_template: str | None = None
+    route_base = ""
+
+    def route_name(self, action: str) -> str:
+        opts = self.model._meta
+        return f"{self.route_base or f'{opts.app_label}:{opts.model_name}'}-{action}"
 
     def get_permission_required(self):
         return (_perm(self.model, self.permission_action),)
 
     def scoped_queryset(self) -> QuerySet:
+        if self.selector is not None:
+            return self.selector(user=self.request.user, action=self.scope_action)
         return self.model.objects.restrict(self.request.user, self.scope_action)
 
     def get_queryset(self) -> QuerySet:
         return self.scoped_queryset()
 
+    def get_title(self) -> str:
+        return self.title
+
+    def page_context(self) -> dict[str, Any]:
+        subnav = self.subnav_template
+        if subnav is None:
+            subnav = f"{self.model._meta.app_label}/_nav.html"
+        return {"title": self.get_title(), "subnav_template": subnav}
+
 
 class ScopedListView(ScopedMixin, ListView):
-    """A scoped list with an optional FilterSet, ordering whitelist and pagination."""
+    """A scoped list with an optional FilterSet, ordering whitelist and pagination.
+
+    ``generic/list.html`` shows ``heading`` (default: the title), the "add" button labelled
+    ``add_label`` (to the model's create page, or ``add_url_name``; with the add
+    permission), the import and export buttons of ``import_resource``, the filters and the
+    sortable table. ``masked_id_field`` sets each row's ``id_display``: that resident ID as
+    the user may see it."""
 
     filterset_class: Any = None
     paginate_by = 50
     ordering_fields: tuple[str, ...] = ()
     default_ordering: str | None = None
+    heading: Any = ""
+    add_url_name = ""
+    add_label: Any = ""
+    import_resource = ""
+    masked_id_field = ""
 
     def get_queryset(self) -> QuerySet:
         qs = self.scoped_queryset()
@@ -63,47 +137,82 @@ class ScopedListView(ScopedMixin, ListView):
             qs = qs.order_by(order, "pk")
         return qs
 
+    def can_add(self) -> bool:
+        return self.request.user.has_perm(_perm(self.model, "add"))
+
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
+        ctx.update(self.page_context())
+        ctx["heading"] = self.heading or ctx["title"]
         ctx["filterset"] = self.filterset
-        ctx["can_add"] = self.request.user.has_perm(_perm(self.model, "add"))
+        ctx["can_add"] = self.can_add()
+        ctx["add_url"] = reverse(self.add_url_name or self.route_name("create")) if self.add_label else ""
+        ctx["add_label"] = self.add_label
+        ctx["import_resource"] = self.import_resource
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["query_string"] = query.urlencode()
         query.pop("o", None)
         ctx["query_without_order"] = query.urlencode()
         ctx["current_order"] = self.request.GET.get("o") or self.default_ordering or ""
+        if self.masked_id_field:
+            personal.reveal_each(self.request.user, ctx["object_list"], self.masked_id_field, "id_display")
         return ctx
 
 
 class ScopedDetailView(ScopedMixin, DetailView):
-    """A scoped detail page with the record's audit history; out of scope is a 404."""
+    """A scoped detail page with the record's audit history; out of scope is a 404.
+
+    ``generic/detail.html`` offers the "Edit" button (the model's edit page, when it has
+    one) to whoever may change the record; ``masked_id_field`` gives ``id_display`` as on
+    lists."""
 
     history_paginate_by = 20
+    masked_id_field = ""
+
+    def edit_url(self, obj) -> str:
+        try:
+            return reverse(self.route_name("update"), args=[obj.pk])
+        except NoReverseMatch:
+            return ""
+
+    def may_change(self, obj) -> bool:
+        return self.request.user.has_perm(_perm(self.model, "change")) and (
+            self.model.objects.restrict(self.request.user, CHANGE).filter(pk=obj.pk).exists()
+        )
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
+        ctx.update(self.page_context())
         obj = self.object
         history = Paginator(history_for(obj), self.history_paginate_by)
         ctx["history"] = history.get_page(self.request.GET.get("history_page"))
-        ctx["can_change"] = self.request.user.has_perm(_perm(self.model, "change")) and (
-            self.model.objects.restrict(self.request.user, CHANGE).filter(pk=obj.pk).exists()
-        )
+        ctx["can_change"] = self.may_change(obj)
+        ctx["edit_url"] = self.edit_url(obj)
+        if self.masked_id_field:
+            ctx["id_display"] = personal.reveal(self.request.user, obj, self.masked_id_field)
         return ctx
 
 
-# Base classes for form pages and decision buttons ---------------------------------------
+# Form pages and decision buttons --------------------------------------------------------
 
 
 class ServiceFormView(ScopedMixin, View):
-    """GET shows the form, POST validates it and calls ``perform`` (a service call)."""
+    """GET shows the form, POST validates it and calls ``perform`` (a service call); the
+    service's ApplicationError becomes the form's errors.
+
+    A form not offered now (``unavailable`` gives the reason) sends the user to
+    ``unavailable_url`` with the reason instead; the service still decides on POST. A save
+    shows ``success_message`` and leads to the saved record's page, Cancel to the referring
+    page or else ``cancel_url_name`` (default: the model's list). ``title`` and ``success_message`` may name attributes of
+    the page's record and of the saved one: ``gettext_lazy("Talk %(number)s added.")``."""
 
     scope_action = CHANGE
     permission_action = "change"
     form_class: Any = None
-    template_name = "core/form.html"
-    cancel_url_name = "home"  # where Cancel leads without a referring page
-    title = ""
+    template_name = "generic/form.html"
+    cancel_url_name = ""
+    success_message: Any = gettext_lazy("Saved.")
     object: Any = None
 
     def get_object(self):
@@ -119,27 +228,47 @@ class ServiceFormView(ScopedMixin, View):
     def perform(self, form) -> Any:  # pragma: no cover - hook
         raise NotImplementedError
 
-    def success_message(self, result) -> str:
-        return _("Saved.")
+    def get_title(self) -> str:
+        return self.title % RecordFields(self.object) if self.object is not None else self.title
 
-    def success_url(self, result) -> str:  # pragma: no cover - hook
-        raise NotImplementedError
+    def get_success_message(self, result) -> str:
+        return self.success_message % RecordFields(result)
+
+    def success_url(self, result) -> str:
+        return reverse(self.route_name("detail"), args=[result.pk])
 
     def cancel_url(self) -> str:
-        return self.request.META.get("HTTP_REFERER", "") or reverse(self.cancel_url_name)
-
-    def render_form(self, form) -> HttpResponse:
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "object": self.object, "title": self.get_title(), "cancel_url": self.cancel_url()},
+        return self.request.META.get("HTTP_REFERER", "") or reverse(
+            self.cancel_url_name or self.route_name("list")
         )
 
-    def get_title(self) -> str:
-        return self.title
+    def unavailable(self) -> str | None:
+        """Why the form is not offered to this user now; None: it is."""
+        return None
+
+    def unavailable_url(self) -> str:  # pragma: no cover - hook, with unavailable()
+        raise NotImplementedError
+
+    def form_context(self) -> dict[str, Any]:
+        """What the template shows besides the form (figures to check, a preview...)."""
+        return {}
+
+    def render_form(self, form) -> HttpResponse:
+        ctx = {
+            **self.page_context(),
+            "form": form,
+            "object": self.object,
+            "cancel_url": self.cancel_url(),
+            **self.form_context(),
+        }
+        return render(self.request, self.template_name, ctx)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        reason = self.unavailable()
+        if reason:
+            messages.error(request, reason)
+            return redirect(self.unavailable_url())
         form = self.form_class(initial=self.get_initial(), **self.form_kwargs())
         personal.note_form(request.user, self.object, form)
         return self.render_form(form)
@@ -153,13 +282,48 @@ class ServiceFormView(ScopedMixin, View):
             except ApplicationError as exc:
                 form.apply_error(exc)
             else:
-                messages.success(request, self.success_message(result))
+                messages.success(request, self.get_success_message(result))
                 return redirect(self.success_url(result))
         return self.render_form(form)
 
 
+class ServiceCreateView(ServiceFormView):
+    """Adds a record: ``service(user=..., **form.cleaned_data)`` (declare it with
+    ``staticmethod``). The fields in ``initial_from_query`` start from the query string (an
+    "add" link on another record's page names that record)."""
+
+    permission_action = "add"
+    service: ClassVar[Service]
+    initial_from_query: tuple[str, ...] = ()
+
+    def get_initial(self) -> dict[str, Any]:
+        return {name: self.request.GET.get(name, "") for name in self.initial_from_query}
+
+    def perform(self, form) -> Any:
+        return self.service(user=self.request.user, **form.cleaned_data)
+
+
+class ServiceUpdateView(ServiceFormView):
+    """Edits ``self.object``: the form starts from ``form_class.initial_for(record)``, the save
+    is ``service(<record_kwarg>=record, user=..., **form.cleaned_data)``; a versioned form
+    (apps.core.locking) also passes the version the page was opened at."""
+
+    service: ClassVar[Service]
+    record_kwarg: ClassVar[str]
+
+    def get_initial(self) -> dict[str, Any]:
+        return self.form_class.initial_for(self.object)
+
+    def perform(self, form) -> Any:
+        kwargs = dict(form.cleaned_data)
+        if isinstance(form, VersionedFormMixin):
+            kwargs["expected_version"] = form.expected_version
+        return self.service(**{self.record_kwarg: self.object}, user=self.request.user, **kwargs)
+
+
 class DecisionView(ScopedMixin, View):
-    """A POST-only button (accept, reject, approve...): calls ``perform`` and goes back."""
+    """A POST-only button (accept, reject, approve...): calls ``perform`` and goes back to the
+    page it was on (``next``), else to ``fallback_url_name``."""
 
     scope_action = CHANGE
     permission_action = "change"
@@ -169,6 +333,12 @@ class DecisionView(ScopedMixin, View):
     def perform(self, obj) -> str:  # pragma: no cover - hook
         raise NotImplementedError
 
+    def redirect_url(self, obj) -> str:
+        target = self.request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            target = reverse(self.fallback_url_name)
+        return target
+
     def post(self, request, pk):
         obj = get_object_or_404(self.scoped_queryset(), pk=pk)
         try:
@@ -177,7 +347,30 @@ class DecisionView(ScopedMixin, View):
             messages.error(request, exc.message)
         else:
             messages.success(request, message)
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = reverse(self.fallback_url_name)
-        return HttpResponseRedirect(target)
+        return HttpResponseRedirect(self.redirect_url(obj))
+
+
+# Routes ------------------------------------------------------------------------------------
+
+CRUD_ROUTES = {
+    "list": ("", "ListView"),
+    "create": ("new/", "CreateView"),
+    "detail": ("<int:pk>/", "DetailView"),
+    "update": ("<int:pk>/edit/", "UpdateView"),
+}
+
+
+def crud_urls(
+    views: ModuleType, model: str, prefix: str = "", *, actions: Iterable[str] = tuple(CRUD_ROUTES)
+) -> list[URLPattern]:
+    """The routes of a model's pages, by the naming every app follows. For ``model="Claim"``
+    and ``prefix="claims/"``: ``claims/`` → ``ClaimListView`` named ``claim-list``, then
+    ``claims/new/`` (``-create``), ``claims/<pk>/`` (``-detail``), ``claims/<pk>/edit/``
+    (``-update``); any other action is a step on the record: ``"pay"`` routes
+    ``claims/<pk>/pay/`` to ``ClaimPayView`` named ``claim-pay``. Each action's view must exist."""
+    routes = []
+    for action in actions:
+        suffix, kind = CRUD_ROUTES.get(action, (f"<int:pk>/{action}/", f"{action.capitalize()}View"))
+        view = getattr(views, f"{model}{kind}")
+        routes.append(path(f"{prefix}{suffix}", view.as_view(), name=f"{model.lower()}-{action}"))
+    return routes

@@ -4,26 +4,17 @@ API and the imports); administrators maintain the minimum living standards."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 
-from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin
+from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ReadOnlyAdminMixin, ScopedAdmin
 from apps.core.choices import Role
-from apps.core.exceptions import ApplicationError
 
 from . import services
 from .models import Disbursement, FamilyMember, FilingStep, Household, LivingStandard, Recheck
 
 
-class ReadOnlyAdmin(PersonalDataAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, PersonalDataAdmin):
+    pass
 
 
 class StepInline(admin.TabularInline):
@@ -101,14 +92,17 @@ class LivingStandardAdmin(ScopedAdmin):
         # A standard is the amount of one region and year: correct the amount, or add another year.
         return ["region", "year"] if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
-        """Through ``living_standard_set``, as the pages and imports: its checks, its audit entry."""
-        try:
-            saved = services.living_standard_set(
-                region=obj.region, year=obj.year, monthly_amount=obj.monthly_amount, user=request.user
-            )
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
-            raise PermissionDenied(exc.message) from exc
-        obj.pk = saved.pk
-        obj._state.adding = False
+    # Through ``living_standard_set``, as the pages and imports: its checks, its audit entry.
+    def service_create(self, request, form):
+        data = form.cleaned_data
+        return services.living_standard_set(
+            region=data["region"], year=data["year"], monthly_amount=data["monthly_amount"], user=request.user
+        )
+
+    def service_update(self, request, obj, form):
+        return services.living_standard_set(
+            region=obj.region,
+            year=obj.year,
+            monthly_amount=form.cleaned_data["monthly_amount"],
+            user=request.user,
+        )

@@ -29,17 +29,12 @@ from apps.core.choices import AuditAction, AuditSource, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
 from apps.core.models import Region
 from apps.core.tests.factories import make_resident_id
-from apps.unions.models import GrassrootsUnion
+from apps.unions.public import GrassrootsUnion
 
 from .choices import SEQUENCE, AidKind, Category, Cause, Health, Relation, Status, Step
 from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim, LivingStandard
-from .services import (
-    household_object,
-    living_standard_for,
-    notice_days,
-    per_capita_income,
-    suggested_category,
-)
+from .rules import compute_family_figures, suggested_category
+from .services import household_object, living_standard_for, notice_days
 
 BATCH = 5000
 NOTE = "演示数据"
@@ -132,12 +127,12 @@ def _household(rng, union, ids, category=None) -> tuple[Household, list[FamilyMe
                 health=rng.choice(Health.values),
             )
         )
-    incomes = [head.head_income, *(m.monthly_income for m in members)]
-    head.family_size = 1 + len(members)
-    head.family_income = sum(incomes, Decimal("0.00"))
-    head.per_capita_income = per_capita_income(
-        incomes=incomes, rigid_expenses=head.rigid_expenses, size=head.family_size
+    figures = compute_family_figures(
+        incomes=[head.head_income, *(m.monthly_income for m in members)], rigid_expenses=head.rigid_expenses
     )
+    head.family_size = figures.family_size
+    head.family_income = figures.family_income
+    head.per_capita_income = figures.per_capita_income
     return head, members
 
 

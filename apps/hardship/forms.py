@@ -6,15 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import ServiceForm
+from apps.core.forms import DATE, ServiceForm
 from apps.core.locking import VersionedFormMixin
 from apps.core.scoping import CHANGE
-from apps.unions.forms import UnionCodeField
-from apps.unions.models import GrassrootsUnion
+from apps.unions.public import GrassrootsUnion
+from apps.unions.public import UnionCodeFormField as UnionCodeField
 
 from .choices import AidKind, Category, Cause, Health, Relation
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
@@ -33,7 +32,7 @@ class HouseholdForm(ServiceForm):
     )
 
     def __init__(self, *args, user=None, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
         if editing:
             del self.fields["union"]
@@ -53,7 +52,7 @@ class MemberForm(ServiceForm):
     monthly_income = forms.DecimalField(label=_("Monthly income"), initial=0, **MONEY)
     health = forms.ChoiceField(label=_("Health"), choices=Health.choices)
 
-    def __init__(self, *args, user=None, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
             self.fields["id_number"].required = False
@@ -68,7 +67,7 @@ class AdvanceForm(ServiceForm):
         label=_("Category decided"), required=False, choices=[("", "—"), *Category.choices]
     )
 
-    def __init__(self, *args, user=None, step: str = "", **kwargs):
+    def __init__(self, *args, step: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         from .choices import PAPERWORK_STEPS, Step
 
@@ -98,31 +97,22 @@ class ReviewForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, user=None, step: str = "", **kwargs):
+    def __init__(self, *args, step: str = "", **kwargs):
         super().__init__(*args, **kwargs)
 
 
 class NoteForm(ServiceForm):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
 
 class ExitForm(ServiceForm):
     exited_on = forms.DateField(label=_("Exit date"), widget=DATE)
     reason = forms.CharField(label=_("Exit reason"), max_length=200)
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
 
 class RecheckForm(ServiceForm):
     checked_on = forms.DateField(label=_("Re-check date"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 class DisbursementForm(ServiceForm):
@@ -131,6 +121,3 @@ class DisbursementForm(ServiceForm):
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
     fund_source = forms.CharField(label=_("Fund source"), max_length=64, required=False)
     student_name = forms.CharField(label=_("Student (education grant)"), max_length=64, required=False)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)

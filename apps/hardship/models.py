@@ -17,6 +17,7 @@ from apps.core.scoping import ALL, CHANGE, NONE, VIEW, ScopedQuerySet
 from apps.core.validators import validate_resident_id
 
 from .choices import AidKind, Category, Health, Relation, Status, Step
+from .rules import clean_disbursement, clean_exit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -148,10 +149,11 @@ class Household(models.Model):
             errors.setdefault("causes", []).append(_("Choose at least one cause."))
         elif bad:
             errors.setdefault("causes", []).append(_("Unknown causes: %(c)s.") % {"c": ", ".join(bad)})
-        if self.exited_on and self.filed_on and self.exited_on <= self.filed_on:
-            errors.setdefault("exited_on", []).append(_("The exit date must be after the filing date."))
-        if self.exited_on and not self.filed_on:
-            errors.setdefault("exited_on", []).append(_("Only a filed household can exit."))
+        try:
+            clean_exit(filed_on=self.filed_on, exited_on=self.exited_on, exit_reason=self.exit_reason)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
         if errors:
             raise ValidationError(errors)
 
@@ -293,10 +295,7 @@ class Disbursement(models.Model):
         return self.number
 
     def clean(self) -> None:
-        if self.kind == AidKind.EDUCATION and not (self.student_name or "").strip():
-            raise ValidationError({"student_name": _("An education grant names the student.")})
-        if self.kind != AidKind.EDUCATION and self.student_name:
-            raise ValidationError({"student_name": _("Only an education grant names a student.")})
+        clean_disbursement(kind=self.kind, amount=self.amount, student_name=self.student_name)
 
 
 # Status and step are referenced by the services; keep the names importable from here.

@@ -6,7 +6,7 @@ timeline entry saying so. New households go through the seven-step filing instea
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -19,8 +19,9 @@ from apps.core.importing import (
     Context,
     ImportResource,
     Row,
-    _chunks,
-    parse_choice,
+    choice_column,
+    chunks,
+    filter_in,
     parse_date,
     parse_decimal,
     parse_int,
@@ -29,17 +30,20 @@ from apps.core.importing import (
     register,
 )
 from apps.core.personal import AMOUNT
-from apps.unions.resources import UnionRefMixin, union_column
+from apps.unions.public import UnionRefMixin, union_column
 
 from .choices import AidKind, Category, Cause, Health, Relation, Status, Step
 from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim
+from .rules import (
+    aid_date_fits,
+    clean_aid_date,
+    clean_disbursement,
+    clean_exit,
+    clean_member_id,
+    compute_per_capita_income,
+    is_editable,
+)
 from .services import county_of
-
-CENT = Decimal("0.01")
-
-
-def _label(choices, value: str) -> str:
-    return dict(choices.choices).get(value, "") if value else ""
 
 
 def parse_causes(raw: Any) -> str:
@@ -73,37 +77,29 @@ def _may_import_history(user: Any) -> bool:
 
 def households_by_head(ids: set[str]) -> dict[str, list[Household]]:
     found: dict[str, list[Household]] = {}
-    for chunk in _chunks(sorted(i for i in ids if i)):
-        for h in Household.objects.filter(head_id_number__in=chunk).select_related("union__region__parent"):
-            found.setdefault(h.head_id_number, []).append(h)
+    for h in filter_in(Household.objects.select_related("union__region__parent"), "head_id_number", ids):
+        found.setdefault(h.head_id_number, []).append(h)
     for items in found.values():
         items.sort(key=lambda h: h.pk)
     return found
 
 
 def claims_for(ids: set[str]) -> dict[str, IdClaim]:
-    found: dict[str, IdClaim] = {}
-    for chunk in _chunks(sorted(i for i in ids if i)):
-        for c in IdClaim.objects.filter(id_number__in=chunk).select_related(
-            "household__union__region__parent"
-        ):
-            found[c.id_number] = c
-    return found
+    claims = IdClaim.objects.select_related("household__union__region__parent")
+    return {c.id_number: c for c in filter_in(claims, "id_number", ids)}
 
 
 def sync_claims(households: list[Household]) -> None:
     """Comparison keys of the given households: filed and not exited ones hold their IDs."""
     pks = [h.pk for h in households]
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         IdClaim.objects.filter(household_id__in=chunk).delete()
     filed = [h for h in households if h.status == Status.FILED]
     claims = [IdClaim(id_number=h.head_id_number, household=h) for h in filed]
     members: dict[int, list[str]] = {}
-    for chunk in _chunks([h.pk for h in filed]):
-        for hid, id_number in FamilyMember.objects.filter(household_id__in=chunk).values_list(
-            "household_id", "id_number"
-        ):
-            members.setdefault(hid, []).append(id_number)
+    ids = FamilyMember.objects.values_list("household_id", "id_number")
+    for hid, id_number in filter_in(ids, "household_id", [h.pk for h in filed]):
+        members.setdefault(hid, []).append(id_number)
     for h in filed:
         claims.extend(IdClaim(id_number=i, household=h) for i in members.get(h.pk, []))
     IdClaim.objects.bulk_create(claims, batch_size=2000)
@@ -114,17 +110,12 @@ class HouseholdResource(UnionRefMixin, ImportResource):
     name = "households"
     title = "困难职工家庭"
     model = Household
+    export_related = ("union",)
     columns = [
         Column("户主姓名", "head_name", partial(parse_text, max_length=64), required=True),
         Column("户主身份证号", "head_id_number", parse_resident_id, required=True, key=True, sensitive=True),
         union_column(),
-        Column(
-            "困难类别",
-            "category",
-            partial(parse_choice, choices=Category),
-            required=True,
-            export=lambda r: _label(Category, r.category),
-        ),
+        choice_column("困难类别", "category", Category),
         Column("致困原因", "causes", parse_causes, required=True, export=_causes_label),
         Column("家庭人口", "family_size", partial(parse_int, minimum=1, maximum=30), required=True),
         Column("家庭月收入", "family_income", parse_decimal, required=True, sensitive=AMOUNT),
@@ -169,10 +160,13 @@ class HouseholdResource(UnionRefMixin, ImportResource):
             return
         if v["filed_on"] > timezone.localdate():
             row.error("建档日期", f"建档日期 {v['filed_on']} 晚于今天")
-        if v.get("exited_on") is not None and v["exited_on"] <= v["filed_on"]:
-            row.error("脱困日期", f"脱困日期 {v['exited_on']} 不晚于建档日期 {v['filed_on']}")
-        if v.get("exit_reason") and v.get("exited_on") is None:
-            row.error("脱困原因", "填写了脱困原因但没有脱困日期")
+        self.check_rule(
+            row,
+            clean_exit,
+            filed_on=v["filed_on"],
+            exited_on=v.get("exited_on"),
+            exit_reason=v.get("exit_reason"),
+        )
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Household]:
         """The household a row speaks of: the one of that head filed on the same day, else a
@@ -218,8 +212,10 @@ class HouseholdResource(UnionRefMixin, ImportResource):
         household.causes = v["causes"]
         household.family_size = v["family_size"]
         household.family_income = v["family_income"]
-        household.per_capita_income = (v["family_income"] / v["family_size"]).quantize(
-            CENT, rounding=ROUND_HALF_UP
+        household.per_capita_income = compute_per_capita_income(
+            family_income=v["family_income"],
+            rigid_expenses=household.rigid_expenses,
+            family_size=v["family_size"],
         )
         household.living_standard = v.get("living_standard")
         household.filed_on = v["filed_on"]
@@ -254,9 +250,6 @@ class HouseholdResource(UnionRefMixin, ImportResource):
         )
         sync_claims([r.instance for r in written])
 
-    def export_queryset(self, user):
-        return Household.objects.restrict(user).select_related("union").order_by("id")
-
 
 def _households_for_rows(rows: list[Row], key: str = "head_id") -> dict[str, list[Household]]:
     return households_by_head({r.values[key] for r in rows})
@@ -273,6 +266,9 @@ class FamilyMemberResource(ImportResource):
     name = "family_members"
     title = "困难家庭成员"
     model = FamilyMember
+    export_related = ("household",)
+    export_order = ("household_id", "id")
+    whole_file = True  # one resident ID in two filed households of the file is refused by row number
     columns = [
         Column(
             "户主身份证号",
@@ -285,20 +281,9 @@ class FamilyMemberResource(ImportResource):
         ),
         Column("身份证号", "id_number", parse_resident_id, required=True, key=True, sensitive=True),
         Column("姓名", "name", partial(parse_text, max_length=64), required=True),
-        Column(
-            "与户主关系",
-            "relation",
-            partial(parse_choice, choices=Relation),
-            required=True,
-            export=lambda r: _label(Relation, r.relation),
-        ),
+        choice_column("与户主关系", "relation", Relation),
         Column("月收入", "monthly_income", parse_decimal, sensitive=AMOUNT),
-        Column(
-            "健康状况",
-            "health",
-            partial(parse_choice, choices=Health, blank=True),
-            export=lambda r: _label(Health, r.health),
-        ),
+        choice_column("健康状况", "health", Health, required=False),
     ]
     compare_fields = ["name", "relation", "monthly_income", "health"]
 
@@ -325,11 +310,10 @@ class FamilyMemberResource(ImportResource):
         if household is None:
             row.error("户主身份证号", "该户主身份证号没有困难家庭，请先导入或建立家庭")
             return
-        if v["id_number"] == household.head_id_number:
-            row.error("身份证号", "家庭成员的身份证号与户主相同")
-        if household.status not in (Status.NEW, Status.VISITED, Status.INSPECTED) and not _may_import_history(
-            ctx.user
-        ):
+        self.check_rule(
+            row, clean_member_id, head_id_number=household.head_id_number, id_number=v["id_number"]
+        )
+        if not is_editable(household.status) and not _may_import_history(ctx.user):
             row.error("户主身份证号", "该家庭已过核算步骤或已建档，成员只能由省总工会或系统管理员导入")
         claim = ctx.cache["claims"].get(v["id_number"])
         if claim is not None and claim.household_id != household.pk:
@@ -352,11 +336,8 @@ class FamilyMemberResource(ImportResource):
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, FamilyMember]:
         hh = {self.household_of(r, ctx).pk: self.household_of(r, ctx) for r in rows}
-        found: dict[tuple, FamilyMember] = {}
-        for chunk in _chunks(sorted(hh)):
-            for m in FamilyMember.objects.filter(household_id__in=chunk):
-                found[(hh[m.household_id].head_id_number, m.id_number)] = m
-        return found
+        members = filter_in(FamilyMember.objects.all(), "household_id", hh)
+        return {(hh[m.household_id].head_id_number, m.id_number): m for m in members}
 
     def apply(self, row: Row, record: FamilyMember | None, ctx: Context) -> FamilyMember:
         v = row.values
@@ -375,15 +356,13 @@ class FamilyMemberResource(ImportResource):
             [IdClaim(id_number=m.id_number, household_id=m.household_id) for m in new], batch_size=2000
         )
 
-    def export_queryset(self, user):
-        return FamilyMember.objects.restrict(user).select_related("household").order_by("household_id", "id")
-
 
 @register
 class DisbursementResource(ImportResource):
     name = "disbursements"
     title = "帮扶救助发放"
     model = Disbursement
+    export_related = ("household",)
     columns = [
         Column("发放编号", "number", partial(parse_text, max_length=32), required=True, key=True),
         Column(
@@ -394,13 +373,7 @@ class DisbursementResource(ImportResource):
             sensitive=True,
             export=lambda r: r.household.head_id_number,
         ),
-        Column(
-            "帮扶类型",
-            "kind",
-            partial(parse_choice, choices=AidKind),
-            required=True,
-            export=lambda r: _label(AidKind, r.kind),
-        ),
+        choice_column("帮扶类型", "kind", AidKind),
         Column("金额", "amount", parse_decimal, required=True),
         Column("发放日期", "paid_on", parse_date, required=True),
         Column("资金来源", "fund_source", partial(parse_text, max_length=64)),
@@ -422,39 +395,27 @@ class DisbursementResource(ImportResource):
             row.error("户主身份证号", "该户主身份证号没有已建档的困难家庭")
             return
         when = v["paid_on"]
-        match = next(
-            (h for h in households if h.filed_on <= when and (h.exited_on is None or when < h.exited_on)),
-            None,
-        )
+        # the filing of the head the payment belongs to: the one whose dates admit it
+        match = next((h for h in households if aid_date_fits(h, when)), None)
         if match is None:
-            latest = households[-1]
-            if latest.exited_on is not None and when >= latest.exited_on:
-                row.error("发放日期", f"该家庭已于 {latest.exited_on} 解困脱困，不能在 {when} 发放帮扶")
-            else:
-                row.error("发放日期", f"发放日期 {when} 早于该家庭的建档日期 {households[0].filed_on}")
+            # refused for the filing in force on that date (else the first one)
+            before = [h for h in households if h.filed_on <= when]
+            self.check_rule(row, clean_aid_date, household=(before or households[:1])[-1], paid_on=when)
             return
         ctx.cache["household"][row.number] = match
-        if v["amount"] <= 0:
-            row.error("金额", f"“{v['amount']}”必须大于 0")
-        if v["kind"] == AidKind.EDUCATION and not v.get("student_name"):
-            row.error("学生姓名", "金秋助学须填写学生姓名")
-        if v["kind"] != AidKind.EDUCATION and v.get("student_name"):
-            row.error("学生姓名", "只有金秋助学填写学生姓名")
+        self.check_rule(
+            row, clean_disbursement, kind=v["kind"], amount=v["amount"], student_name=v.get("student_name")
+        )
 
     def region_id(self, row: Row, ctx: Context) -> int | None:
         household = self.household_of(row, ctx)
         return household.union.region_id if household else None
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Disbursement]:
-        found: dict[tuple, Disbursement] = {}
-        for chunk in _chunks(sorted({r.values["number"] for r in rows})):
-            for d in Disbursement.objects.filter(number__in=chunk).select_related("household__union"):
-                found[(d.number,)] = d
-        for row in rows:
-            d = found.get((row.values["number"],))
-            if d is not None and not ctx.may_change(d.household.union.region_id):
-                row.error("发放编号", f"发放记录“{d.number}”不在您的管辖范围内，无权修改")
-        return found
+        records = Disbursement.objects.select_related("household__union")
+        return self.existing_by_key(
+            rows, ctx, records, region_of=lambda d: d.household.union.region_id, noun="发放记录"
+        )
 
     def apply(self, row: Row, record: Disbursement | None, ctx: Context) -> Disbursement:
         v = row.values
@@ -466,6 +427,3 @@ class DisbursementResource(ImportResource):
         d.fund_source = v.get("fund_source") or ""
         d.student_name = v.get("student_name") or ""
         return d
-
-    def export_queryset(self, user):
-        return Disbursement.objects.restrict(user).select_related("household").order_by("id")

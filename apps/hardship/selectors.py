@@ -1,5 +1,5 @@
 """Reads of the hardship domain: the yearly ``hs.*`` indicators, the province-wide ID look-up
-other apps use, and the scoped list/detail selectors."""
+other apps use through the core registry, and the scoped list/detail selectors."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from apps.core import registry
 from apps.core.models import Region
 from apps.core.scoping import REVIEW, VIEW
 from apps.core.selectors import in_region
@@ -54,13 +55,21 @@ def hs_indicators(*, year: int, region: Region) -> dict[str, int | Decimal]:
     }
 
 
-def hardship_id_numbers(id_numbers: Iterable[str]) -> set[str]:
+def hardship_id_numbers(id_numbers: Iterable[str], *, user: Any = None) -> set[str]:
     """The IDs among those given that are head or member of a filed, not exited household
-    anywhere in the province (one query on the comparison keys)."""
+    anywhere in the province (one query on the comparison keys). Contributed to the core
+    registry as the ``hardship_household`` flag; ``user`` is not used, as the information
+    comparison spans the province and the flag says only yes or no."""
     ids = {i for i in id_numbers if i}
     if not ids:
         return set()
     return set(IdClaim.objects.filter(id_number__in=ids).values_list("id_number", flat=True))
+
+
+def model_worker_among(id_numbers: Iterable[str], *, user: Any = None) -> bool:
+    """Whether any of these IDs (a household's head and members) is a model worker: asked
+    through the core registry, which the model workers domain answers."""
+    return bool(registry.holders(registry.MODEL_WORKER, id_numbers, user=user))
 
 
 # Lists and details ---------------------------------------------------------------------

@@ -13,24 +13,37 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core import audit
 from apps.core.choices import AuditAction, RegionLevel, Role
+from apps.core.cleaning import (
+    clean_amount,
+    clean_choice,
+    clean_resident_id,
+    field_error,
+    rule_errors,
+)
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import check_version
 from apps.core.models import Region
-from apps.core.scoping import CHANGE, user_may
-from apps.core.services import full_clean_or_raise, model_create, model_delete, model_update
-from apps.core.validators import mask_resident_id, validate_resident_id
+from apps.core.services import (
+    acting_user,
+    check_may_change,
+    full_clean_or_raise,
+    model_create,
+    model_delete,
+    model_update,
+)
+from apps.core.validators import mask_resident_id
 
+from . import rules
 from .choices import (
     IN_PROGRESS,
     NEXT_STEP,
@@ -47,9 +60,18 @@ from .choices import (
 )
 from .decisions import HOUSEHOLD_EXIT, HOUSEHOLD_RECHECK, HOUSEHOLD_REVIEW
 from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim, LivingStandard, Recheck
+from .rules import (
+    clean_aid_date,
+    clean_disbursement,
+    clean_exit,
+    clean_member_id,
+    compute_family_figures,
+    is_editable,
+)
 
-CENT = Decimal("0.01")
-EDITABLE = (Status.NEW, Status.VISITED, Status.INSPECTED)
+# Rules the pages and the API read from here.
+EDITABLE = rules.EDITABLE
+suggested_category = rules.suggested_category
 
 
 def notice_days() -> int:
@@ -57,26 +79,7 @@ def notice_days() -> int:
     return max(0, int(getattr(settings, "HARDSHIP_NOTICE_DAYS", 7)))
 
 
-# Pure functions --------------------------------------------------------------------------
-
-
-def per_capita_income(*, incomes: Iterable[Decimal], rigid_expenses: Decimal, size: int) -> Decimal:
-    """(family income − rigid expenses) ÷ family size, to the fen (half up), never below 0."""
-    total = sum((Decimal(i) for i in incomes), Decimal("0"))
-    net = max(total - Decimal(rigid_expenses or 0), Decimal("0"))
-    return (net / max(size, 1)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def suggested_category(*, per_capita: Decimal | None, standard: Decimal | None) -> str:
-    """The category the figures suggest: deep below the standard, relative up to twice it;
-    '' when above (an accidental case is judged on the case, never suggested)."""
-    if per_capita is None or standard is None:
-        return ""
-    if per_capita < standard:
-        return Category.DEEP
-    if per_capita <= standard * 2:
-        return Category.RELATIVE
-    return ""
+# Look-ups ----------------------------------------------------------------------------------
 
 
 def living_standard_for(region: Region, year: int) -> LivingStandard | None:
@@ -107,56 +110,34 @@ def _today() -> dt.date:
 
 
 def _check_change(user: Any, household: Household) -> None:
-    if user is None:
-        return
-    if not user_may(user, CHANGE, household.union.region_id, Household):
-        raise ApplicationError(_("You may not change households of this region."))
+    _check_region(user, household.union.region_id)
 
 
-def _clean_id(id_number: str, field: str = "id_number") -> str:
-    try:
-        return validate_resident_id(id_number)
-    except ValidationError as exc:
-        raise ApplicationError(exc.messages[0], extra={"fields": {field: exc.messages}}) from exc
+def _check_region(user: Any, region_id: int | None) -> None:
+    check_may_change(user, region_id, Household, _("You may not change households of this region."))
 
 
-def _money(value: Any, field: str, label: str) -> Decimal:
-    try:
-        amount = Decimal(str(value if value not in (None, "") else "0"))
-    except Exception:  # noqa: BLE001 - anything that is not a number
-        amount = None
-    if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
-        message = _("%(field)s must be an amount in yuan with at most 2 decimals, not “%(value)s”.") % {
-            "field": label,
-            "value": value,
-        }
-        raise ApplicationError(message, extra={"fields": {field: [message]}})
-    return amount.quantize(CENT)
-
-
-def _choice(value: str, choices, field: str) -> str:
-    if value in choices.values:
-        return value
-    message = _("“%(value)s” is not a valid choice.") % {"value": value}
-    raise ApplicationError(message, extra={"fields": {field: [message]}})
+def _money(value: Any, field: str) -> Decimal:
+    """An income or an expense: yuan to the fen, zero or more, blank for zero."""
+    return clean_amount(value, field, positive=False, blank_is_zero=True)
 
 
 def _causes(causes: Iterable[str]) -> str:
     causes = [c for c in causes if c]
     if not causes:
-        message = _("Choose at least one cause.")
-        raise ApplicationError(message, extra={"fields": {"causes": [message]}})
+        raise field_error("causes", _("Choose at least one cause."))
     for c in causes:
-        _choice(c, Cause, "causes")
+        clean_choice(c, Cause, "causes")
     return ",".join(c for c in Cause.values if c in causes)
 
 
 def _log(household: Household, step: str, *, user: Any, note: str = "", attachments: str = "") -> FilingStep:
+    acting = acting_user(user)
     entry = FilingStep(
         household=household,
         step=step,
-        user=user if user is not None and getattr(user, "is_authenticated", False) else None,
-        username=user.get_username() if user is not None and getattr(user, "is_authenticated", False) else "",
+        user=acting,
+        username=acting.get_username() if acting is not None else "",
         at=timezone.now(),
         note=(note or "").strip(),
         attachments=(attachments or "").strip()[:500],
@@ -175,7 +156,7 @@ def _locked(household: Household) -> Household:
 
 
 def _require_editable(household: Household) -> None:
-    if household.status not in EDITABLE:
+    if not is_editable(household.status):
         raise ApplicationError(
             _(
                 "The household and its family can only be changed before the calculation step; "
@@ -203,8 +184,7 @@ def household_create(
     note: str = "",
 ) -> Household:
     """Open a new filing (status new: the visit 进 is the next step)."""
-    if user is not None and not user_may(user, CHANGE, union.region_id, Household):
-        raise ApplicationError(_("You may not change households of this region."))
+    _check_region(user, union.region_id)
     if union.dissolved_on is not None:
         raise ApplicationError(_("The union %(union)s was dissolved.") % {"union": union.name})
     household = model_create(
@@ -213,13 +193,13 @@ def household_create(
         note=note,
         union=union,
         head_name=(head_name or "").strip(),
-        head_id_number=_clean_id(head_id_number, "head_id_number"),
-        head_income=_money(head_income, "head_income", _("Head's monthly income")),
-        head_health=_choice(head_health, Health, "head_health"),
-        category=_choice(category, Category, "category"),
+        head_id_number=clean_resident_id(head_id_number, "head_id_number"),
+        head_income=_money(head_income, "head_income"),
+        head_health=clean_choice(head_health, Health, "head_health"),
+        category=clean_choice(category, Category, "category"),
         causes=_causes(causes),
-        rigid_expenses=_money(rigid_expenses, "rigid_expenses", _("Rigid expenses")),
-        created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        rigid_expenses=_money(rigid_expenses, "rigid_expenses"),
+        created_by=acting_user(user),
     )
     return household
 
@@ -250,15 +230,15 @@ def household_update(
             _("These fields cannot be changed here: %(f)s.") % {"f": ", ".join(sorted(unknown))}
         )
     if "head_id_number" in data:
-        data["head_id_number"] = _clean_id(data["head_id_number"], "head_id_number")
+        data["head_id_number"] = clean_resident_id(data["head_id_number"], "head_id_number")
     if "head_income" in data:
-        data["head_income"] = _money(data["head_income"], "head_income", _("Head's monthly income"))
+        data["head_income"] = _money(data["head_income"], "head_income")
     if "rigid_expenses" in data:
-        data["rigid_expenses"] = _money(data["rigid_expenses"], "rigid_expenses", _("Rigid expenses"))
+        data["rigid_expenses"] = _money(data["rigid_expenses"], "rigid_expenses")
     if "category" in data:
-        _choice(data["category"], Category, "category")
+        clean_choice(data["category"], Category, "category")
     if "head_health" in data:
-        _choice(data["head_health"], Health, "head_health")
+        clean_choice(data["head_health"], Health, "head_health")
     if "causes" in data:
         data["causes"] = _causes(data["causes"])
     household, _changed = model_update(household, user=user, **data)
@@ -266,16 +246,14 @@ def household_update(
 
 
 def _member_checks(household: Household, id_number: str, exclude_pk: int | None = None) -> str:
-    id_number = _clean_id(id_number)
-    if id_number == household.head_id_number:
-        message = _("This is the head's resident ID.")
-        raise ApplicationError(message, extra={"fields": {"id_number": [message]}})
+    id_number = clean_resident_id(id_number)
+    with rule_errors():
+        clean_member_id(head_id_number=household.head_id_number, id_number=id_number)
     qs = FamilyMember.objects.filter(household=household, id_number=id_number)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        message = _("This resident ID is already a member of the household.")
-        raise ApplicationError(message, extra={"fields": {"id_number": [message]}})
+        raise field_error("id_number", _("This resident ID is already a member of the household."))
     return id_number
 
 
@@ -299,9 +277,9 @@ def member_add(
         household=household,
         name=(name or "").strip(),
         id_number=_member_checks(household, id_number),
-        relation=_choice(relation, Relation, "relation"),
-        monthly_income=_money(monthly_income, "monthly_income", _("Monthly income")),
-        health=_choice(health, Health, "health"),
+        relation=clean_choice(relation, Relation, "relation"),
+        monthly_income=_money(monthly_income, "monthly_income"),
+        health=clean_choice(health, Health, "health"),
     )
 
 
@@ -313,11 +291,11 @@ def member_update(*, member: FamilyMember, user: Any, **data: Any) -> FamilyMemb
     if "id_number" in data:
         data["id_number"] = _member_checks(household, data["id_number"], exclude_pk=member.pk)
     if "monthly_income" in data:
-        data["monthly_income"] = _money(data["monthly_income"], "monthly_income", _("Monthly income"))
+        data["monthly_income"] = _money(data["monthly_income"], "monthly_income")
     if "relation" in data:
-        _choice(data["relation"], Relation, "relation")
+        clean_choice(data["relation"], Relation, "relation")
     if "health" in data:
-        _choice(data["health"], Health, "health")
+        clean_choice(data["health"], Health, "health")
     member, _changed = model_update(member, user=user, **data)
     return member
 
@@ -442,13 +420,11 @@ def review_waits(household: Household, *, today: dt.date | None = None) -> str |
 
 
 def _calculate(household: Household) -> None:
-    members = list(household.members.all())
-    incomes = [household.head_income, *(m.monthly_income for m in members)]
-    household.family_size = 1 + len(members)
-    household.family_income = sum(incomes, Decimal("0.00"))
-    household.per_capita_income = per_capita_income(
-        incomes=incomes, rigid_expenses=household.rigid_expenses, size=household.family_size
-    )
+    incomes = [household.head_income, *(m.monthly_income for m in household.members.all())]
+    figures = compute_family_figures(incomes=incomes, rigid_expenses=household.rigid_expenses)
+    household.family_size = figures.family_size
+    household.family_income = figures.family_income
+    household.per_capita_income = figures.per_capita_income
     standard = living_standard_for(household.union.region, _today().year)
     if standard is None:
         raise ApplicationError(
@@ -520,7 +496,7 @@ def household_advance(
     if step == Step.CALCULATE:
         _calculate(household)
     if step == Step.EVALUATE and category:
-        household.category = _choice(category, Category, "category")
+        household.category = clean_choice(category, Category, "category")
     if step == Step.NOTICE:
         household.notice_ends_on = today + dt.timedelta(days=notice_days() - 1)
     household.status = STEP_RESULT[step]
@@ -651,7 +627,7 @@ def household_recheck(
     recheck = Recheck(
         household=household,
         checked_on=checked_on,
-        user=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        user=acting_user(user),
         note=(note or "").strip(),
     )
     full_clean_or_raise(recheck, exclude=["user"])
@@ -675,8 +651,8 @@ def household_exit(*, household: Household, user: Any, exited_on: dt.date, reaso
         raise ApplicationError(_("Give the reason for the exit."))
     if exited_on is None or exited_on > _today():
         raise ApplicationError(_("The exit date cannot be in the future."))
-    if household.filed_on and exited_on <= household.filed_on:
-        raise ApplicationError(_("The exit date must be after the filing date."))
+    with rule_errors():
+        clean_exit(filed_on=household.filed_on, exited_on=exited_on, exit_reason=reason)
     if Disbursement.objects.filter(household=household, paid_on__gte=exited_on).exists():
         raise ApplicationError(
             _("Aid was paid on or after that date; the exit date must follow the last payment.")
@@ -712,7 +688,7 @@ def household_reenter(*, household: Household, user: Any, note: str = "") -> Hou
         causes=household.causes,
         rigid_expenses=household.rigid_expenses,
         previous=household,
-        created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        created_by=acting_user(user),
     )
     for m in household.members.all():
         model_create(
@@ -746,27 +722,18 @@ def disbursement_create(
     """Pay aid to a filed household; an exited (or unfiled) household is refused."""
     household = _locked(household)
     _check_change(user, household)
-    if household.status == Status.EXITED:
-        raise ApplicationError(
-            _("The household exited on %(date)s; no aid can be paid to it.") % {"date": household.exited_on}
-        )
-    if household.status != Status.FILED:
-        raise ApplicationError(_("Aid can only be paid to a filed household."))
-    value = _money(amount, "amount", _("Amount"))
-    if value <= 0:
-        message = _("The amount must be more than zero.")
-        raise ApplicationError(message, extra={"fields": {"amount": [message]}})
-    if paid_on is None or (household.filed_on and paid_on < household.filed_on):
-        message = _("The payment date cannot be before the filing date %(date)s.") % {
-            "date": household.filed_on
-        }
-        raise ApplicationError(message, extra={"fields": {"paid_on": [message]}})
+    with rule_errors():
+        clean_aid_date(household=household, paid_on=paid_on)
+    value = clean_amount(amount)
+    kind = clean_choice(kind, AidKind, "kind")
+    with rule_errors():
+        clean_disbursement(kind=kind, amount=value, student_name=student_name)
     return model_create(
         Disbursement,
         user=user,
         number=(number or "").strip() or f"BF{paid_on:%Y%m%d}{uuid.uuid4().hex[:8].upper()}",
         household=household,
-        kind=_choice(kind, AidKind, "kind"),
+        kind=kind,
         amount=value,
         paid_on=paid_on,
         fund_source=(fund_source or "").strip(),
@@ -785,7 +752,7 @@ def living_standard_set(
         and not getattr(user, "is_superuser", False)
     ):
         raise ApplicationError(_("Only administrators maintain the minimum living standards."))
-    amount = _money(monthly_amount, "monthly_amount", _("Monthly amount"))
+    amount = _money(monthly_amount, "monthly_amount")
     existing = LivingStandard.objects.filter(region=region, year=year).first()
     if existing is not None:
         existing, _changed = model_update(existing, user=user, monthly_amount=amount)

@@ -13,21 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from apps.core import personal
+from apps.core import views_base as generic
 from apps.core.decisions import DecisionStep
-from apps.core.exceptions import ApplicationError
 from apps.core.locking import VersionedFormViewMixin
 from apps.core.scoping import CHANGE, REVIEW, VIEW, user_may
-from apps.core.views_base import ScopedDetailView, ScopedListView, ScopedMixin
 
 from . import selectors, services
 from .choices import IN_PROGRESS, PAPERWORK_STEPS, SEQUENCE, Category, Status, Step
@@ -71,29 +66,25 @@ STEP_HELP = {
 # Lists ---------------------------------------------------------------------------------
 
 
-class HouseholdListView(ScopedListView):
+class HouseholdListView(generic.ScopedListView):
     model = Household
-    template_name = "hardship/household_list.html"
+    selector = staticmethod(selectors.household_list)
     filterset_class = HouseholdFilterSet
     ordering_fields = ("head_name", "created_at", "filed_on", "status")
     default_ordering = "-created_at"
-
-    def scoped_queryset(self):
-        return selectors.household_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        personal.reveal_each(self.request.user, ctx["object_list"], "head_id_number", "id_display")
-        ctx["resource"] = "households"
-        return ctx
+    title = gettext_lazy("Hardship households")
+    add_label = gettext_lazy("New household")
+    import_resource = "households"
+    masked_id_field = "head_id_number"
 
 
-class ReviewQueueView(ScopedListView):
+class ReviewQueueView(generic.ScopedListView):
     """Households in public notice that the user (prefecture/province) may review."""
 
     model = Household
     template_name = "hardship/review_queue.html"
     scope_action = REVIEW
+    title = gettext_lazy("Review queue")
 
     def scoped_queryset(self):
         return selectors.review_queue(user=self.request.user)
@@ -109,9 +100,10 @@ class ReviewQueueView(ScopedListView):
         return ctx
 
 
-class RecheckDueView(ScopedListView):
+class RecheckDueView(generic.ScopedListView):
     model = Household
     template_name = "hardship/recheck_due.html"
+    title = gettext_lazy("Annual re-checks due")
 
     def scoped_queryset(self):
         return selectors.recheck_due(user=self.request.user)
@@ -123,37 +115,21 @@ class RecheckDueView(ScopedListView):
         return ctx
 
 
-class DisbursementListView(ScopedListView):
+class DisbursementListView(generic.ScopedListView):
     model = Disbursement
-    template_name = "hardship/disbursement_list.html"
+    selector = staticmethod(selectors.disbursement_list)
     filterset_class = DisbursementFilterSet
     ordering_fields = ("paid_on", "amount", "number")
     default_ordering = "-paid_on"
-
-    def scoped_queryset(self):
-        return selectors.disbursement_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["resource"] = "disbursements"
-        return ctx
+    title = gettext_lazy("Aid disbursements")
+    import_resource = "disbursements"
 
 
 # Detail and the filing wizard ----------------------------------------------------------
 
 
-def _model_worker_flag(ids: list[str]) -> bool | None:
-    """Whether the head or a member is a model worker; None when that app does not say."""
-    try:
-        from apps.model_workers.selectors import model_worker_id_numbers
-    except ImportError:  # pragma: no cover - the model workers app is optional here
-        return None
-    return bool(model_worker_id_numbers(ids))
-
-
-class HouseholdDetailView(ScopedDetailView):
+class HouseholdDetailView(generic.ScopedDetailView):
     model = Household
-    template_name = "hardship/household_detail.html"
 
     def get_queryset(self):
         return selectors.with_objection_state(
@@ -200,7 +176,7 @@ class HouseholdDetailView(ScopedDetailView):
                 "Status": Status,
                 "Step": Step,
                 "today": timezone.localdate(),
-                "model_worker": _model_worker_flag(services.household_id_numbers(h)),
+                "model_worker": selectors.model_worker_among(services.household_id_numbers(h), user=user),
             }
         )
         labels = dict(Category.choices)
@@ -260,101 +236,36 @@ def _sequence(h: Household) -> list[dict[str, Any]]:
 # Form pages ----------------------------------------------------------------------------
 
 
-class HouseholdFormView(ScopedMixin, View):
-    """GET shows the form, POST validates it and calls ``perform`` (a service call)."""
+class HouseholdFormView(generic.ServiceFormView):
+    """A form on a household (or one of its family members): Cancel, a save and a form not
+    offered now (``unavailable``) lead to the household's page."""
 
     model = Household
-    scope_action = CHANGE
-    permission_action = "change"
-    form_class: Any = None
-    template_name = "hardship/form.html"
-    object: Any = None
-
-    def get_object(self):
-        pk = self.kwargs.get("pk")
-        return None if pk is None else get_object_or_404(self.scoped_queryset(), pk=pk)
-
-    def get_initial(self) -> dict[str, Any]:
-        return {}
-
-    def form_kwargs(self) -> dict[str, Any]:
-        return {"user": self.request.user}
-
-    def perform(self, form) -> Any:  # pragma: no cover - hook
-        raise NotImplementedError
-
-    def success_message(self, result) -> str:
-        return _("Saved.")
-
-    def success_url(self, result) -> str:
-        return reverse("hardship:household-detail", args=[self.household().pk])
 
     def household(self) -> Household:
         return self.object
 
     def get_title(self) -> str:
-        return ""
+        # the titles name the record the form is on: %(h)s a household, %(m)s a family member
+        return self.title % {"h": self.object, "m": self.object} if self.object is not None else self.title
 
-    def extra_context(self) -> dict[str, Any]:
-        return {}
+    def household_url(self) -> str:
+        return reverse("hardship:household-detail", args=[self.household().pk])
 
-    def render_form(self, form) -> HttpResponse:
-        cancel = (
-            reverse("hardship:household-detail", args=[self.household().pk])
-            if self.object
-            else reverse("hardship:household-list")
-        )
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "object": self.object,
-                "title": self.get_title(),
-                "cancel_url": cancel,
-                **self.extra_context(),
-            },
-        )
+    def success_url(self, result) -> str:
+        return self.household_url()
 
-    def unavailable(self) -> str | None:
-        """Why the form is not offered to this user now (shown on the household's page
-        instead); None: it is. The service still decides on POST."""
-        return None
+    def unavailable_url(self) -> str:
+        return self.household_url()
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        reason = self.unavailable()
-        if reason:
-            messages.error(request, reason)
-            return redirect("hardship:household-detail", self.household().pk)
-        form = self.form_class(initial=self.get_initial(), **self.form_kwargs())
-        personal.note_form(request.user, self.object, form)
-        return self.render_form(form)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.form_class(request.POST, initial=self.get_initial(), **self.form_kwargs())
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ApplicationError as exc:
-                form.apply_error(exc)
-            else:
-                messages.success(request, self.success_message(result))
-                return redirect(self.success_url(result))
-        return self.render_form(form)
+    def cancel_url(self) -> str:
+        return self.household_url() if self.object else reverse("hardship:household-list")
 
 
-class HouseholdCreateView(HouseholdFormView):
-    permission_action = "add"
+class HouseholdCreateView(HouseholdFormView, generic.ServiceCreateView):
     form_class = HouseholdForm
-
-    def get_title(self):
-        return _("New hardship household")
-
-    def perform(self, form):
-        data = dict(form.cleaned_data)
-        return services.household_create(user=self.request.user, **data)
+    service = staticmethod(services.household_create)
+    title = gettext_lazy("New hardship household")
 
     def success_url(self, result):
         return reverse("hardship:household-detail", args=[result.pk])
@@ -362,12 +273,10 @@ class HouseholdCreateView(HouseholdFormView):
 
 class HouseholdUpdateView(VersionedFormViewMixin, HouseholdFormView):
     form_class = HouseholdEditForm
+    title = gettext_lazy("Edit household %(h)s")
 
     def form_kwargs(self):
         return {"user": self.request.user, "editing": True}
-
-    def get_title(self):
-        return _("Edit household %(h)s") % {"h": self.object}
 
     def get_initial(self):
         h = self.object
@@ -393,9 +302,7 @@ class HouseholdUpdateView(VersionedFormViewMixin, HouseholdFormView):
 
 class MemberCreateView(HouseholdFormView):
     form_class = MemberForm
-
-    def get_title(self):
-        return _("Add a family member to %(h)s") % {"h": self.object}
+    title = gettext_lazy("Add a family member to %(h)s")
 
     def perform(self, form):
         return services.member_add(household=self.object, user=self.request.user, **form.cleaned_data)
@@ -404,12 +311,10 @@ class MemberCreateView(HouseholdFormView):
 class MemberUpdateView(HouseholdFormView):
     form_class = MemberForm
     model = FamilyMember
+    title = gettext_lazy("Edit family member %(m)s")
 
     def household(self):
         return self.object.household
-
-    def get_title(self):
-        return _("Edit family member %(m)s") % {"m": self.object}
 
     def get_initial(self):
         m = self.object
@@ -431,25 +336,21 @@ class MemberUpdateView(HouseholdFormView):
         return services.member_update(member=self.object, user=self.request.user, **data)
 
 
-class MemberDeleteView(ScopedMixin, View):
+class MemberDeleteView(generic.DecisionView):
+    """Removes a family member, then back to the household's page."""
+
     model = FamilyMember
-    scope_action = CHANGE
     permission_action = "delete"
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        member = get_object_or_404(self.scoped_queryset(), pk=pk)
-        household = member.household
-        try:
-            services.member_remove(member=member, user=request.user)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The family member was removed."))
-        return redirect("hardship:household-detail", household.pk)
+    def perform(self, obj):
+        services.member_remove(member=obj, user=self.request.user)
+        return _("The family member was removed.")
+
+    def redirect_url(self, obj):
+        return reverse("hardship:household-detail", args=[obj.household_id])
 
 
-class AdvanceView(HouseholdFormView):
+class HouseholdAdvanceView(HouseholdFormView):
     """The next step of the seven-step filing, and the review (approve, or send back to
     deliberation with a reason). The household is looked up in the user's view scope; the
     service decides who may do the step (county staff, or the reviewer above)."""
@@ -479,7 +380,7 @@ class AdvanceView(HouseholdFormView):
             return _("Step “%(step)s” for %(h)s") % {"step": Step(step).label, "h": self.object}
         return str(self.object)
 
-    def extra_context(self):
+    def form_context(self):
         step = self.step()
         return {
             "step": step,
@@ -538,7 +439,7 @@ class AdvanceView(HouseholdFormView):
             category=form.cleaned_data.get("category", ""),
         )
 
-    def success_message(self, result):
+    def get_success_message(self, result):
         if result.status == Status.FILED:
             return _("The household is filed.")
         if self.step() == Step.REVIEW:
@@ -546,26 +447,20 @@ class AdvanceView(HouseholdFormView):
         return _("Step recorded. The household is now “%(s)s”.") % {"s": result.get_status_display()}
 
 
-class ObjectionView(HouseholdFormView):
+class HouseholdObjectionView(HouseholdFormView):
     form_class = NoteForm
-
-    def get_title(self):
-        return _("Record an objection to the public notice of %(h)s") % {"h": self.object}
+    title = gettext_lazy("Record an objection to the public notice of %(h)s")
+    success_message = gettext_lazy("The objection is recorded; the case is back at deliberation.")
 
     def perform(self, form):
         return services.household_object(
             household=self.object, user=self.request.user, note=form.cleaned_data["note"]
         )
 
-    def success_message(self, result):
-        return _("The objection is recorded; the case is back at deliberation.")
 
-
-class WithdrawView(HouseholdFormView):
+class HouseholdWithdrawView(HouseholdFormView):
     form_class = NoteForm
-
-    def get_title(self):
-        return _("Withdraw the filing of %(h)s") % {"h": self.object}
+    title = gettext_lazy("Withdraw the filing of %(h)s")
 
     def perform(self, form):
         return services.household_withdraw(
@@ -586,12 +481,10 @@ class DecisionFormView(HouseholdFormView):
         return self.decision.refusal(self.request.user, self.household())
 
 
-class ExitView(DecisionFormView):
+class HouseholdExitView(DecisionFormView):
     form_class = ExitForm
     decision = HOUSEHOLD_EXIT
-
-    def get_title(self):
-        return _("Exit from hardship: %(h)s") % {"h": self.object}
+    title = gettext_lazy("Exit from hardship: %(h)s")
 
     def get_initial(self):
         return {"exited_on": timezone.localdate()}
@@ -605,12 +498,10 @@ class ExitView(DecisionFormView):
         )
 
 
-class RecheckView(DecisionFormView):
+class HouseholdRecheckView(DecisionFormView):
     form_class = RecheckForm
     decision = HOUSEHOLD_RECHECK
-
-    def get_title(self):
-        return _("Annual re-check of %(h)s") % {"h": self.object}
+    title = gettext_lazy("Annual re-check of %(h)s")
 
     def get_initial(self):
         return {"checked_on": timezone.localdate()}
@@ -624,11 +515,10 @@ class RecheckView(DecisionFormView):
         )
 
 
-class ReenterView(HouseholdFormView):
+class HouseholdReenterView(HouseholdFormView):
     form_class = NoteForm
-
-    def get_title(self):
-        return _("Re-entry into hardship: %(h)s") % {"h": self.object}
+    title = gettext_lazy("Re-entry into hardship: %(h)s")
+    success_message = gettext_lazy("A new filing was opened; the earlier one stays in the history.")
 
     def perform(self, form):
         return services.household_reenter(
@@ -638,15 +528,10 @@ class ReenterView(HouseholdFormView):
     def success_url(self, result):
         return reverse("hardship:household-detail", args=[result.pk])
 
-    def success_message(self, result):
-        return _("A new filing was opened; the earlier one stays in the history.")
-
 
 class DisbursementCreateView(HouseholdFormView):
     form_class = DisbursementForm
-
-    def get_title(self):
-        return _("Pay aid to %(h)s") % {"h": self.object}
+    title = gettext_lazy("Pay aid to %(h)s")
 
     def get_initial(self):
         return {"paid_on": timezone.localdate()}

@@ -3,13 +3,17 @@ and export through the one pipeline. Payouts are read-only: the system computes 
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin
-from apps.core.choices import Role
-from apps.core.exceptions import ApplicationError
+from apps.core.admin_base import (
+    DecisionActionsMixin,
+    ImportExportAdminMixin,
+    PersonalDataAdmin,
+    ReadOnlyAdminMixin,
+    ScopedAdmin,
+    ServiceWrites,
+)
 
 from . import decisions, services
 from .models import Claim, Coverage, Enrollment, Plan
@@ -20,6 +24,8 @@ PLAN_FIELDS = list(services.PLAN_FIELDS)
 @admin.register(Plan)
 class PlanAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "plans"
+    # create and update below: reopening the enrollment is a service of its own
+    writes = ServiceWrites(record="plan", delete=services.plan_delete)
     list_display = [
         "code",
         "year",
@@ -48,52 +54,34 @@ class PlanAdmin(ImportExportAdminMixin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["enrollment_reopened"]
 
-    def save_model(self, request, obj, form, change):
+    def service_create(self, request, form):
         data = {name: form.cleaned_data[name] for name in PLAN_FIELDS if name in form.cleaned_data}
-        try:
-            if change:
-                plan = Plan.objects.get(pk=obj.pk)
-                if "enrollment_reopened" in form.changed_data:
-                    services.plan_set_enrollment_reopened(
-                        plan=plan, reopened=form.cleaned_data["enrollment_reopened"], user=request.user
-                    )
-                saved = services.plan_update(plan=Plan.objects.get(pk=obj.pk), user=request.user, **data)
-            else:
-                saved = services.plan_create(user=request.user, **data)
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
-            raise PermissionDenied(exc.message) from exc
-        obj.pk = saved.pk
-        obj._state.adding = False
+        return services.plan_create(user=request.user, **data)
 
-    def delete_model(self, request, obj):
-        services.plan_delete(plan=obj, user=request.user)
+    def service_update(self, request, obj, form):
+        # reopening the enrollment is a decision of its own (administrators only)
+        if "enrollment_reopened" in form.changed_data:
+            obj = services.plan_set_enrollment_reopened(
+                plan=obj, reopened=form.cleaned_data["enrollment_reopened"], user=request.user
+            )
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in PLAN_FIELDS}
+        return services.plan_update(plan=obj, user=request.user, **changes)
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ScopedAdmin):
+class EnrollmentAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ["plan", "union", "created_at"]
     list_filter = ["plan__year", "plan__product"]
     search_fields = ["union__code", "union__name", "plan__code"]
     list_select_related = ["plan", "union"]
     raw_id_fields = ["plan", "union"]
-
-    def has_add_permission(self, request):
-        return False  # enroll on the enrollment pages, the API or the import
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def delete_model(self, request, obj):
-        services.enrollment_delete(enrollment=obj, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            services.enrollment_delete(enrollment=obj, user=request.user)
+    # enroll on the enrollment pages, the API or the import; withdraw here through the service
+    admin_may_delete = True
+    writes = ServiceWrites(record="enrollment", delete=services.enrollment_delete)
 
 
 @admin.register(Coverage)
-class CoverageAdmin(ImportExportAdminMixin, PersonalDataAdmin):
+class CoverageAdmin(ImportExportAdminMixin, ReadOnlyAdminMixin, PersonalDataAdmin):
     id_path = "member__id_number"
     import_resource = "enrollments"
     list_display = ["plan", "union", "member_name", "masked_id", "covered_from", "created_at"]
@@ -102,27 +90,19 @@ class CoverageAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     list_select_related = ["plan", "union", "member"]
     raw_id_fields = ["plan", "union", "member"]
 
+    admin_may_delete = True  # a member stops being covered, through the enrollment's service
+
     @admin.display(description=_("member"))
     def member_name(self, obj):
         return obj.member.name
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def delete_model(self, request, obj):
+    def service_delete(self, request, obj):
         enrollment = Enrollment.objects.get(plan_id=obj.plan_id, union_id=obj.union_id)
         services.enrollment_remove_members(enrollment=enrollment, members=[obj.member], user=request.user)
 
-    def delete_queryset(self, request, queryset):
-        for obj in queryset.select_related("member"):
-            self.delete_model(request, obj)
-
 
 @admin.register(Claim)
-class ClaimAdmin(ImportExportAdminMixin, ScopedAdmin):
+class ClaimAdmin(DecisionActionsMixin, ImportExportAdminMixin, ReadOnlyAdminMixin, ScopedAdmin):
     import_resource = "claims"
     list_display = [
         "number",
@@ -155,44 +135,28 @@ class ClaimAdmin(ImportExportAdminMixin, ScopedAdmin):
         "decided_at",
         "decided_by",
     ]
+    # Claims are entered on the claim pages, the API or the import, rejected and never
+    # deleted; the workflow runs through the services (the actions below), each offered to
+    # the roles of its decision step only. Administrators do not decide claims.
     actions = ["review_selected", "approve_selected", "pay_selected"]
 
-    def has_add_permission(self, request):
-        return False  # claim entry on the claim pages, the API or the import
-
-    def has_change_permission(self, request, obj=None):
-        return False  # the workflow runs through the services (actions below)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # claims are rejected, never deleted
-
-    # The decision actions are offered to the roles of their decision step only (reviewers
-    # above the county review and approve, county staff pay); the service still checks each
-    # claim and says who may instead. Administrators do not decide claims.
-    def _may_take(self, request, step) -> bool:
-        user = request.user
-        role = Role.ADMIN if user.is_superuser else getattr(user, "role", None)
-        return user.has_perm("insurance.view_claim") and role in step.roles
-
     def has_review_permission(self, request):
-        return self._may_take(request, decisions.CLAIM_REVIEW)
+        return self.may_take(request, decisions.CLAIM_REVIEW)
 
     def has_approve_permission(self, request):
-        return self._may_take(request, decisions.CLAIM_APPROVE)
+        return self.may_take(request, decisions.CLAIM_APPROVE)
 
     def has_pay_permission(self, request):
-        return self._may_take(request, decisions.CLAIM_PAY)
+        return self.may_take(request, decisions.CLAIM_PAY)
 
     def _run(self, request, queryset, service, done_message):
-        done = 0
-        for claim in queryset.order_by("discharged_on", "number"):
-            try:
-                service(claim=claim, user=request.user)
-            except ApplicationError as exc:
-                self.message_user(request, f"{claim.number}: {exc.message}", level=messages.ERROR)
-            else:
-                done += 1
-        self.message_user(request, done_message % {"n": done})
+        self.run_decision(
+            request,
+            queryset.order_by("discharged_on", "number"),
+            lambda claim: service(claim=claim, user=request.user),
+            done_message,
+            label=lambda claim: claim.number,
+        )
 
     @admin.action(description=_("Mark the selected claims reviewed"), permissions=["review"])
     def review_selected(self, request, queryset):

@@ -32,8 +32,7 @@ from apps.core.bulk import bulk_insert
 from apps.core.choices import AuditAction, AuditSource, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
 from apps.core.models import Region
-from apps.unions.choices import Sex
-from apps.unions.models import GrassrootsUnion, Member
+from apps.unions.public import GrassrootsUnion, Member, Sex
 
 from . import services
 from .choices import ClaimStatus, Product, ReviewMode

@@ -7,22 +7,16 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filtersets import DATE_WIDGET, YearFilter, looks_like_id, region_q
-from apps.core.validators import normalize_resident_id
-from apps.unions.filtersets import union_q
+from apps.core.filtersets import (
+    DATE_WIDGET,
+    PersonSearchMixin,
+    RegionFilterMixin,
+    UnionFilterMixin,
+    YearFilter,
+)
 
 from .choices import ClaimStatus, Product
 from .models import Claim, Coverage, Enrollment, Plan
-
-
-class _RegionFilterMixin(django_filters.FilterSet):
-    region_lookup = "union__region"
-
-    region = django_filters.CharFilter(method="filter_region", label=_("region code"))
-
-    def filter_region(self, queryset, name, value):
-        q = region_q(self.region_lookup, value)
-        return queryset.none() if q is None else queryset.filter(q)
 
 
 class PlanFilterSet(django_filters.FilterSet):
@@ -38,9 +32,8 @@ class PlanFilterSet(django_filters.FilterSet):
         return queryset.filter(code__icontains=value.strip())
 
 
-class EnrollmentFilterSet(_RegionFilterMixin):
+class EnrollmentFilterSet(UnionFilterMixin, RegionFilterMixin):
     q = django_filters.CharFilter(method="filter_q", label=_("search unit name or code"))
-    union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     plan = django_filters.CharFilter(field_name="plan__code", lookup_expr="iexact", label=_("plan code"))
     year = YearFilter(field_name="plan__year", label=_("year"))
     product = django_filters.ChoiceFilter(
@@ -55,13 +48,12 @@ class EnrollmentFilterSet(_RegionFilterMixin):
         value = value.strip()
         return queryset.filter(Q(union__name__icontains=value) | Q(union__code__istartswith=value))
 
-    def filter_union(self, queryset, name, value):
-        return queryset.filter(union_q("union", value))
 
+class CoverageFilterSet(PersonSearchMixin, UnionFilterMixin, RegionFilterMixin):
+    id_lookup = "member__id_number"
+    text_lookups = ("member__name__icontains",)
 
-class CoverageFilterSet(_RegionFilterMixin):
     q = django_filters.CharFilter(method="filter_q", label=_("search name or resident ID"))
-    union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     plan = django_filters.CharFilter(field_name="plan__code", lookup_expr="iexact", label=_("plan code"))
     year = YearFilter(field_name="plan__year", label=_("year"))
 
@@ -69,20 +61,14 @@ class CoverageFilterSet(_RegionFilterMixin):
         model = Coverage
         fields = ["q", "region", "union", "plan", "year"]
 
-    def filter_q(self, queryset, name, value):
-        if looks_like_id(value):
-            return queryset.filter(member__id_number=normalize_resident_id(value))
-        return queryset.filter(member__name__icontains=value.strip())
 
-    def filter_union(self, queryset, name, value):
-        return queryset.filter(union_q("union", value))
-
-
-class ClaimFilterSet(_RegionFilterMixin):
+class ClaimFilterSet(PersonSearchMixin, UnionFilterMixin, RegionFilterMixin):
     region_lookup = "coverage__union__region"
+    union_lookup = "coverage__union"
+    id_lookup = "coverage__member__id_number"
+    text_lookups = ("number__istartswith", "coverage__member__name__icontains")
 
     q = django_filters.CharFilter(method="filter_q", label=_("search claim number, name or resident ID"))
-    union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     plan = django_filters.CharFilter(
         field_name="coverage__plan__code", lookup_expr="iexact", label=_("plan code")
     )
@@ -94,12 +80,3 @@ class ClaimFilterSet(_RegionFilterMixin):
     class Meta:
         model = Claim
         fields = ["q", "region", "union", "plan", "year", "status", "discharged_on", "paid_on"]
-
-    def filter_q(self, queryset, name, value):
-        if looks_like_id(value):
-            return queryset.filter(coverage__member__id_number=normalize_resident_id(value))
-        value = value.strip()
-        return queryset.filter(Q(number__istartswith=value) | Q(coverage__member__name__icontains=value))
-
-    def filter_union(self, queryset, name, value):
-        return queryset.filter(union_q("coverage__union", value))

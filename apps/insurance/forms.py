@@ -9,12 +9,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DATE, ServiceForm
+from apps.core.forms import DATE, CodeField, ServiceForm
 from apps.core.locking import VersionedFormMixin
 from apps.core.scoping import CHANGE
 from apps.core.validators import normalize_resident_id, validate_resident_id
-from apps.unions.forms import UnionCodeField
-from apps.unions.models import GrassrootsUnion, Member
+from apps.unions.public import GrassrootsUnion, Member
+from apps.unions.public import UnionCodeFormField as UnionCodeField
 
 from .choices import Product, ReviewMode
 from .models import MAX_WAITING_DAYS, Plan
@@ -22,19 +22,17 @@ from .models import MAX_WAITING_DAYS, Plan
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
-class PlanCodeField(forms.CharField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        super().__init__(*args, **kwargs)
+class PlanCodeField(CodeField):
+    """A plan typed by its code: plans are the province's, every user may name any of them."""
 
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        plan = Plan.objects.filter(code=value.strip().upper()).first()
-        if plan is None:
-            raise ValidationError(_("No plan with code %(code)s."), code="plan", params={"code": value})
-        return plan
+    model = Plan
+    not_found = _("No plan with code %(code)s.")
+    error_code = "plan"
+    input_attrs = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = Plan.objects.all()
 
 
 class PlanForm(ServiceForm):
@@ -65,9 +63,6 @@ class PlanForm(ServiceForm):
         required=False,
         help_text=Plan._meta.get_field("waiting_days").help_text,
     )
-
-    def __init__(self, *args, user: Any = None, **kwargs):
-        super().__init__(*args, **kwargs)
 
     def clean_review_mode(self) -> str:
         return self.cleaned_data.get("review_mode") or ReviewMode.SINGLE
@@ -121,8 +116,7 @@ class EnrollmentForm(ServiceForm):
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, user: Any, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+        super().__init__(*args, user=user, **kwargs)
         self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
 
     def clean(self):
@@ -152,8 +146,8 @@ class AddMembersForm(ServiceForm):
     )
 
     def __init__(self, *args, user: Any, union: GrassrootsUnion, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user, self.union = user, union
+        super().__init__(*args, user=user, **kwargs)
+        self.union = union
 
     def clean_id_numbers(self):
         members = _members_from_ids(self.cleaned_data["id_numbers"], self.union, self.user)
@@ -175,10 +169,6 @@ class ClaimForm(ServiceForm):
     discharged_on = forms.DateField(label=_("discharged on"), widget=DATE)
     total_expense = forms.DecimalField(label=_("total medical expense"), **MONEY)
     basic_insurance_paid = forms.DecimalField(label=_("paid by basic medical insurance"), **MONEY)
-
-    def __init__(self, *args, user: Any, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
 
     def clean_id_number(self):
         try:
@@ -231,21 +221,12 @@ class ClaimUpdateForm(VersionedFormMixin, ServiceForm):
     total_expense = forms.DecimalField(label=_("total medical expense"), **MONEY)
     basic_insurance_paid = forms.DecimalField(label=_("paid by basic medical insurance"), **MONEY)
 
-    def __init__(self, *args, user: Any = None, **kwargs):
-        super().__init__(*args, **kwargs)
-
 
 class RejectForm(ServiceForm):
     reason = forms.CharField(label=_("rejection reason"), max_length=200)
-
-    def __init__(self, *args, user: Any = None, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 class PayForm(ServiceForm):
     paid_on = forms.DateField(
         label=_("paid on"), widget=DATE, required=False, help_text=_("Empty means today.")
     )
-
-    def __init__(self, *args, user: Any = None, **kwargs):
-        super().__init__(*args, **kwargs)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +15,7 @@ from apps.core.choices import Role
 from apps.core.scoping import ALL, CHANGE, NONE, REVIEW, SUBTREE, VIEW, ScopedQuerySet
 
 from .choices import ClaimStatus, Product, ReviewMode
+from .rules import clean_claim, clean_plan_period
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
@@ -104,11 +104,7 @@ class Plan(models.Model):
         return f"{self.year} {self.get_product_display()}（{self.code}）"
 
     def clean(self) -> None:
-        errors: dict[str, list] = {}
-        if self.coverage_start and self.coverage_end and self.coverage_end < self.coverage_start:
-            errors["coverage_end"] = [_("The coverage end cannot be before its start.")]
-        if errors:
-            raise ValidationError(errors)
+        clean_plan_period(year=self.year, coverage_start=self.coverage_start, coverage_end=self.coverage_end)
 
     @property
     def female_only(self) -> bool:
@@ -300,21 +296,15 @@ class Claim(models.Model):
         return self.number
 
     def clean(self) -> None:
-        errors: dict[str, list] = {}
-        if self.admitted_on and self.discharged_on and self.discharged_on < self.admitted_on:
-            errors["discharged_on"] = [_("The discharge date cannot be before the admission date.")]
-        if (
-            self.total_expense is not None
-            and self.basic_insurance_paid is not None
-            and self.basic_insurance_paid > self.total_expense
-        ):
-            errors["basic_insurance_paid"] = [
-                _("The part paid by basic medical insurance cannot exceed the total expense.")
-            ]
-        if self.status == ClaimStatus.REJECTED and not (self.reject_reason or "").strip():
-            errors["reject_reason"] = [_("A rejected claim needs a reason.")]
-        if errors:
-            raise ValidationError(errors)
+        clean_claim(
+            admitted_on=self.admitted_on,
+            discharged_on=self.discharged_on,
+            total_expense=self.total_expense,
+            basic_insurance_paid=self.basic_insurance_paid,
+            status=self.status,
+            paid_on=self.paid_on,
+            reject_reason=self.reject_reason,
+        )
 
     @property
     def eligible(self) -> Decimal:

@@ -23,8 +23,9 @@ from apps.core.importing import (
     Context,
     ImportResource,
     Row,
-    _chunks,
-    parse_choice,
+    choice_column,
+    chunks,
+    filter_in,
     parse_date,
     parse_decimal,
     parse_resident_id,
@@ -32,24 +33,19 @@ from apps.core.importing import (
     parse_year,
     register,
 )
-from apps.unions.choices import Sex
-from apps.unions.models import Member
-from apps.unions.resources import unions_by_code
+from apps.unions.public import Member, unions_by_code
 
 from .choices import ClaimStatus, Product
 from .models import Claim, Coverage, Plan
 from .payout import ZERO, plan_payout
-from .services import (
-    claim_dates_problem,
-    enrollment_is_open,
-    ensure_enrollments,
-    is_plan_editor,
-    waiting_period_problem,
+from .rules import (
+    clean_claim,
+    clean_claim_cover,
+    clean_covered_member,
+    clean_plan_period,
+    clean_plan_terms_change,
 )
-
-
-def _label(choices, value: str) -> str:
-    return dict(choices.choices).get(value, "") if value else ""
+from .services import enrollment_is_open, ensure_enrollments, is_plan_editor
 
 
 def _ratio(raw: Any) -> Decimal | None:
@@ -65,7 +61,15 @@ def _ratio_text(value: Decimal) -> str:
 
 
 def plans_by_code(codes: set[str]) -> dict[str, Plan]:
-    return {p.code: p for p in Plan.objects.filter(code__in=[c for c in codes if c])}
+    return {p.code: p for p in filter_in(Plan.objects.all(), "code", codes)}
+
+
+def coverages_by_key(plan_codes: set[str], id_numbers: set[str]) -> dict[tuple[str, str], Coverage]:
+    """The coverages of the members (by resident ID) under the plans (by code), by (code, ID)."""
+    coverages = Coverage.objects.filter(plan__code__in=plan_codes).select_related("plan", "member", "union")
+    return {
+        (c.plan.code, c.member.id_number): c for c in filter_in(coverages, "member__id_number", id_numbers)
+    }
 
 
 money = partial(parse_decimal, places=2)
@@ -76,16 +80,11 @@ class PlanResource(ImportResource):
     name = "plans"
     title = "医疗互助计划"
     model = Plan
+    export_order = ("code",)
     columns = [
         Column("计划编码", "code", partial(parse_text, max_length=32), required=True, key=True),
         Column("年度", "year", parse_year, required=True),
-        Column(
-            "险种",
-            "product",
-            partial(parse_choice, choices=Product),
-            required=True,
-            export=lambda r: _label(Product, r.product),
-        ),
+        choice_column("险种", "product", Product),
         Column("每人缴费", "fee", money, required=True),
         Column("保障开始日期", "coverage_start", parse_date, required=True),
         Column("保障结束日期", "coverage_end", parse_date, required=True),
@@ -94,28 +93,17 @@ class PlanResource(ImportResource):
         Column("单次限额", "cap_per_claim", money, required=True),
         Column("年度限额", "cap_per_year", money, required=True),
     ]
-    compare_fields = [
-        "year",
-        "product",
-        "fee",
-        "coverage_start",
-        "coverage_end",
-        "deductible",
-        "ratio",
-        "cap_per_claim",
-        "cap_per_year",
-    ]
-    terms = ("coverage_start", "coverage_end", "deductible", "ratio", "cap_per_claim", "cap_per_year")
+    compare_fields = [c.name for c in columns if not c.key]
 
     def check(self, row: Row, ctx: Context) -> None:
         v = row.values
-        if v["coverage_end"] < v["coverage_start"]:
-            row.error("保障结束日期", f"保障结束日期 {v['coverage_end']} 早于开始日期 {v['coverage_start']}")
-        if v["coverage_start"].year != v["year"]:
-            row.error(
-                "保障开始日期",
-                f"{v['year']} 年度计划的保障应在 {v['year']} 年开始，而不是 {v['coverage_start']}",
-            )
+        self.check_rule(
+            row,
+            clean_plan_period,
+            year=v["year"],
+            coverage_start=v["coverage_start"],
+            coverage_end=v["coverage_end"],
+        )
         if not is_plan_editor(ctx.user):
             row.error("计划编码", "医疗互助计划只能由省总工会或管理员维护")
 
@@ -131,13 +119,10 @@ class PlanResource(ImportResource):
         )
         for row in rows:
             plan = found.get(row.values["code"])
-            if plan is not None and plan.code in paid:
-                changed = [f for f in self.terms if getattr(plan, f) != row.values[f]]
-                if changed:
-                    headers = {c.name: c.header for c in self.columns}
-                    row.error(
-                        headers[changed[0]], f"计划“{plan.code}”已有理赔支付，保障期和赔付条件不能再修改"
-                    )
+            if plan is not None:
+                self.check_rule(
+                    row, clean_plan_terms_change, plan=plan, changes=row.values, paid=plan.code in paid
+                )
         return {(code,): p for code, p in found.items()}
 
     def apply(self, row: Row, record: Plan | None, ctx: Context) -> Plan:
@@ -145,9 +130,6 @@ class PlanResource(ImportResource):
         for name in self.compare_fields:
             setattr(plan, name, row.values[name])
         return plan
-
-    def export_queryset(self, user):
-        return Plan.objects.restrict(user).order_by("code")
 
 
 def _window_error(plan: Plan, ctx: Context) -> str | None:
@@ -162,6 +144,8 @@ class EnrollmentResource(ImportResource):
     name = "enrollments"
     title = "医疗互助参保"
     model = Coverage
+    export_related = ("plan", "member", "union")
+    export_order = ("plan__code", "id")
     batch_size = 5000
     columns = [
         Column(
@@ -189,9 +173,8 @@ class EnrollmentResource(ImportResource):
         ctx.cache["plans"] = plans_by_code({r.values["plan_code"] for r in rows})
         ctx.cache["unions"] = unions_by_code({r.values["union_code"] for r in rows})
         by_id: dict[str, list[Member]] = defaultdict(list)
-        for chunk in _chunks(sorted({r.values["id_number"] for r in rows})):
-            for m in Member.objects.filter(id_number__in=chunk):
-                by_id[m.id_number].append(m)
+        for m in filter_in(Member.objects.all(), "id_number", {r.values["id_number"] for r in rows}):
+            by_id[m.id_number].append(m)
         ctx.cache["members"] = by_id
 
     def member_of(self, row: Row, ctx: Context) -> Member | None:
@@ -225,8 +208,7 @@ class EnrollmentResource(ImportResource):
         if member is None:
             row.error("身份证号", f"该身份证号在计划“{plan.code}”保障期内不是“{union.name}”的会员")
             return
-        if plan.female_only and member.sex != Sex.FEMALE:
-            row.error("身份证号", "女职工特殊疾病计划只保障女会员，该身份证号为男性")
+        self.check_rule(row, clean_covered_member, fields={"member": "id_number"}, plan=plan, member=member)
         problem = _window_error(plan, ctx)
         if problem:
             row.error("计划编码", problem)
@@ -237,14 +219,7 @@ class EnrollmentResource(ImportResource):
         return union.region_id if union else None
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Coverage]:
-        found: dict[tuple, Coverage] = {}
-        plans = {r.values["plan_code"] for r in rows}
-        for chunk in _chunks(sorted({r.values["id_number"] for r in rows})):
-            qs = Coverage.objects.filter(plan__code__in=plans, member__id_number__in=chunk).select_related(
-                "plan", "member", "union"
-            )
-            for c in qs:
-                found[(c.plan.code, c.member.id_number)] = c
+        found = coverages_by_key({r.values["plan_code"] for r in rows}, {r.values["id_number"] for r in rows})
         with_claims = set(
             Claim.objects.filter(coverage__in=[c.pk for c in found.values()]).values_list(
                 "coverage_id", flat=True
@@ -269,19 +244,15 @@ class EnrollmentResource(ImportResource):
     def after_write(self, rows: list[Row], ctx: Context) -> None:
         ensure_enrollments({(r.instance.plan_id, r.instance.union_id) for r in rows}, user=ctx.user)
 
-    def export_queryset(self, user):
-        return (
-            Coverage.objects.restrict(user)
-            .select_related("plan", "member", "union")
-            .order_by("plan__code", "id")
-        )
-
 
 @register
 class ClaimResource(ImportResource):
     name = "claims"
     title = "医疗互助理赔"
     model = Claim
+    export_related = ("coverage__plan", "coverage__member")
+    export_order = ("discharged_on", "number")
+    whole_file = True  # payouts are settled in discharge order across the whole file
     columns = [
         Column("理赔编号", "number", partial(parse_text, max_length=32), required=True, key=True),
         Column(
@@ -303,13 +274,7 @@ class ClaimResource(ImportResource):
         Column("出院日期", "discharged_on", parse_date, required=True),
         Column("医疗总费用", "total_expense", money, required=True),
         Column("基本医保已报销", "basic_insurance_paid", money, required=True),
-        Column(
-            "状态",
-            "status",
-            partial(parse_choice, choices=ClaimStatus),
-            required=True,
-            export=lambda r: _label(ClaimStatus, r.status),
-        ),
+        choice_column("状态", "status", ClaimStatus),
         Column("支付日期", "paid_on", parse_date),
         Column("拒绝原因", "reject_reason", partial(parse_text, max_length=200)),
     ]
@@ -328,14 +293,7 @@ class ClaimResource(ImportResource):
 
     def prepare(self, rows: list[Row], ctx: Context) -> None:
         plans = {r.values["plan_code"] for r in rows}
-        coverages: dict[tuple[str, str], Coverage] = {}
-        for chunk in _chunks(sorted({r.values["id_number"] for r in rows})):
-            qs = Coverage.objects.filter(plan__code__in=plans, member__id_number__in=chunk).select_related(
-                "plan", "member", "union"
-            )
-            for c in qs:
-                coverages[(c.plan.code, c.member.id_number)] = c
-        ctx.cache["coverages"] = coverages
+        ctx.cache["coverages"] = coverages_by_key(plans, {r.values["id_number"] for r in rows})
         ctx.cache["plans"] = plans_by_code(plans)
 
     def coverage_of(self, row: Row, ctx: Context) -> Coverage | None:
@@ -351,58 +309,43 @@ class ClaimResource(ImportResource):
         if coverage is None:
             row.error("身份证号", f"该身份证号的会员未参加计划“{plan.code}”，不能理赔")
             return
-        if v["discharged_on"] < v["admitted_on"]:
-            row.error("出院日期", f"出院日期 {v['discharged_on']} 早于入院日期 {v['admitted_on']}")
-        elif claim_dates_problem(plan, v["admitted_on"], v["discharged_on"]):
-            row.error(
-                "入院日期",
-                f"住院日期 {v['admitted_on']} 至 {v['discharged_on']} 不在计划“{plan.code}”的保障期"
-                f"（{plan.coverage_start} 至 {plan.coverage_end}）内",
-            )
-        elif waiting_period_problem(coverage, v["admitted_on"]):
-            # the same rule as claim entry: a late enrollment covers from its date + waiting period
-            row.error(
-                "入院日期",
-                f"该会员在计划“{plan.code}”保障开始后补充参保，保障自 {coverage.starts_on} 起生效"
-                f"（参保日期加等待期），入院日期 {v['admitted_on']} 早于该日期",
-            )
-        if v["basic_insurance_paid"] > v["total_expense"]:
-            row.error(
-                "基本医保已报销",
-                f"基本医保已报销 {v['basic_insurance_paid']} 超过医疗总费用 {v['total_expense']}",
-            )
-        if v["status"] == ClaimStatus.PAID:
-            if v.get("paid_on") is None:
-                row.error("支付日期", "已支付的理赔必须填写支付日期")
-            elif v["paid_on"] < v["discharged_on"]:
-                row.error("支付日期", f"支付日期 {v['paid_on']} 早于出院日期 {v['discharged_on']}")
-        elif v.get("paid_on") is not None:
-            row.error(
-                "支付日期", f"只有已支付的理赔才有支付日期（状态为“{_label(ClaimStatus, v['status'])}”）"
-            )
-        if v["status"] == ClaimStatus.REJECTED and not v.get("reject_reason"):
-            row.error("拒绝原因", "已拒绝的理赔必须填写拒绝原因")
-        if v["status"] != ClaimStatus.REJECTED and v.get("reject_reason"):
-            row.error("拒绝原因", "只有已拒绝的理赔才有拒绝原因")
+        # the rules of claim entry and payment, in the order the services check them
+        self.check_rule(
+            row,
+            clean_claim_cover,
+            coverage=coverage,
+            admitted_on=v["admitted_on"],
+            discharged_on=v["discharged_on"],
+        )
+        self.check_rule(
+            row,
+            clean_claim,
+            admitted_on=v["admitted_on"],
+            discharged_on=v["discharged_on"],
+            total_expense=v["total_expense"],
+            basic_insurance_paid=v["basic_insurance_paid"],
+            status=v["status"],
+            paid_on=v.get("paid_on"),
+            reject_reason=v.get("reject_reason") or "",
+        )
 
     def region_id(self, row: Row, ctx: Context) -> int | None:
         coverage = self.coverage_of(row, ctx)
         return coverage.union.region_id if coverage else None
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Claim]:
-        found: dict[tuple, Claim] = {}
-        for chunk in _chunks(sorted({r.values["number"] for r in rows})):
-            for c in Claim.objects.filter(number__in=chunk).select_related(
-                "coverage__union", "coverage__plan"
-            ):
-                found[(c.number,)] = c
+        claims = Claim.objects.select_related("coverage__union", "coverage__plan")
+        found = self.existing_by_key(
+            rows, ctx, claims, region_of=lambda c: c.coverage.union.region_id, noun="理赔"
+        )
         for row in rows:
             c = found.get((row.values["number"],))
-            if c is None:
-                continue
-            if not ctx.may_change(c.coverage.union.region_id):
-                row.error("理赔编号", f"理赔“{c.number}”不在您的管辖范围内，无权修改")
-            elif c.status == ClaimStatus.PAID and not self._same_paid(row, c, ctx):
+            if (
+                c is not None
+                and not row.errors
+                and c.status == ClaimStatus.PAID
+                and not self._same_paid(row, c, ctx)
+            ):
                 row.error("理赔编号", f"理赔“{c.number}”已支付，不能再修改")
         self._settle([r for r in rows if not r.errors], found, ctx)
         return found
@@ -438,14 +381,9 @@ class ClaimResource(ImportResource):
             return
         coverage_ids = {self.coverage_of(r, ctx).pk for r in to_settle}
         used: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        for chunk in _chunks(sorted(coverage_ids)):
-            paid = (
-                Claim.objects.filter(coverage_id__in=chunk, status=ClaimStatus.PAID)
-                .values("coverage_id")
-                .annotate(s=Sum("payout"))
-            )
-            for item in paid:
-                used[item["coverage_id"]] = item["s"] or ZERO
+        paid = Claim.objects.filter(status=ClaimStatus.PAID).values("coverage_id").annotate(s=Sum("payout"))
+        for item in filter_in(paid, "coverage_id", coverage_ids):
+            used[item["coverage_id"]] = item["s"] or ZERO
         for r in sorted(to_settle, key=lambda r: (r.values["discharged_on"], r.values["number"])):
             coverage = self.coverage_of(r, ctx)
             before = used[coverage.pk]
@@ -480,7 +418,7 @@ class ClaimResource(ImportResource):
         coverage_ids = sorted(
             {r.instance.coverage_id for r in rows if r.values["status"] == ClaimStatus.PAID}
         )
-        for chunk in _chunks(coverage_ids):
+        for chunk in chunks(coverage_ids):
             list(Coverage.objects.select_for_update().filter(pk__in=chunk).values_list("pk", flat=True))
             over = (
                 Claim.objects.filter(coverage_id__in=chunk, status=ClaimStatus.PAID)
@@ -494,10 +432,3 @@ class ClaimResource(ImportResource):
                             "Payments made while the file was being imported changed the yearly caps; import it again."
                         )
                     )
-
-    def export_queryset(self, user):
-        return (
-            Claim.objects.restrict(user)
-            .select_related("coverage__plan", "coverage__member")
-            .order_by("discharged_on", "number")
-        )

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -20,18 +21,35 @@ from django.utils.translation import gettext as _
 
 from apps.core import audit
 from apps.core.choices import AuditAction, Role
+from apps.core.cleaning import check_known_fields, check_unique, clean_choice, field_error, rule_errors
 from apps.core.decisions import DecisionStep
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import check_version
-from apps.core.scoping import CHANGE, user_may
-from apps.core.services import bulk_create_audited, model_create, model_delete, model_update
-from apps.unions.choices import Sex
-from apps.unions.models import GrassrootsUnion, Member
+from apps.core.services import (
+    acting_user,
+    bulk_create_audited,
+    check_may_change,
+    model_create,
+    model_delete,
+    model_update,
+)
+from apps.unions.public import GrassrootsUnion, Member, Sex
 
+from . import rules
 from .choices import ClaimStatus, Product, ReviewMode
 from .decisions import CLAIM_APPROVE, CLAIM_PAY, CLAIM_REVIEW, reject_step
 from .models import MAX_WAITING_DAYS, Claim, Coverage, Enrollment, Plan
 from .payout import ZERO, PayoutBreakdown, plan_payout
+from .rules import (
+    clean_claim,
+    clean_claim_cover,
+    clean_covered_member,
+    clean_plan_period,
+    clean_plan_terms_change,
+)
+
+# The claim page checks a stay with it, from here.
+claim_dates_problem = rules.claim_dates_problem
 
 # Helpers ---------------------------------------------------------------------------------
 
@@ -55,13 +73,6 @@ def _check_plan_editor(user: Any) -> None:
         raise ApplicationError(_("Only provincial staff and administrators may change insurance plans."))
 
 
-def _check_may_change(user: Any, region_id: int | None, model=Enrollment) -> None:
-    if user is None:
-        return
-    if not user_may(user, CHANGE, region_id, model):
-        raise ApplicationError(_("You may not change records of this region."))
-
-
 def enrollment_is_open(plan: Plan, *, on: dt.date | None = None) -> bool:
     """Enrollment changes close when the coverage starts, unless an administrator reopened them."""
     return plan.enrollment_reopened or (on or today()) < plan.coverage_start
@@ -77,10 +88,6 @@ def _check_enrollment_open(plan: Plan, user: Any) -> None:
         )
         % {"plan": plan, "date": plan.coverage_start}
     )
-
-
-def _field_error(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, extra={"fields": {field: [message]}})
 
 
 # Plans -----------------------------------------------------------------------------------
@@ -99,22 +106,17 @@ PLAN_FIELDS = (
     "review_mode",
     "waiting_days",
 )
-PAYOUT_TERMS = ("coverage_start", "coverage_end", "deductible", "ratio", "cap_per_claim", "cap_per_year")
 
 
-def _check_plan_year(year: int | None, start: dt.date | None) -> None:
-    if year and start and start.year != year:
-        raise _field_error(
-            "coverage_start",
-            _("The coverage of a plan of %(year)s must start in %(year)s.") % {"year": year},
-        )
+def _check_plan_period(year: int | None, start: dt.date | None, end: dt.date | None) -> None:
+    with rule_errors():
+        clean_plan_period(year=year, coverage_start=start, coverage_end=end)
 
 
 def _check_plan_duties(review_mode: str, waiting_days: int | None) -> None:
-    if review_mode not in ReviewMode.values:
-        raise _field_error("review_mode", _("“%(value)s” is not a valid choice.") % {"value": review_mode})
+    clean_choice(review_mode, ReviewMode, "review_mode")
     if waiting_days is None or not 0 <= waiting_days <= MAX_WAITING_DAYS:
-        raise _field_error(
+        raise field_error(
             "waiting_days",
             _("The waiting period is a whole number of days from 0 to %(max)s.") % {"max": MAX_WAITING_DAYS},
         )
@@ -142,11 +144,9 @@ def plan_create(
     enrollments."""
     _check_plan_editor(user)
     code = (code or "").strip().upper()
-    if Plan.objects.filter(code=code).exists():
-        raise _field_error("code", _("Plan code %(code)s already exists.") % {"code": code})
-    if product not in Product.values:
-        raise _field_error("product", _("“%(value)s” is not a valid choice.") % {"value": product})
-    _check_plan_year(year, coverage_start)
+    check_unique(Plan, "code", code, _("Plan code %(code)s already exists.") % {"code": code})
+    clean_choice(product, Product, "product")
+    _check_plan_period(year, coverage_start, coverage_end)
     _check_plan_duties(review_mode, waiting_days)
     return model_create(
         Plan,
@@ -170,24 +170,26 @@ def plan_create(
 def plan_update(*, plan: Plan, user: Any, **changes: Any) -> Plan:
     """Change a plan; its payout terms are frozen once a claim under it has been paid."""
     _check_plan_editor(user)
-    unknown = set(changes) - set(PLAN_FIELDS)
-    if unknown:
-        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    check_known_fields(changes, PLAN_FIELDS)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if "code" in changes:
         changes["code"] = (changes["code"] or "").strip().upper()
-        if Plan.objects.filter(code=changes["code"]).exclude(pk=plan.pk).exists():
-            raise _field_error("code", _("Plan code %(code)s already exists.") % {"code": changes["code"]})
-    changed_terms = [f for f in PAYOUT_TERMS if f in changes and changes[f] != getattr(plan, f)]
-    if changed_terms and Claim.objects.filter(coverage__plan=plan, status=ClaimStatus.PAID).exists():
-        raise ApplicationError(
-            _("Claims under %(plan)s have been paid; its coverage and payout terms can no longer change.")
-            % {"plan": plan}
+        message = _("Plan code %(code)s already exists.") % {"code": changes["code"]}
+        check_unique(Plan, "code", changes["code"], message, exclude_pk=plan.pk)
+    with rule_errors():
+        clean_plan_terms_change(
+            plan=plan,
+            changes=changes,
+            paid=Claim.objects.filter(coverage__plan=plan, status=ClaimStatus.PAID).exists(),
         )
     becomes_female = changes.get("product", plan.product) == Product.FEMALE != plan.product
     if becomes_female and Coverage.objects.filter(plan=plan).exclude(member__sex=Sex.FEMALE).exists():
-        raise _field_error("product", _("The plan covers male members; it cannot become a female-only plan."))
-    _check_plan_year(changes.get("year", plan.year), changes.get("coverage_start", plan.coverage_start))
+        raise field_error("product", _("The plan covers male members; it cannot become a female-only plan."))
+    _check_plan_period(
+        changes.get("year", plan.year),
+        changes.get("coverage_start", plan.coverage_start),
+        changes.get("coverage_end", plan.coverage_end),
+    )
     _check_plan_duties(
         changes.get("review_mode", plan.review_mode), changes.get("waiting_days", plan.waiting_days)
     )
@@ -223,10 +225,10 @@ def member_coverage_problem(plan: Plan, union: GrassrootsUnion, member: Member) 
         return _("%(name)s is not a member of %(union)s.") % {"name": member.name, "union": union.name}
     if member.left_on is not None:
         return _("%(name)s left the union on %(date)s.") % {"name": member.name, "date": member.left_on}
-    if plan.female_only and member.sex != Sex.FEMALE:
-        return _("%(name)s is not a female member; the female special diseases plan covers women only.") % {
-            "name": member.name
-        }
+    try:
+        clean_covered_member(plan=plan, member=member)
+    except ValidationError as exc:
+        return exc.messages[0]
     return None
 
 
@@ -299,16 +301,16 @@ def enrollment_create(
     *, plan: Plan, union: GrassrootsUnion, members: Iterable[Member] = (), user: Any, note: str = ""
 ) -> Enrollment:
     """Enroll a unit in a plan with its covered members (active members of that unit)."""
-    _check_may_change(user, union.region_id)
+    check_may_change(user, union.region_id, Enrollment)
     _check_enrollment_open(plan, user)
     if union.dissolved_on is not None and union.dissolved_on <= plan.coverage_start:
-        raise _field_error(
+        raise field_error(
             "union",
             _("The union %(union)s was dissolved on %(date)s.")
             % {"union": union.name, "date": union.dissolved_on},
         )
     if Enrollment.objects.filter(plan=plan, union=union).exists():
-        raise _field_error(
+        raise field_error(
             "union",
             _("%(union)s is already enrolled in %(plan)s.") % {"union": union.name, "plan": plan.code},
         )
@@ -325,11 +327,11 @@ def _lock_enrollment(enrollment: Enrollment) -> Enrollment:
 def enrollment_add_members(*, enrollment: Enrollment, members: Iterable[Member], user: Any) -> list[Coverage]:
     """Cover more members of the unit; the contribution follows (members × fee)."""
     enrollment = _lock_enrollment(enrollment)
-    _check_may_change(user, enrollment.union.region_id)
+    check_may_change(user, enrollment.union.region_id, Enrollment)
     _check_enrollment_open(enrollment.plan, user)
     members = _unique_members(members)
     if not members:
-        raise _field_error("members", _("Choose at least one member."))
+        raise field_error("members", _("Choose at least one member."))
     return _add_coverages(enrollment, members, user)
 
 
@@ -337,7 +339,7 @@ def enrollment_add_members(*, enrollment: Enrollment, members: Iterable[Member],
 def enrollment_remove_members(*, enrollment: Enrollment, members: Iterable[Member], user: Any) -> int:
     """Stop covering members; a member with a claim under the plan stays covered."""
     enrollment = _lock_enrollment(enrollment)
-    _check_may_change(user, enrollment.union.region_id)
+    check_may_change(user, enrollment.union.region_id, Enrollment)
     _check_enrollment_open(enrollment.plan, user)
     members = _unique_members(members)
     coverages = list(
@@ -345,11 +347,11 @@ def enrollment_remove_members(*, enrollment: Enrollment, members: Iterable[Membe
     )
     missing = {m.pk for m in members} - {c.member_id for c in coverages}
     if missing or not members:
-        raise _field_error("members", _("Some of the chosen members are not covered by this enrollment."))
+        raise field_error("members", _("Some of the chosen members are not covered by this enrollment."))
     with_claims = {c.coverage_id for c in Claim.objects.filter(coverage__in=coverages).only("coverage_id")}
     if with_claims:
         names = "、".join(c.member.name for c in coverages if c.pk in with_claims)
-        raise _field_error(
+        raise field_error(
             "members",
             _("These members have claims under the plan and stay covered: %(names)s") % {"names": names},
         )
@@ -374,7 +376,7 @@ def enrollment_remove_members(*, enrollment: Enrollment, members: Iterable[Membe
 def enrollment_delete(*, enrollment: Enrollment, user: Any) -> None:
     """Withdraw a unit from a plan; only while none of its members has a claim."""
     enrollment = _lock_enrollment(enrollment)
-    _check_may_change(user, enrollment.union.region_id)
+    check_may_change(user, enrollment.union.region_id, Enrollment)
     _check_enrollment_open(enrollment.plan, user)
     coverages = list(enrollment.coverages)
     if Claim.objects.filter(coverage__in=coverages).exists():
@@ -409,61 +411,11 @@ def coverage_for(*, plan: Plan, member: Member) -> Coverage | None:
     return Coverage.objects.filter(plan=plan, member=member).select_related("plan", "union", "member").first()
 
 
-def claim_dates_problem(plan: Plan, admitted_on: dt.date | None, discharged_on: dt.date | None) -> str | None:
-    """Why a stay cannot be claimed under the plan (None when it can)."""
-    if admitted_on is None or discharged_on is None:
-        return _("The admission and discharge dates are required.")
-    if discharged_on < admitted_on:
-        return _("The discharge date cannot be before the admission date.")
-    if not (plan.covers(admitted_on) and plan.covers(discharged_on)):
-        return _(
-            "The stay from %(adm)s to %(dis)s is outside the coverage of %(plan)s (%(start)s to %(end)s)."
-        ) % {
-            "adm": admitted_on,
-            "dis": discharged_on,
-            "plan": plan.code,
-            "start": plan.coverage_start,
-            "end": plan.coverage_end,
-        }
-    return None
-
-
-def waiting_period_problem(coverage: Coverage, admitted_on: dt.date | None) -> str | None:
-    """Why a stay of a late-enrolled member is not covered yet (None when it is): admitted
-    before the enrollment date plus the plan's waiting period."""
-    if admitted_on is None or admitted_on >= coverage.starts_on:
-        return None
-    return _(
-        "%(name)s was enrolled in %(plan)s after its coverage had started: the coverage starts on "
-        "%(date)s (the enrollment date plus the waiting period), and the admission on %(adm)s is "
-        "before it."
-    ) % {
-        "name": coverage.member.name,
-        "plan": coverage.plan.code,
-        "date": coverage.starts_on,
-        "adm": admitted_on,
-    }
-
-
-def coverage_dates_problem(
-    coverage: Coverage, admitted_on: dt.date | None, discharged_on: dt.date | None
-) -> str | None:
-    """Why a stay of this covered member cannot be claimed (None when it can): outside the
-    plan's coverage, or before a late enrollment's coverage starts."""
-    return claim_dates_problem(coverage.plan, admitted_on, discharged_on) or waiting_period_problem(
-        coverage, admitted_on
-    )
-
-
 def _new_claim_number(on: dt.date) -> str:
     while True:
         number = f"LP{on:%Y%m%d}{secrets.token_hex(3).upper()}"
         if not Claim.objects.filter(number=number).exists():
             return number
-
-
-def _acting_user(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -483,27 +435,24 @@ def claim_submit(
     recorded: they never review or approve it."""
     coverage = coverage_for(plan=plan, member=member)
     if coverage is None:
-        raise _field_error(
+        raise field_error(
             "member",
             _("%(name)s is not covered by %(plan)s; only members of an enrolled unit can claim.")
             % {"name": member.name, "plan": plan.code},
         )
-    _check_may_change(user, coverage.union.region_id, Claim)
-    problem = coverage_dates_problem(coverage, admitted_on, discharged_on)
-    if problem:
-        raise _field_error("admitted_on", problem)
-    if (
-        basic_insurance_paid is not None
-        and total_expense is not None
-        and basic_insurance_paid > total_expense
-    ):
-        raise _field_error(
-            "basic_insurance_paid",
-            _("The part paid by basic medical insurance cannot exceed the total expense."),
+    check_may_change(user, coverage.union.region_id, Claim)
+    with rule_errors():
+        clean_claim_cover(coverage=coverage, admitted_on=admitted_on, discharged_on=discharged_on)
+        clean_claim(
+            admitted_on=admitted_on,
+            discharged_on=discharged_on,
+            total_expense=total_expense,
+            basic_insurance_paid=basic_insurance_paid,
+            status=ClaimStatus.SUBMITTED,
         )
     number = (number or "").strip().upper() or _new_claim_number(today())
     if Claim.objects.filter(number=number).exists():
-        raise _field_error("number", _("Claim number %(n)s already exists.") % {"n": number})
+        raise field_error("number", _("Claim number %(n)s already exists.") % {"n": number})
     return model_create(
         Claim,
         user=user,
@@ -514,7 +463,7 @@ def claim_submit(
         total_expense=total_expense,
         basic_insurance_paid=basic_insurance_paid,
         status=ClaimStatus.SUBMITTED,
-        submitted_by=_acting_user(user),
+        submitted_by=acting_user(user),
     )
 
 
@@ -534,7 +483,7 @@ def claim_update(
 
     ``expected_version``: the version the editor read (apps.core.locking); None: no check."""
     claim = _lock_claim(claim)
-    _check_may_change(user, claim.coverage.union.region_id, Claim)
+    check_may_change(user, claim.coverage.union.region_id, Claim)
     check_version(claim, expected_version)
     if claim.status != ClaimStatus.SUBMITTED:
         raise ApplicationError(_("Only a submitted claim can be corrected."))
@@ -548,13 +497,12 @@ def claim_update(
         }.items()
         if v is not None
     }
-    problem = coverage_dates_problem(
-        claim.coverage,
-        data.get("admitted_on", claim.admitted_on),
-        data.get("discharged_on", claim.discharged_on),
-    )
-    if problem:
-        raise _field_error("admitted_on", problem)
+    with rule_errors():
+        clean_claim_cover(
+            coverage=claim.coverage,
+            admitted_on=data.get("admitted_on", claim.admitted_on),
+            discharged_on=data.get("discharged_on", claim.discharged_on),
+        )
     claim, _changed = model_update(claim, user=user, **data)
     return claim
 
@@ -587,7 +535,7 @@ def _decide(claim: Claim, *, user: Any, step: DecisionStep, to: str, note: str =
         note=note,
         status=to,
         decided_at=timezone.now(),
-        decided_by=_acting_user(user),
+        decided_by=acting_user(user),
         **extra,
     )
     return claim
@@ -600,7 +548,7 @@ def claim_review(*, claim: Claim, user: Any) -> Claim:
     claim = _lock_claim(claim)
     _check_status(claim, (ClaimStatus.SUBMITTED,))
     return _decide(
-        claim, user=user, step=CLAIM_REVIEW, to=ClaimStatus.REVIEWED, reviewed_by=_acting_user(user)
+        claim, user=user, step=CLAIM_REVIEW, to=ClaimStatus.REVIEWED, reviewed_by=acting_user(user)
     )
 
 
@@ -611,7 +559,7 @@ def claim_approve(*, claim: Claim, user: Any) -> Claim:
     claim = _lock_claim(claim)
     _check_status(claim, (ClaimStatus.REVIEWED,))
     return _decide(
-        claim, user=user, step=CLAIM_APPROVE, to=ClaimStatus.APPROVED, approved_by=_acting_user(user)
+        claim, user=user, step=CLAIM_APPROVE, to=ClaimStatus.APPROVED, approved_by=acting_user(user)
     )
 
 
@@ -621,7 +569,7 @@ def claim_reject(*, claim: Claim, reason: str, user: Any) -> Claim:
     waits for (its review, or its approval). An approved claim is paid, not rejected."""
     reason = (reason or "").strip()
     if not reason:
-        raise _field_error("reason", _("A rejected claim needs a reason."))
+        raise field_error("reason", _("A rejected claim needs a reason."))
     claim = _lock_claim(claim)
     _check_status(
         claim,
@@ -673,8 +621,7 @@ def claim_pay(*, claim: Claim, user: Any, paid_on: dt.date | None = None) -> Cla
     )
     CLAIM_PAY.check(user, claim)
     paid_on = paid_on or today()
-    if paid_on < claim.discharged_on:
-        raise _field_error("paid_on", _("The payment date cannot be before the discharge date."))
+    # not before the discharge: rules.clean_claim, through the claim's clean() when it is saved
     used = paid_before(coverage, exclude_pk=claim.pk)
     breakdown = plan_payout(
         claim.coverage.plan,

@@ -10,19 +10,20 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import personal
+from apps.core import views_base as generic
 from apps.core.importing import neutralise
 from apps.core.locking import VersionedFormViewMixin
-from apps.core.views_base import DecisionView, ScopedDetailView, ScopedListView, ServiceFormView
-from apps.unions.models import Member
+from apps.core.scoping import VIEW
+from apps.unions.public import Member
 
 from . import decisions, selectors, services
 from .choices import ClaimStatus
@@ -40,14 +41,6 @@ from .models import Claim, Coverage, Enrollment, Plan
 from .payout import plan_payout
 
 
-class InsuranceFormView(ServiceFormView):
-    template_name = "insurance/form.html"
-    cancel_url_name = "insurance:plan-list"
-
-    def cancel_url(self) -> str:
-        return self.request.META.get("HTTP_REFERER", "") or reverse(self.cancel_url_name)
-
-
 class PlanEditorMixin:
     """Plans are written by provincial staff and administrators, whatever the model perms say."""
 
@@ -61,34 +54,30 @@ class PlanEditorMixin:
 # Plans ------------------------------------------------------------------------------------
 
 
-class PlanListView(ScopedListView):
+class PlanListView(generic.ScopedListView):
     model = Plan
+    selector = staticmethod(selectors.plan_list)
     filterset_class = PlanFilterSet
-    template_name = "insurance/plan_list.html"
     ordering_fields = ("year", "code", "product", "fee")
     default_ordering = "-year"
+    title = gettext_lazy("Insurance plans")
+    add_label = gettext_lazy("Add insurance plan")
+    import_resource = "plans"
 
-    def scoped_queryset(self):
-        return selectors.plan_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_add"] = services.is_plan_editor(self.request.user)
-        ctx["resource"] = "plans"
-        return ctx
+    def can_add(self):
+        return services.is_plan_editor(self.request.user)
 
 
-class PlanDetailView(ScopedDetailView):
+class PlanDetailView(generic.ScopedDetailView):
     model = Plan
-    template_name = "insurance/plan_detail.html"
+    selector = staticmethod(selectors.plan_list)
 
-    def get_queryset(self):
-        return selectors.plan_list(user=self.request.user)
+    def may_change(self, obj):
+        return services.is_plan_editor(self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, plan = self.request.user, self.object
-        ctx["can_change"] = services.is_plan_editor(user)
         ctx["is_admin"] = user.is_superuser
         ctx["enrollment_open"] = services.enrollment_is_open(plan)
         enrollments = selectors.enrollment_list(user=user).filter(plan=plan)
@@ -102,38 +91,22 @@ class PlanDetailView(ScopedDetailView):
         return ctx
 
 
-class PlanCreateView(PlanEditorMixin, InsuranceFormView):
+class PlanCreateView(PlanEditorMixin, generic.ServiceCreateView):
     model = Plan
     form_class = PlanForm
-
-    def get_title(self):
-        return _("Add insurance plan")
-
-    def perform(self, form):
-        return services.plan_create(user=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result):
-        return reverse("insurance:plan-detail", args=[result.pk])
+    service = staticmethod(services.plan_create)
+    title = gettext_lazy("Add insurance plan")
 
 
-class PlanUpdateView(PlanEditorMixin, InsuranceFormView):
+class PlanUpdateView(PlanEditorMixin, generic.ServiceUpdateView):
     model = Plan
     form_class = PlanForm
-
-    def get_title(self):
-        return _("Edit plan %(code)s") % {"code": self.object.code}
-
-    def get_initial(self):
-        return PlanForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.plan_update(plan=self.object, user=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result):
-        return reverse("insurance:plan-detail", args=[result.pk])
+    service = staticmethod(services.plan_update)
+    record_kwarg = "plan"
+    title = gettext_lazy("Edit plan %(code)s")
 
 
-class PlanReopenView(DecisionView):
+class PlanReopenView(generic.DecisionView):
     """Administrators reopen (or close again) enrollment changes of a started plan."""
 
     model = Plan
@@ -154,28 +127,20 @@ class PlanReopenView(DecisionView):
 # Enrollments --------------------------------------------------------------------------------
 
 
-class EnrollmentListView(ScopedListView):
+class EnrollmentListView(generic.ScopedListView):
     model = Enrollment
+    selector = staticmethod(selectors.enrollment_list)
     filterset_class = EnrollmentFilterSet
-    template_name = "insurance/enrollment_list.html"
     ordering_fields = ("plan__year", "plan__code", "union__code", "covered_count", "contribution")
     default_ordering = "-plan__year"
-
-    def scoped_queryset(self):
-        return selectors.enrollment_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["resource"] = "enrollments"
-        return ctx
+    title = gettext_lazy("Enrollments")
+    add_label = gettext_lazy("Enroll a unit")
+    import_resource = "enrollments"
 
 
-class EnrollmentDetailView(ScopedDetailView):
+class EnrollmentDetailView(generic.ScopedDetailView):
     model = Enrollment
-    template_name = "insurance/enrollment_detail.html"
-
-    def get_queryset(self):
-        return selectors.enrollment_list(user=self.request.user)
+    selector = staticmethod(selectors.enrollment_list)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -189,17 +154,11 @@ class EnrollmentDetailView(ScopedDetailView):
         return ctx
 
 
-class EnrollmentCreateView(InsuranceFormView):
+class EnrollmentCreateView(generic.ServiceCreateView):
     model = Enrollment
-    permission_action = "add"
     form_class = EnrollmentForm
-    cancel_url_name = "insurance:enrollment-list"
-
-    def get_title(self):
-        return _("Enroll a unit")
-
-    def get_initial(self):
-        return {"plan": self.request.GET.get("plan", ""), "union": self.request.GET.get("union", "")}
+    title = gettext_lazy("Enroll a unit")
+    initial_from_query = ("plan", "union")
 
     def perform(self, form):
         d = form.cleaned_data
@@ -211,17 +170,13 @@ class EnrollmentCreateView(InsuranceFormView):
             user=self.request.user,
         )
 
-    def success_message(self, result):
+    def get_success_message(self, result):
         return _("%(union)s enrolled in %(plan)s.") % {"union": result.union.name, "plan": result.plan.code}
 
-    def success_url(self, result):
-        return reverse("insurance:enrollment-detail", args=[result.pk])
 
-
-class EnrollmentAddMembersView(InsuranceFormView):
+class EnrollmentAddMembersView(generic.ServiceFormView):
     model = Enrollment
     form_class = AddMembersForm
-    cancel_url_name = "insurance:enrollment-list"
 
     def form_kwargs(self):
         return {"user": self.request.user, "union": self.object.union}
@@ -230,19 +185,18 @@ class EnrollmentAddMembersView(InsuranceFormView):
         return _("Add covered members to %(e)s") % {"e": self.object}
 
     def perform(self, form):
-        created = services.enrollment_add_members(
+        return services.enrollment_add_members(
             enrollment=self.object, members=form.cleaned_data["id_numbers"], user=self.request.user
         )
-        return created
 
-    def success_message(self, result):
+    def get_success_message(self, result):
         return _("%(n)s members added.") % {"n": len(result)}
 
     def success_url(self, result):
         return reverse("insurance:enrollment-detail", args=[self.object.pk])
 
 
-class EnrollmentRemoveMemberView(DecisionView):
+class EnrollmentRemoveMemberView(generic.DecisionView):
     model = Enrollment
     fallback_url_name = "insurance:enrollment-list"
 
@@ -254,7 +208,7 @@ class EnrollmentRemoveMemberView(DecisionView):
         return _("%(name)s is no longer covered.") % {"name": member.name}
 
 
-class EnrollmentDeleteView(DecisionView):
+class EnrollmentDeleteView(generic.DecisionView):
     model = Enrollment
     permission_action = "delete"
     fallback_url_name = "insurance:enrollment-list"
@@ -264,7 +218,7 @@ class EnrollmentDeleteView(DecisionView):
         return _("The enrollment was withdrawn.")
 
 
-class StatementView(ScopedListView):
+class StatementView(generic.ScopedListView):
     """The contribution statement: every enrollment with its covered members and amount;
     ``?format=csv`` downloads it."""
 
@@ -274,6 +228,7 @@ class StatementView(ScopedListView):
     paginate_by = 200
     ordering_fields = ("plan__code", "union__code", "covered_count", "contribution")
     default_ordering = "plan__code"
+    title = gettext_lazy("Contribution statement")
 
     def scoped_queryset(self):
         return selectors.statement_rows(user=self.request.user)
@@ -327,24 +282,16 @@ class StatementView(ScopedListView):
 # Claims -------------------------------------------------------------------------------------
 
 
-class ClaimListView(ScopedListView):
+class ClaimListView(generic.ScopedListView):
     model = Claim
+    selector = staticmethod(selectors.claim_list)
     filterset_class = ClaimFilterSet
-    template_name = "insurance/claim_list.html"
     ordering_fields = ("discharged_on", "number", "paid_on", "total_expense", "payout")
     default_ordering = "-discharged_on"
-
-    def scoped_queryset(self):
-        return selectors.claim_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        personal.reveal_each(
-            self.request.user, ctx["object_list"], "coverage__member__id_number", "id_display"
-        )
-        ctx["resource"] = "claims"
-        ctx["statuses"] = ClaimStatus
-        return ctx
+    title = gettext_lazy("Claims")
+    add_label = gettext_lazy("Enter a claim")
+    import_resource = "claims"
+    masked_id_field = "coverage__member__id_number"
 
 
 class ClaimQueueView(ClaimListView):
@@ -352,6 +299,7 @@ class ClaimQueueView(ClaimListView):
 
     template_name = "insurance/claim_queue.html"
     default_ordering = "discharged_on"
+    title = gettext_lazy("Review queues")
     queue_statuses = (ClaimStatus.SUBMITTED, ClaimStatus.REVIEWED, ClaimStatus.APPROVED)
 
     def current_status(self) -> str:
@@ -389,17 +337,14 @@ class ClaimQueueView(ClaimListView):
         return ctx
 
 
-class ClaimDetailView(ScopedDetailView):
+class ClaimDetailView(generic.ScopedDetailView):
     model = Claim
-    template_name = "insurance/claim_detail.html"
-
-    def get_queryset(self):
-        return selectors.claim_list(user=self.request.user)
+    selector = staticmethod(selectors.claim_list)
+    masked_id_field = "coverage__member__id_number"
 
     def get_context_data(self, **kwargs):
         claim, user = self.object, self.request.user
         ctx = super().get_context_data(**kwargs)
-        ctx["id_display"] = personal.reveal(user, claim, "coverage__member__id_number")
         if claim.status != ClaimStatus.REJECTED:
             ctx["breakdown"] = services.claim_payout_preview(claim=claim)
         ctx["ClaimStatus"] = ClaimStatus
@@ -411,24 +356,20 @@ class ClaimDetailView(ScopedDetailView):
         return ctx
 
 
-class ClaimCreateView(InsuranceFormView):
+class ClaimCreateView(generic.ServiceFormView):
     """Claim entry; the "preview" button shows the payout it would get, without saving."""
 
     model = Claim
     permission_action = "add"
     form_class = ClaimForm
     template_name = "insurance/claim_form.html"
-    cancel_url_name = "insurance:claim-list"
-
-    def get_title(self):
-        return _("Enter a claim")
+    title = gettext_lazy("Enter a claim")
+    breakdown = None
 
     def post(self, request, *args, **kwargs):
         if "preview" not in request.POST:
             return super().post(request, *args, **kwargs)
-        self.object = None
         form = self.form_class(request.POST, **self.form_kwargs())
-        breakdown = None
         if form.is_valid():
             d = form.cleaned_data
             coverage = services.coverage_for(plan=d["plan"], member=d["member"])
@@ -441,38 +382,30 @@ class ClaimCreateView(InsuranceFormView):
                     _("The part paid by basic medical insurance cannot exceed the total expense."),
                 )
             else:
-                breakdown = plan_payout(
+                self.breakdown = plan_payout(
                     d["plan"],
                     total=d["total_expense"],
                     basic_paid=d["basic_insurance_paid"],
                     used_before=services.paid_before(coverage),
                 )
-        return render(
-            request,
-            self.template_name,
-            {
-                "form": form,
-                "title": self.get_title(),
-                "cancel_url": self.cancel_url(),
-                "breakdown": breakdown,
-            },
-        )
+        return self.render_form(form)
+
+    def form_context(self):
+        return {"breakdown": self.breakdown}
 
     def perform(self, form):
         return services.claim_submit(user=self.request.user, **form.service_kwargs())
 
-    def success_message(self, result):
+    def get_success_message(self, result):
         return _("Claim %(n)s submitted.") % {"n": result.number}
 
-    def success_url(self, result):
-        return reverse("insurance:claim-detail", args=[result.pk])
 
-
-class ClaimUpdateView(VersionedFormViewMixin, InsuranceFormView):
+class ClaimUpdateView(VersionedFormViewMixin, generic.ServiceUpdateView):
     model = Claim
     form_class = ClaimUpdateForm
+    service = staticmethod(services.claim_update)
+    record_kwarg = "claim"
     template_name = "insurance/claim_form.html"  # without the preview when editing
-    cancel_url_name = "insurance:claim-list"
 
     def get_title(self):
         return _("Correct claim %(n)s") % {"n": self.object.number}
@@ -486,70 +419,44 @@ class ClaimUpdateView(VersionedFormViewMixin, InsuranceFormView):
             "basic_insurance_paid": c.basic_insurance_paid,
         }
 
-    def perform(self, form):
-        return services.claim_update(
-            claim=self.object,
-            user=self.request.user,
-            expected_version=form.expected_version,
-            **form.cleaned_data,
-        )
-
-    def success_url(self, result):
-        return reverse("insurance:claim-detail", args=[result.pk])
-
 
 class _DeciderMixin:
     """Decisions are open to every staff user who sees the claim (reviewers above the county
     hold only "view" on the model): the service obeys the decision step
-    (``apps.insurance.decisions``) and its refusal says who may decide instead."""
+    (``apps.insurance.decisions``) and its refusal says who may decide instead; the queue is
+    where a decision leads back to."""
 
-    permission_action = "view"
-
-    def scoped_queryset(self):
-        return selectors.claim_list(user=self.request.user)
-
-
-class ClaimReviewView(_DeciderMixin, DecisionView):
     model = Claim
+    selector = staticmethod(selectors.claim_list)
+    scope_action = VIEW
+    permission_action = "view"
     fallback_url_name = "insurance:claim-queue"
+    cancel_url_name = "insurance:claim-queue"
 
+
+class ClaimReviewView(_DeciderMixin, generic.DecisionView):
     def perform(self, obj):
         services.claim_review(claim=obj, user=self.request.user)
         return _("Claim %(n)s reviewed.") % {"n": obj.number}
 
 
-class ClaimApproveView(_DeciderMixin, DecisionView):
-    model = Claim
-    fallback_url_name = "insurance:claim-queue"
-
+class ClaimApproveView(_DeciderMixin, generic.DecisionView):
     def perform(self, obj):
         services.claim_approve(claim=obj, user=self.request.user)
         return _("Claim %(n)s approved.") % {"n": obj.number}
 
 
-class _ClaimFormDecision(_DeciderMixin, InsuranceFormView):
+class _ClaimFormDecision(_DeciderMixin, generic.ServiceFormView):
     """A decision with a form (reject with a reason, pay on a date). Someone who may not take
-    it is sent back to the claim with the reason instead of an empty form."""
+    it is sent back to the claim with the reason (``unavailable``) instead of an empty form."""
 
-    model = Claim
-    cancel_url_name = "insurance:claim-queue"
+    template_name = "insurance/claim_form.html"
 
     def form_kwargs(self):
         return {}
 
-    def refusal(self, claim) -> str | None:  # pragma: no cover - hook
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        refusal = self.refusal(self.object)
-        if refusal:
-            messages.error(request, refusal)
-            return redirect("insurance:claim-detail", self.object.pk)
-        return super().get(request, *args, **kwargs)
-
-    def success_url(self, result):
-        return reverse("insurance:claim-detail", args=[result.pk])
+    def unavailable_url(self):
+        return reverse("insurance:claim-detail", args=[self.object.pk])
 
 
 class ClaimRejectView(_ClaimFormDecision):
@@ -558,7 +465,8 @@ class ClaimRejectView(_ClaimFormDecision):
     def get_title(self):
         return _("Reject claim %(n)s") % {"n": self.object.number}
 
-    def refusal(self, claim):
+    def unavailable(self):
+        claim = self.object
         step = decisions.reject_step(claim)
         if step is None:
             return _(
@@ -574,7 +482,7 @@ class ClaimRejectView(_ClaimFormDecision):
             claim=self.object, reason=form.cleaned_data["reason"], user=self.request.user
         )
 
-    def success_message(self, result):
+    def get_success_message(self, result):
         return _("Claim %(n)s rejected.") % {"n": result.number}
 
 
@@ -584,7 +492,8 @@ class ClaimPayView(_ClaimFormDecision):
     def get_title(self):
         return _("Pay claim %(n)s") % {"n": self.object.number}
 
-    def refusal(self, claim):
+    def unavailable(self):
+        claim = self.object
         if claim.status != ClaimStatus.APPROVED:
             return _("Claim %(n)s is %(status)s; only an approved claim can be paid.") % {
                 "n": claim.number,
@@ -592,24 +501,13 @@ class ClaimPayView(_ClaimFormDecision):
             }
         return decisions.CLAIM_PAY.refusal(self.request.user, claim)
 
-    def render_form(self, form):
-        breakdown = services.claim_payout_preview(claim=self.object)
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "object": self.object,
-                "title": self.get_title(),
-                "cancel_url": self.cancel_url(),
-                "breakdown": breakdown,
-            },
-        )
+    def form_context(self):
+        return {"breakdown": services.claim_payout_preview(claim=self.object)}
 
     def perform(self, form):
         return services.claim_pay(
             claim=self.object, paid_on=form.cleaned_data.get("paid_on"), user=self.request.user
         )
 
-    def success_message(self, result):
+    def get_success_message(self, result):
         return _("Claim %(n)s paid: %(p)s yuan.") % {"n": result.number, "p": result.payout}

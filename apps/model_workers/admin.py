@@ -1,19 +1,27 @@
-"""Admin of the model workers domain: scoped, audited, import/export through the one
-pipeline, resident IDs masked without the personal-data right, never a <select> of every union."""
+"""Admin of the model workers domain: scoped, writes through the model workers services (their
+checks, their audit), import/export through the one pipeline, resident IDs masked without the
+personal-data right, never a <select> of every union."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin
+from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin, ServiceWrites
 
-from . import selectors
+from . import selectors, services
 from .models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
 
 
 @admin.register(ModelWorker)
 class ModelWorkerAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "model_workers"
+    writes = ServiceWrites(
+        record="model_worker",
+        create=services.model_worker_create,
+        update=services.model_worker_update,
+        delete=services.model_worker_delete,
+        update_fields=services.MODEL_WORKER_FIELDS,
+    )
     list_display = ["name", "masked_id", "union", "level", "title", "title_year", "status", "craftsman_year"]
     list_filter = ["level", "title", "status"]
     search_fields = ["name", "union__code"]
@@ -25,6 +33,13 @@ class ModelWorkerAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(Honour)
 class HonourAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "honours"
+    writes = ServiceWrites(
+        record="honour",
+        create=services.honour_create,
+        update=services.honour_update,
+        delete=services.honour_delete,
+        update_fields=services.HONOUR_FIELDS,
+    )
     list_display = ["number", "kind", "level", "recipient_name", "masked_id", "union", "year"]
     list_filter = ["kind", "level", "year"]
     search_fields = ["number", "recipient_name", "union__code"]
@@ -36,6 +51,13 @@ class HonourAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(BenefitPayment)
 class BenefitPaymentAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "benefits"
+    writes = ServiceWrites(
+        record="payment",
+        create=services.benefit_pay,
+        update=services.benefit_update,
+        delete=services.benefit_delete,
+        update_fields=services.BENEFIT_FIELDS,
+    )
     id_path = "model_worker__id_number"
     list_display = ["number", "model_worker", "masked_id", "kind", "amount", "paid_on"]
     list_filter = ["kind"]
@@ -48,6 +70,13 @@ class BenefitPaymentAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(Recuperation)
 class RecuperationAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "recuperations"
+    writes = ServiceWrites(
+        record="recuperation",
+        create=services.recuperation_create,
+        update=services.recuperation_update,
+        delete=services.recuperation_delete,
+        update_fields=services.RECUPERATION_FIELDS,
+    )
     id_path = "model_worker__id_number"
     list_display = ["model_worker", "masked_id", "year", "place"]
     list_filter = ["year"]
@@ -59,6 +88,13 @@ class RecuperationAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(InnovationStudio)
 class InnovationStudioAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "studios"
+    writes = ServiceWrites(
+        record="studio",
+        create=services.studio_create,
+        update=services.studio_update,
+        delete=services.studio_delete,
+        update_fields=services.STUDIO_FIELDS,
+    )
     id_path = "leader_id_number"
     list_display = [
         "code",
@@ -81,14 +117,17 @@ class InnovationStudioAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(Talk)
 class TalkAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "talks"
+    writes = ServiceWrites(
+        record="talk",
+        create=services.talk_create,
+        update=services.talk_update,
+        delete=services.talk_delete,
+        update_fields=services.TALK_FIELDS,
+    )
+    fk_choices = {"region": selectors.regions_for_talks}
     list_display = ["number", "held_on", "region", "venue_kind", "audience"]
     list_filter = ["venue_kind"]
     search_fields = ["number", "region__code", "region__name"]
     list_select_related = ["region"]
     raw_id_fields = ["region"]
     date_hierarchy = "held_on"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":
-            kwargs["queryset"] = selectors.regions_for_talks(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

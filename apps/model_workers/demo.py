@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from apps.core.services import bulk_create_audited
 from apps.core.validators import resident_id_check_char
-from apps.unions.models import GrassrootsUnion
+from apps.unions.public import GrassrootsUnion
 
 from .choices import (
     BenefitKind,

@@ -10,27 +10,28 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import RegionCodeField, ServiceForm, model_fields
 from apps.core.scoping import CHANGE
-from apps.unions.forms import UnionCodeField
-from apps.unions.models import GrassrootsUnion
+from apps.unions.public import GrassrootsUnion
+from apps.unions.public import UnionCodeFormField as UnionCodeField
 
 from . import selectors
 from .models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
 
 
 class _UnionScopedForm(ServiceForm):
-    """A form with a ``union`` typed by code, looked up in the user's CHANGE scope."""
+    """A form with a ``union`` typed by code, looked up in the user's CHANGE scope. When
+    editing, the ``personal_fields`` (resident IDs) are left out for users without the right
+    to see them: the stored values are kept."""
 
-    def __init__(self, *args, user: Any, **kwargs):
-        super().__init__(*args, **kwargs)
+    initial_codes = ("union",)
+    personal_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, user: Any, editing: bool = False, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         if "union" in self.fields:
             self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
-
-
-def _initial(obj, names: list[str]) -> dict[str, Any]:
-    data = {name: getattr(obj, name) for name in names}
-    if hasattr(obj, "union"):
-        data["union"] = obj.union.code
-    return data
+        if editing and not user.can_view_personal_data:
+            for name in self.personal_fields:
+                del self.fields[name]
 
 
 # Model workers ---------------------------------------------------------------------------
@@ -41,14 +42,8 @@ WORKER_FORM_FIELDS = ["name", "id_number", "level", "title", "title_year", "stat
 class ModelWorkerForm(_UnionScopedForm):
     """Add or correct a model worker; the resident ID only for users allowed to see it."""
 
-    def __init__(self, *args, user: Any, editing: bool = False, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        if editing and not user.can_view_personal_data:
-            del self.fields["id_number"]
-
-    @staticmethod
-    def initial_for(worker: ModelWorker) -> dict[str, Any]:
-        return _initial(worker, WORKER_FORM_FIELDS)
+    initial_fields = WORKER_FORM_FIELDS
+    personal_fields = ("id_number",)
 
 
 _worker_fields = model_fields(ModelWorker, WORKER_FORM_FIELDS)
@@ -69,14 +64,8 @@ HONOUR_FORM_FIELDS = ["number", "kind", "level", "recipient_name", "id_number", 
 
 
 class HonourForm(_UnionScopedForm):
-    def __init__(self, *args, user: Any, editing: bool = False, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        if editing and not user.can_view_personal_data:
-            del self.fields["id_number"]
-
-    @staticmethod
-    def initial_for(honour: Honour) -> dict[str, Any]:
-        return _initial(honour, HONOUR_FORM_FIELDS)
+    initial_fields = HONOUR_FORM_FIELDS
+    personal_fields = ("id_number",)
 
 
 _honour_fields = model_fields(Honour, HONOUR_FORM_FIELDS)
@@ -95,12 +84,7 @@ BENEFIT_FORM_FIELDS = ["number", "kind", "amount", "paid_on"]
 
 
 class BenefitForm(ServiceForm):
-    def __init__(self, *args, user: Any = None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-    @staticmethod
-    def initial_for(payment: BenefitPayment) -> dict[str, Any]:
-        return {name: getattr(payment, name) for name in BENEFIT_FORM_FIELDS}
+    initial_fields = BENEFIT_FORM_FIELDS
 
 
 BenefitForm.base_fields = model_fields(BenefitPayment, BENEFIT_FORM_FIELDS)
@@ -109,12 +93,7 @@ RECUPERATION_FORM_FIELDS = ["year", "place"]
 
 
 class RecuperationForm(ServiceForm):
-    def __init__(self, *args, user: Any = None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-    @staticmethod
-    def initial_for(recuperation: Recuperation) -> dict[str, Any]:
-        return {name: getattr(recuperation, name) for name in RECUPERATION_FORM_FIELDS}
+    initial_fields = RECUPERATION_FORM_FIELDS
 
 
 RecuperationForm.base_fields = model_fields(Recuperation, RECUPERATION_FORM_FIELDS)
@@ -134,14 +113,8 @@ STUDIO_FORM_FIELDS = [
 
 
 class StudioForm(_UnionScopedForm):
-    def __init__(self, *args, user: Any, editing: bool = False, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        if editing and not user.can_view_personal_data:
-            del self.fields["leader_id_number"]
-
-    @staticmethod
-    def initial_for(studio: InnovationStudio) -> dict[str, Any]:
-        return _initial(studio, STUDIO_FORM_FIELDS)
+    initial_fields = STUDIO_FORM_FIELDS
+    personal_fields = ("leader_id_number",)
 
 
 _studio_fields = model_fields(InnovationStudio, STUDIO_FORM_FIELDS)
@@ -160,15 +133,12 @@ TALK_FORM_FIELDS = ["number", "held_on", "venue_kind", "audience"]
 
 
 class TalkForm(ServiceForm):
-    def __init__(self, *args, user: Any, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = selectors.regions_for_talks(user=user)
+    initial_fields = TALK_FORM_FIELDS
+    initial_codes = ("region",)
 
-    @staticmethod
-    def initial_for(talk: Talk) -> dict[str, Any]:
-        data = {name: getattr(talk, name) for name in TALK_FORM_FIELDS}
-        data["region"] = talk.region.code
-        return data
+    def __init__(self, *args, user: Any, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["region"].queryset = selectors.regions_for_talks(user=user)
 
 
 _talk_fields = model_fields(Talk, TALK_FORM_FIELDS)

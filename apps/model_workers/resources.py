@@ -4,26 +4,26 @@ benefits, recuperations, studios, talks), through the one pipeline of apps.core.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from apps.core.importing import (
-    CellError,
     Column,
     Context,
     ImportResource,
+    RefMixin,
+    RegionRefMixin,
     Row,
-    _chunks,
-    parse_choice,
+    choice_column,
+    filter_in,
     parse_date,
     parse_decimal,
     parse_int,
+    parse_optional_resident_id,
     parse_resident_id,
     parse_text,
     parse_year,
     register,
 )
-from apps.core.models import Region
-from apps.unions.resources import UnionRefMixin, union_column
+from apps.unions.public import UnionRefMixin, union_column
 
 from .choices import (
     BenefitKind,
@@ -36,43 +36,8 @@ from .choices import (
     WorkerTitle,
 )
 from .models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
+from .rules import clean_benefit, clean_honour_id, clean_not_before_title
 from .selectors import model_workers_by_id
-
-
-def _label(choices, value: str) -> str:
-    return dict(choices.choices).get(value, "") if value else ""
-
-
-def _choice_column(header: str, name: str, choices, *, required: bool = True) -> Column:
-    return Column(
-        header,
-        name,
-        partial(parse_choice, choices=choices, blank=not required),
-        required=required,
-        export=lambda r: _label(choices, getattr(r, name)),
-    )
-
-
-def _optional_resident_id(raw: Any) -> str:
-    text = parse_text(raw)
-    return parse_resident_id(text) if text else ""
-
-
-def _by_key(model, field: str, values: set[str], related: tuple[str, ...]) -> dict[tuple, Any]:
-    found = {}
-    for chunk in _chunks(sorted(values)):
-        for record in model.objects.filter(**{f"{field}__in": chunk}).select_related(*related):
-            found[(getattr(record, field),)] = record
-    return found
-
-
-def _scope_existing(rows: list[Row], found: dict[tuple, Any], ctx: Context, header: str, region_of) -> None:
-    """An existing record may only be changed by someone who may change its current region."""
-    for row in rows:
-        key = ctx.resource.key_of(row)
-        record = found.get(key)
-        if record is not None and not ctx.may_change(region_of(record)):
-            row.error(header, f"“{key[0]}”不在您的管辖范围内，无权修改")
 
 
 @register
@@ -80,22 +45,22 @@ class ModelWorkerResource(UnionRefMixin, ImportResource):
     name = "model_workers"
     title = "劳动模范"
     model = ModelWorker
+    export_related = ("union",)
     columns = [
         Column("姓名", "name", partial(parse_text, max_length=64), required=True),
         Column("身份证号", "id_number", parse_resident_id, required=True, key=True, sensitive=True),
         union_column(),
-        _choice_column("级别", "level", WorkerLevel),
-        _choice_column("称号", "title", WorkerTitle),
+        choice_column("级别", "level", WorkerLevel),
+        choice_column("称号", "title", WorkerTitle),
         Column("授予年度", "title_year", parse_year, required=True),
-        _choice_column("状态", "status", WorkerStatus),
+        choice_column("状态", "status", WorkerStatus),
         Column("工匠称号年度", "craftsman_year", parse_year),
     ]
     compare_fields = ["name", "union", "level", "title", "title_year", "status", "craftsman_year"]
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, ModelWorker]:
-        found = _by_key(ModelWorker, "id_number", {r.values["id_number"] for r in rows}, ("union",))
-        _scope_existing(rows, found, ctx, "身份证号", lambda w: w.union.region_id)
-        return found
+        workers = ModelWorker.objects.select_related("union")
+        return self.existing_by_key(rows, ctx, workers, region_of=lambda w: w.union.region_id)
 
     def apply(self, row: Row, record: ModelWorker | None, ctx: Context) -> ModelWorker:
         v = row.values
@@ -105,21 +70,20 @@ class ModelWorkerResource(UnionRefMixin, ImportResource):
             setattr(worker, name, v[name])
         return worker
 
-    def export_queryset(self, user):
-        return ModelWorker.objects.restrict(user).select_related("union").order_by("id")
-
 
 @register
 class HonourResource(UnionRefMixin, ImportResource):
     name = "honours"
     title = "五一劳动奖章等荣誉"
     model = Honour
+    export_related = ("union",)
+    export_order = ("number",)
     columns = [
         Column("荣誉编号", "number", partial(parse_text, max_length=32), required=True, key=True),
-        _choice_column("荣誉类型", "kind", HonourKind),
-        _choice_column("级别", "level", HonourLevel),
+        choice_column("荣誉类型", "kind", HonourKind),
+        choice_column("级别", "level", HonourLevel),
         Column("获得者名称", "recipient_name", partial(parse_text, max_length=200), required=True),
-        Column("身份证号", "id_number", _optional_resident_id, sensitive=True),
+        Column("身份证号", "id_number", parse_optional_resident_id, sensitive=True),
         union_column(),
         Column("年度", "year", parse_year, required=True),
     ]
@@ -127,17 +91,11 @@ class HonourResource(UnionRefMixin, ImportResource):
 
     def check(self, row: Row, ctx: Context) -> None:
         super().check(row, ctx)
-        v = row.values
-        if v.get("id_number") and v.get("kind") != HonourKind.MEDAL:
-            row.error(
-                "身份证号",
-                f"{_label(HonourKind, v['kind'])}授予单位或集体，不应填写身份证号（“{v['id_number']}”）",
-            )
+        self.check_rule(row, clean_honour_id, kind=row.values["kind"], id_number=row.values.get("id_number"))
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Honour]:
-        found = _by_key(Honour, "number", {r.values["number"] for r in rows}, ("union",))
-        _scope_existing(rows, found, ctx, "荣誉编号", lambda h: h.union.region_id)
-        return found
+        honours = Honour.objects.select_related("union")
+        return self.existing_by_key(rows, ctx, honours, region_of=lambda h: h.union.region_id)
 
     def apply(self, row: Row, record: Honour | None, ctx: Context) -> Honour:
         v = row.values
@@ -147,33 +105,22 @@ class HonourResource(UnionRefMixin, ImportResource):
             setattr(honour, name, v[name])
         return honour
 
-    def export_queryset(self, user):
-        return Honour.objects.restrict(user).select_related("union").order_by("number")
 
+class WorkerRefMixin(RefMixin):
+    """Resolves the 身份证号 column to a model worker with one look-up per batch."""
 
-class WorkerRefMixin:
-    """Resolves the 身份证号 column to a model worker with one look-up per chunk."""
+    ref_column = "id_number"
+    ref_cache = "workers"
+    ref_unknown = "身份证号“{value}”不是已登记的劳动模范"
 
-    def prepare(self, rows: list[Row], ctx: Context) -> None:
-        ctx.cache["workers"] = model_workers_by_id({r.values.get("id_number", "") for r in rows})
+    def ref_lookup(self, values: set[str]) -> dict[str, ModelWorker]:
+        return model_workers_by_id(values)
+
+    def ref_region_id(self, record: ModelWorker) -> int | None:
+        return record.union.region_id
 
     def worker_of(self, row: Row, ctx: Context) -> ModelWorker | None:
-        return ctx.cache["workers"].get(row.values.get("id_number"))
-
-    def check(self, row: Row, ctx: Context) -> None:
-        if self.worker_of(row, ctx) is None:
-            row.error("身份证号", f"身份证号“{row.values.get('id_number')}”不是已登记的劳动模范")
-
-    def region_id(self, row: Row, ctx: Context) -> int | None:
-        worker = self.worker_of(row, ctx)
-        return worker.union.region_id if worker else None
-
-
-def _positive_amount(raw: Any):
-    value = parse_decimal(raw)
-    if value is not None and value <= 0:
-        raise CellError(f"“{raw}”必须大于 0")
-    return value
+        return self.ref_of(row, ctx)
 
 
 @register
@@ -181,6 +128,8 @@ class BenefitResource(WorkerRefMixin, ImportResource):
     name = "benefits"
     title = "劳模待遇发放"
     model = BenefitPayment
+    export_related = ("model_worker",)
+    export_order = ("number",)
     columns = [
         Column("发放编号", "number", partial(parse_text, max_length=32), required=True, key=True),
         Column(
@@ -191,24 +140,21 @@ class BenefitResource(WorkerRefMixin, ImportResource):
             sensitive=True,
             export=lambda r: r.model_worker.id_number,
         ),
-        _choice_column("类型", "kind", BenefitKind),
-        Column("金额", "amount", _positive_amount, required=True),
+        choice_column("类型", "kind", BenefitKind),
+        Column("金额", "amount", parse_decimal, required=True),
         Column("发放日期", "paid_on", parse_date, required=True),
     ]
     compare_fields = ["model_worker", "kind", "amount", "paid_on"]
 
     def check(self, row: Row, ctx: Context) -> None:
         super().check(row, ctx)
-        worker, paid_on = self.worker_of(row, ctx), row.values.get("paid_on")
-        if worker is not None and paid_on is not None and paid_on.year < worker.title_year:
-            row.error("发放日期", f"发放日期 {paid_on} 早于{worker.name}的授予年度 {worker.title_year}")
+        worker, v = self.worker_of(row, ctx), row.values
+        if worker is not None:
+            self.check_rule(row, clean_benefit, model_worker=worker, amount=v["amount"], paid_on=v["paid_on"])
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, BenefitPayment]:
-        found = _by_key(
-            BenefitPayment, "number", {r.values["number"] for r in rows}, ("model_worker__union",)
-        )
-        _scope_existing(rows, found, ctx, "发放编号", lambda p: p.model_worker.union.region_id)
-        return found
+        payments = BenefitPayment.objects.select_related("model_worker__union")
+        return self.existing_by_key(rows, ctx, payments, region_of=lambda p: p.model_worker.union.region_id)
 
     def apply(self, row: Row, record: BenefitPayment | None, ctx: Context) -> BenefitPayment:
         v = row.values
@@ -219,15 +165,13 @@ class BenefitResource(WorkerRefMixin, ImportResource):
         payment.paid_on = v["paid_on"]
         return payment
 
-    def export_queryset(self, user):
-        return BenefitPayment.objects.restrict(user).select_related("model_worker").order_by("number")
-
 
 @register
 class RecuperationResource(WorkerRefMixin, ImportResource):
     name = "recuperations"
     title = "劳模疗休养"
     model = Recuperation
+    export_related = ("model_worker",)
     columns = [
         Column(
             "身份证号",
@@ -245,19 +189,16 @@ class RecuperationResource(WorkerRefMixin, ImportResource):
 
     def check(self, row: Row, ctx: Context) -> None:
         super().check(row, ctx)
-        worker, year = self.worker_of(row, ctx), row.values.get("year")
-        if worker is not None and year is not None and year < worker.title_year:
-            row.error("年度", f"年度 {year} 早于{worker.name}的授予年度 {worker.title_year}")
+        worker = self.worker_of(row, ctx)
+        if worker is not None:
+            self.check_rule(
+                row, clean_not_before_title, model_worker=worker, year=row.values["year"], field="year"
+            )
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Recuperation]:
         workers = [w.pk for w in ctx.cache["workers"].values()]
-        found: dict[tuple, Recuperation] = {}
-        for chunk in _chunks(workers):
-            for rec in Recuperation.objects.filter(model_worker_id__in=chunk).select_related(
-                "model_worker__union"
-            ):
-                found[(rec.model_worker.id_number, rec.year)] = rec
-        return found
+        records = Recuperation.objects.select_related("model_worker__union")
+        return {(r.model_worker.id_number, r.year): r for r in filter_in(records, "model_worker_id", workers)}
 
     def apply(self, row: Row, record: Recuperation | None, ctx: Context) -> Recuperation:
         v = row.values
@@ -265,21 +206,20 @@ class RecuperationResource(WorkerRefMixin, ImportResource):
         rec.place = v["place"]
         return rec
 
-    def export_queryset(self, user):
-        return Recuperation.objects.restrict(user).select_related("model_worker").order_by("id")
-
 
 @register
 class StudioResource(UnionRefMixin, ImportResource):
     name = "studios"
     title = "劳模创新工作室"
     model = InnovationStudio
+    export_related = ("union",)
+    export_order = ("code",)
     columns = [
         Column("工作室编码", "code", partial(parse_text, max_length=32), required=True, key=True),
         Column("工作室名称", "name", partial(parse_text, max_length=200), required=True),
         Column("领办人身份证号", "leader_id_number", parse_resident_id, required=True, sensitive=True),
         union_column(),
-        _choice_column("级别", "level", StudioLevel),
+        choice_column("级别", "level", StudioLevel),
         Column("创建日期", "founded_on", parse_date, required=True),
         Column("技能带头人数", "skill_leaders", parse_int),
         Column("师徒结对数", "mentor_pairs", parse_int),
@@ -295,9 +235,8 @@ class StudioResource(UnionRefMixin, ImportResource):
     ]
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, InnovationStudio]:
-        found = _by_key(InnovationStudio, "code", {r.values["code"] for r in rows}, ("union",))
-        _scope_existing(rows, found, ctx, "工作室编码", lambda s: s.union.region_id)
-        return found
+        studios = InnovationStudio.objects.select_related("union")
+        return self.existing_by_key(rows, ctx, studios, region_of=lambda s: s.union.region_id)
 
     def apply(self, row: Row, record: InnovationStudio | None, ctx: Context) -> InnovationStudio:
         v = row.values
@@ -309,40 +248,25 @@ class StudioResource(UnionRefMixin, ImportResource):
         studio.mentor_pairs = v["mentor_pairs"] or 0
         return studio
 
-    def export_queryset(self, user):
-        return InnovationStudio.objects.restrict(user).select_related("union").order_by("code")
-
 
 @register
-class TalkResource(ImportResource):
+class TalkResource(RegionRefMixin, ImportResource):
     name = "talks"
     title = "劳模宣讲"
     model = Talk
+    export_related = ("region",)
+    export_order = ("number",)
     columns = [
         Column("宣讲编号", "number", partial(parse_text, max_length=32), required=True, key=True),
         Column("日期", "held_on", parse_date, required=True),
         Column("地区代码", "region_code", required=True, export=lambda r: r.region.code),
-        _choice_column("场所类型", "venue_kind", VenueKind),
+        choice_column("场所类型", "venue_kind", VenueKind),
         Column("听众人数", "audience", parse_int),
     ]
     compare_fields = ["held_on", "region", "venue_kind", "audience"]
 
-    def prepare(self, rows: list[Row], ctx: Context) -> None:
-        codes = {r.values["region_code"] for r in rows}
-        ctx.cache["regions"] = {r.code: r for r in Region.objects.filter(code__in=codes)}
-
-    def check(self, row: Row, ctx: Context) -> None:
-        if row.values["region_code"] not in ctx.cache["regions"]:
-            row.error("地区代码", f"地区代码“{row.values['region_code']}”不存在")
-
-    def region_id(self, row: Row, ctx: Context) -> int | None:
-        region = ctx.cache["regions"].get(row.values["region_code"])
-        return region.pk if region else None
-
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Talk]:
-        found = _by_key(Talk, "number", {r.values["number"] for r in rows}, ())
-        _scope_existing(rows, found, ctx, "宣讲编号", lambda t: t.region_id)
-        return found
+        return self.existing_by_key(rows, ctx, Talk.objects.all(), region_of=lambda t: t.region_id)
 
     def apply(self, row: Row, record: Talk | None, ctx: Context) -> Talk:
         v = row.values
@@ -352,6 +276,3 @@ class TalkResource(ImportResource):
         talk.venue_kind = v["venue_kind"]
         talk.audience = v["audience"] or 0
         return talk
-
-    def export_queryset(self, user):
-        return Talk.objects.restrict(user).select_related("region").order_by("number")

@@ -1,5 +1,5 @@
 """Reads of the model workers domain: the yearly ``mw.*`` indicators, the cross-checks with
-other domains, and the list/detail selectors."""
+other domains (through the core registry), and the list/detail selectors."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
+from apps.core import registry
 from apps.core.importing import CHUNK
 from apps.core.models import Region
 from apps.core.scoping import VIEW, scope_region_ids
@@ -87,10 +88,12 @@ def _ids(id_numbers: Iterable[str]) -> list[str]:
     return sorted({(i or "").strip().upper() for i in id_numbers} - {""})
 
 
-def model_worker_id_numbers(id_numbers: Iterable[str]) -> set[str]:
+def model_worker_id_numbers(id_numbers: Iterable[str], *, user: Any = None) -> set[str]:
     """Which of these resident IDs are model workers (any region of the province).
 
-    One query for up to a few thousand IDs (more are looked up in chunks of that size)."""
+    One query for up to a few thousand IDs (more are looked up in chunks of that size).
+    Contributed to the core registry as the ``model_worker`` flag; ``user`` is not used, as
+    the flag says only yes or no, province-wide."""
     ids = _ids(id_numbers)
     found: set[str] = set()
     for start in range(0, len(ids), CHUNK):
@@ -99,15 +102,11 @@ def model_worker_id_numbers(id_numbers: Iterable[str]) -> set[str]:
     return found
 
 
-def hardship_flags(id_numbers: Iterable[str]) -> set[str]:
+def hardship_flags(id_numbers: Iterable[str], *, user: Any = None) -> set[str]:
     """Which of these model workers' IDs are in a filed hardship household (head or family
-    member, not exited): one query through the hardship domain's selector."""
-    ids = _ids(id_numbers)
-    if not ids:
-        return set()
-    from apps.hardship.selectors import hardship_id_numbers
-
-    return set(hardship_id_numbers(ids))
+    member, not exited): one query, answered through the core registry by the hardship
+    domain."""
+    return registry.holders(registry.HARDSHIP_HOUSEHOLD, id_numbers, user=user)
 
 
 # List and detail selectors ---------------------------------------------------------------

@@ -9,19 +9,27 @@ through the core helpers and raises ``ApplicationError`` with a message a clerk 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from apps.core.cleaning import (
+    check_known_fields,
+    check_unique,
+    clean_amount,
+    clean_choice,
+    clean_resident_id,
+    field_error,
+    required_text,
+    rule_errors,
+)
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Region
-from apps.core.scoping import CHANGE, user_may
-from apps.core.services import model_create, model_delete, model_update
-from apps.core.validators import validate_resident_id
-from apps.unions.models import GrassrootsUnion
+from apps.core.services import check_may_change, check_may_update, model_create, model_delete, model_update
+from apps.unions.public import GrassrootsUnion
 
 from .choices import (
     BenefitKind,
@@ -34,6 +42,7 @@ from .choices import (
     WorkerTitle,
 )
 from .models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
+from .rules import clean_benefit, clean_honour_id, clean_not_before_title
 
 CENT = Decimal("0.01")
 
@@ -55,80 +64,41 @@ def allowance_amount(*, level: str, months: int = 12) -> Decimal:
     return (_ALLOWANCE_BY_LEVEL[WorkerLevel(level)] * months).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def clean_amount(value: Any, field: str = "amount") -> Decimal:
-    """An amount of money: a positive Decimal with at most two decimals (never a float)."""
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, AttributeError):
-        amount = None
-    if amount is None or not amount.is_finite():
-        message = _("“%(value)s” is not an amount of money.") % {"value": value}
-        raise ApplicationError(message, extra={"fields": {field: [message]}})
-    if amount != amount.quantize(CENT):
-        message = _("An amount has at most two decimals; “%(value)s” has more.") % {"value": value}
-        raise ApplicationError(message, extra={"fields": {field: [message]}})
-    if amount <= 0:
-        message = _("The amount must be greater than zero.")
-        raise ApplicationError(message, extra={"fields": {field: [message]}})
-    return amount.quantize(CENT)
-
-
 # Helpers ---------------------------------------------------------------------------------
 
+# The number or code that names a record of each kind: its label, and the message when taken.
+_KEYS = {
+    Honour: (
+        "number",
+        gettext_lazy("Honour number"),
+        gettext_lazy("Honour number %(number)s already exists."),
+    ),
+    BenefitPayment: (
+        "number",
+        gettext_lazy("Payment number"),
+        gettext_lazy("Payment number %(number)s already exists."),
+    ),
+    InnovationStudio: (
+        "code",
+        gettext_lazy("Studio code"),
+        gettext_lazy("Studio code %(code)s already exists."),
+    ),
+    Talk: ("number", gettext_lazy("Talk number"), gettext_lazy("Talk number %(number)s already exists.")),
+}
 
-def _check_may_change(user: Any, region_id: int | None, model) -> None:
-    if user is None:
-        return
-    if not user_may(user, CHANGE, region_id, model):
-        raise ApplicationError(_("You may not change records of this region."))
 
-
-def _field_error(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, extra={"fields": {field: [message]}})
-
-
-def _clean_id(id_number: str, field: str = "id_number") -> str:
-    try:
-        return validate_resident_id(id_number)
-    except ValidationError as exc:
-        raise ApplicationError(exc.messages[0], extra={"fields": {field: exc.messages}}) from exc
-
-
-def _required_text(value: str, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise _field_error(field, _("%(field)s is required.") % {"field": label})
+def _clean_key(model: type, value: str, *, exclude_pk: int | None = None) -> str:
+    """The record's number (or upper-case code): required, and no other record has it."""
+    field, label, taken = _KEYS[model]
+    value = required_text(value, field, str(label))
+    value = value.upper() if field == "code" else value
+    check_unique(model, field, value, str(taken) % {field: value}, exclude_pk=exclude_pk)
     return value
 
 
-def _choice(value: str, choices, field: str) -> str:
-    value = value or ""
-    if value in choices.values:
-        return value
-    raise _field_error(field, _("“%(value)s” is not a valid choice.") % {"value": value})
-
-
-def _unknown(changes: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-
-
-def _unique(model, field: str, value: Any, message: str, exclude_pk: int | None = None) -> None:
-    qs = model.objects.filter(**{field: value})
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    if qs.exists():
-        raise _field_error(field, message)
-
-
 def _check_not_before_title(model_worker: ModelWorker, year: int, field: str) -> None:
-    if year < model_worker.title_year:
-        raise _field_error(
-            field,
-            _("%(name)s received the title in %(title_year)s; %(year)s is before that.")
-            % {"name": model_worker.name, "title_year": model_worker.title_year, "year": year},
-        )
+    with rule_errors():
+        clean_not_before_title(model_worker=model_worker, year=year, field=field)
 
 
 # Model workers ---------------------------------------------------------------------------
@@ -151,7 +121,7 @@ def _duplicate_worker(id_number: str, exclude_pk: int | None = None) -> None:
         qs = qs.exclude(pk=exclude_pk)
     existing = qs.first()
     if existing is not None:
-        raise _field_error(
+        raise field_error(
             "id_number",
             _("This resident ID is already recorded as a model worker in %(union)s (%(region)s).")
             % {"union": existing.union.name, "region": existing.union.region.name},
@@ -172,17 +142,17 @@ def model_worker_create(
     craftsman_year: int | None = None,
 ) -> ModelWorker:
     """Record a model worker of a union in the user's scope; one record per resident ID."""
-    _check_may_change(user, union.region_id, ModelWorker)
-    id_number = _clean_id(id_number)
+    check_may_change(user, union.region_id, ModelWorker)
+    id_number = clean_resident_id(id_number)
     _duplicate_worker(id_number)
     data = {
-        "name": _required_text(name, "name", _("Full name")),
+        "name": required_text(name, "name", _("Full name")),
         "id_number": id_number,
         "union": union,
-        "level": _choice(level, WorkerLevel, "level"),
-        "title": _choice(title, WorkerTitle, "title"),
+        "level": clean_choice(level, WorkerLevel, "level"),
+        "title": clean_choice(title, WorkerTitle, "title"),
         "title_year": title_year,
-        "status": _choice(status, WorkerStatus, "status"),
+        "status": clean_choice(status, WorkerStatus, "status"),
         "craftsman_year": craftsman_year,
     }
     try:
@@ -198,18 +168,16 @@ def model_worker_create(
 def model_worker_update(*, model_worker: ModelWorker, user: Any, **changes: Any) -> ModelWorker:
     """Correct a model worker's data (any of ``MODEL_WORKER_FIELDS``); moving to another
     union needs both regions in scope."""
-    _unknown(changes, MODEL_WORKER_FIELDS)
-    _check_may_change(user, model_worker.union.region_id, ModelWorker)
-    if changes.get("union") is not None:
-        _check_may_change(user, changes["union"].region_id, ModelWorker)
+    check_known_fields(changes, MODEL_WORKER_FIELDS)
+    check_may_update(user, ModelWorker, model_worker.union.region_id, changes)
     if "name" in changes:
-        changes["name"] = _required_text(changes["name"], "name", _("Full name"))
+        changes["name"] = required_text(changes["name"], "name", _("Full name"))
     if "id_number" in changes:
-        changes["id_number"] = _clean_id(changes["id_number"])
+        changes["id_number"] = clean_resident_id(changes["id_number"])
         _duplicate_worker(changes["id_number"], exclude_pk=model_worker.pk)
     for field, choices in (("level", WorkerLevel), ("title", WorkerTitle), ("status", WorkerStatus)):
         if field in changes:
-            _choice(changes[field], choices, field)
+            clean_choice(changes[field], choices, field)
     model_worker, _changed = model_update(model_worker, user=user, **changes)
     return model_worker
 
@@ -217,7 +185,7 @@ def model_worker_update(*, model_worker: ModelWorker, user: Any, **changes: Any)
 @transaction.atomic
 def model_worker_delete(*, model_worker: ModelWorker, user: Any) -> None:
     """Delete a model worker recorded by mistake; one with payments or recuperation stays."""
-    _check_may_change(user, model_worker.union.region_id, ModelWorker)
+    check_may_change(user, model_worker.union.region_id, ModelWorker)
     if model_worker.payments.exists() or model_worker.recuperations.exists():
         raise ApplicationError(
             _("%(name)s has benefit payments or recuperation records and cannot be deleted.")
@@ -232,18 +200,8 @@ HONOUR_FIELDS = ("number", "kind", "level", "recipient_name", "id_number", "unio
 
 
 def _clean_honour_id(kind: str, id_number: str) -> str:
-    id_number = (id_number or "").strip()
-    if not id_number:
-        return ""
-    if kind != HonourKind.MEDAL:
-        raise _field_error(
-            "id_number",
-            _(
-                "Only a May Day Labour Medal goes to a person; leave the resident ID blank "
-                "for a certificate or a Workers' Pioneer title."
-            ),
-        )
-    return _clean_id(id_number)
+    with rule_errors():
+        return clean_honour_id(kind=kind, id_number=id_number)
 
 
 @transaction.atomic
@@ -259,17 +217,16 @@ def honour_create(
     id_number: str = "",
 ) -> Honour:
     """Record a May Day honour won by a person (medal), a unit or a team of a union."""
-    number = _required_text(number, "number", _("Honour number"))
-    _check_may_change(user, union.region_id, Honour)
-    _unique(Honour, "number", number, _("Honour number %(number)s already exists.") % {"number": number})
-    kind = _choice(kind, HonourKind, "kind")
+    check_may_change(user, union.region_id, Honour)
+    number = _clean_key(Honour, number)
+    kind = clean_choice(kind, HonourKind, "kind")
     return model_create(
         Honour,
         user=user,
         number=number,
         kind=kind,
-        level=_choice(level, HonourLevel, "level"),
-        recipient_name=_required_text(recipient_name, "recipient_name", _("Recipient")),
+        level=clean_choice(level, HonourLevel, "level"),
+        recipient_name=required_text(recipient_name, "recipient_name", _("Recipient")),
         id_number=_clean_honour_id(kind, id_number),
         union=union,
         year=year,
@@ -278,27 +235,16 @@ def honour_create(
 
 @transaction.atomic
 def honour_update(*, honour: Honour, user: Any, **changes: Any) -> Honour:
-    _unknown(changes, HONOUR_FIELDS)
-    _check_may_change(user, honour.union.region_id, Honour)
-    if changes.get("union") is not None:
-        _check_may_change(user, changes["union"].region_id, Honour)
+    check_known_fields(changes, HONOUR_FIELDS)
+    check_may_update(user, Honour, honour.union.region_id, changes)
     if "number" in changes:
-        changes["number"] = _required_text(changes["number"], "number", _("Honour number"))
-        _unique(
-            Honour,
-            "number",
-            changes["number"],
-            _("Honour number %(number)s already exists.") % {"number": changes["number"]},
-            exclude_pk=honour.pk,
-        )
+        changes["number"] = _clean_key(Honour, changes["number"], exclude_pk=honour.pk)
     if "kind" in changes:
-        _choice(changes["kind"], HonourKind, "kind")
+        clean_choice(changes["kind"], HonourKind, "kind")
     if "level" in changes:
-        _choice(changes["level"], HonourLevel, "level")
+        clean_choice(changes["level"], HonourLevel, "level")
     if "recipient_name" in changes:
-        changes["recipient_name"] = _required_text(
-            changes["recipient_name"], "recipient_name", _("Recipient")
-        )
+        changes["recipient_name"] = required_text(changes["recipient_name"], "recipient_name", _("Recipient"))
     if "id_number" in changes or "kind" in changes:
         changes["id_number"] = _clean_honour_id(
             changes.get("kind", honour.kind), changes.get("id_number", honour.id_number)
@@ -309,7 +255,7 @@ def honour_update(*, honour: Honour, user: Any, **changes: Any) -> Honour:
 
 @transaction.atomic
 def honour_delete(*, honour: Honour, user: Any) -> None:
-    _check_may_change(user, honour.union.region_id, Honour)
+    check_may_change(user, honour.union.region_id, Honour)
     model_delete(honour, user=user)
 
 
@@ -329,21 +275,17 @@ def benefit_pay(
     user: Any,
 ) -> BenefitPayment:
     """Record a benefit paid to a model worker; the amount is exact to the fen."""
-    number = _required_text(number, "number", _("Payment number"))
-    _check_may_change(user, model_worker.union.region_id, BenefitPayment)
-    _unique(
-        BenefitPayment, "number", number, _("Payment number %(number)s already exists.") % {"number": number}
-    )
+    check_may_change(user, model_worker.union.region_id, BenefitPayment)
+    number = _clean_key(BenefitPayment, number)
     amount = clean_amount(amount)
-    if paid_on is None:
-        raise _field_error("paid_on", _("The payment date is required."))
-    _check_not_before_title(model_worker, paid_on.year, "paid_on")
+    with rule_errors():
+        clean_benefit(model_worker=model_worker, amount=amount, paid_on=paid_on)
     return model_create(
         BenefitPayment,
         user=user,
         number=number,
         model_worker=model_worker,
-        kind=_choice(kind, BenefitKind, "kind"),
+        kind=clean_choice(kind, BenefitKind, "kind"),
         amount=amount,
         paid_on=paid_on,
     )
@@ -352,21 +294,14 @@ def benefit_pay(
 @transaction.atomic
 def benefit_update(*, payment: BenefitPayment, user: Any, **changes: Any) -> BenefitPayment:
     """Correct a payment; it stays with its model worker."""
-    _unknown(changes, BENEFIT_FIELDS)
-    _check_may_change(user, payment.model_worker.union.region_id, BenefitPayment)
+    check_known_fields(changes, BENEFIT_FIELDS)
+    check_may_change(user, payment.model_worker.union.region_id, BenefitPayment)
     if "number" in changes:
-        changes["number"] = _required_text(changes["number"], "number", _("Payment number"))
-        _unique(
-            BenefitPayment,
-            "number",
-            changes["number"],
-            _("Payment number %(number)s already exists.") % {"number": changes["number"]},
-            exclude_pk=payment.pk,
-        )
+        changes["number"] = _clean_key(BenefitPayment, changes["number"], exclude_pk=payment.pk)
     if "amount" in changes:
         changes["amount"] = clean_amount(changes["amount"])
     if "kind" in changes:
-        _choice(changes["kind"], BenefitKind, "kind")
+        clean_choice(changes["kind"], BenefitKind, "kind")
     if changes.get("paid_on") is not None:
         _check_not_before_title(payment.model_worker, changes["paid_on"].year, "paid_on")
     payment, _changed = model_update(payment, user=user, **changes)
@@ -375,7 +310,7 @@ def benefit_update(*, payment: BenefitPayment, user: Any, **changes: Any) -> Ben
 
 @transaction.atomic
 def benefit_delete(*, payment: BenefitPayment, user: Any) -> None:
-    _check_may_change(user, payment.model_worker.union.region_id, BenefitPayment)
+    check_may_change(user, payment.model_worker.union.region_id, BenefitPayment)
     model_delete(payment, user=user)
 
 
@@ -389,7 +324,7 @@ def _duplicate_recuperation(model_worker: ModelWorker, year: int, exclude_pk: in
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise _field_error(
+        raise field_error(
             "year",
             _("%(name)s already has a recuperation record for %(year)s.")
             % {"name": model_worker.name, "year": year},
@@ -399,7 +334,7 @@ def _duplicate_recuperation(model_worker: ModelWorker, year: int, exclude_pk: in
 @transaction.atomic
 def recuperation_create(*, model_worker: ModelWorker, year: int, place: str, user: Any) -> Recuperation:
     """Record a model worker's recuperation stay; one per person and year."""
-    _check_may_change(user, model_worker.union.region_id, Recuperation)
+    check_may_change(user, model_worker.union.region_id, Recuperation)
     # Lock the person so two clerks cannot record the same year at once.
     ModelWorker.objects.select_for_update().filter(pk=model_worker.pk).first()
     _check_not_before_title(model_worker, year, "year")
@@ -409,27 +344,27 @@ def recuperation_create(*, model_worker: ModelWorker, year: int, place: str, use
         user=user,
         model_worker=model_worker,
         year=year,
-        place=_required_text(place, "place", _("Place")),
+        place=required_text(place, "place", _("Place")),
     )
 
 
 @transaction.atomic
 def recuperation_update(*, recuperation: Recuperation, user: Any, **changes: Any) -> Recuperation:
-    _unknown(changes, RECUPERATION_FIELDS)
+    check_known_fields(changes, RECUPERATION_FIELDS)
     worker = recuperation.model_worker
-    _check_may_change(user, worker.union.region_id, Recuperation)
+    check_may_change(user, worker.union.region_id, Recuperation)
     if "year" in changes:
         _check_not_before_title(worker, changes["year"], "year")
         _duplicate_recuperation(worker, changes["year"], exclude_pk=recuperation.pk)
     if "place" in changes:
-        changes["place"] = _required_text(changes["place"], "place", _("Place"))
+        changes["place"] = required_text(changes["place"], "place", _("Place"))
     recuperation, _changed = model_update(recuperation, user=user, **changes)
     return recuperation
 
 
 @transaction.atomic
 def recuperation_delete(*, recuperation: Recuperation, user: Any) -> None:
-    _check_may_change(user, recuperation.model_worker.union.region_id, Recuperation)
+    check_may_change(user, recuperation.model_worker.union.region_id, Recuperation)
     model_delete(recuperation, user=user)
 
 
@@ -461,17 +396,16 @@ def studio_create(
     mentor_pairs: int = 0,
 ) -> InnovationStudio:
     """Record a model worker innovation studio of a union in the user's scope."""
-    code = _required_text(code, "code", _("Studio code")).upper()
-    _check_may_change(user, union.region_id, InnovationStudio)
-    _unique(InnovationStudio, "code", code, _("Studio code %(code)s already exists.") % {"code": code})
+    check_may_change(user, union.region_id, InnovationStudio)
+    code = _clean_key(InnovationStudio, code)
     return model_create(
         InnovationStudio,
         user=user,
         code=code,
-        name=_required_text(name, "name", _("Studio name")),
-        leader_id_number=_clean_id(leader_id_number, "leader_id_number"),
+        name=required_text(name, "name", _("Studio name")),
+        leader_id_number=clean_resident_id(leader_id_number, "leader_id_number"),
         union=union,
-        level=_choice(level, StudioLevel, "level"),
+        level=clean_choice(level, StudioLevel, "level"),
         founded_on=founded_on,
         skill_leaders=skill_leaders or 0,
         mentor_pairs=mentor_pairs or 0,
@@ -480,32 +414,23 @@ def studio_create(
 
 @transaction.atomic
 def studio_update(*, studio: InnovationStudio, user: Any, **changes: Any) -> InnovationStudio:
-    _unknown(changes, STUDIO_FIELDS)
-    _check_may_change(user, studio.union.region_id, InnovationStudio)
-    if changes.get("union") is not None:
-        _check_may_change(user, changes["union"].region_id, InnovationStudio)
+    check_known_fields(changes, STUDIO_FIELDS)
+    check_may_update(user, InnovationStudio, studio.union.region_id, changes)
     if "code" in changes:
-        changes["code"] = _required_text(changes["code"], "code", _("Studio code")).upper()
-        _unique(
-            InnovationStudio,
-            "code",
-            changes["code"],
-            _("Studio code %(code)s already exists.") % {"code": changes["code"]},
-            exclude_pk=studio.pk,
-        )
+        changes["code"] = _clean_key(InnovationStudio, changes["code"], exclude_pk=studio.pk)
     if "name" in changes:
-        changes["name"] = _required_text(changes["name"], "name", _("Studio name"))
+        changes["name"] = required_text(changes["name"], "name", _("Studio name"))
     if "leader_id_number" in changes:
-        changes["leader_id_number"] = _clean_id(changes["leader_id_number"], "leader_id_number")
+        changes["leader_id_number"] = clean_resident_id(changes["leader_id_number"], "leader_id_number")
     if "level" in changes:
-        _choice(changes["level"], StudioLevel, "level")
+        clean_choice(changes["level"], StudioLevel, "level")
     studio, _changed = model_update(studio, user=user, **changes)
     return studio
 
 
 @transaction.atomic
 def studio_delete(*, studio: InnovationStudio, user: Any) -> None:
-    _check_may_change(user, studio.union.region_id, InnovationStudio)
+    check_may_change(user, studio.union.region_id, InnovationStudio)
     model_delete(studio, user=user)
 
 
@@ -525,42 +450,32 @@ def talk_create(
     audience: int = 0,
 ) -> Talk:
     """Record a model worker talk held in a region the user may change."""
-    number = _required_text(number, "number", _("Talk number"))
-    _check_may_change(user, region.pk if region else None, Talk)
-    _unique(Talk, "number", number, _("Talk number %(number)s already exists.") % {"number": number})
+    check_may_change(user, region.pk if region else None, Talk)
+    number = _clean_key(Talk, number)
     return model_create(
         Talk,
         user=user,
         number=number,
         held_on=held_on,
         region=region,
-        venue_kind=_choice(venue_kind, VenueKind, "venue_kind"),
+        venue_kind=clean_choice(venue_kind, VenueKind, "venue_kind"),
         audience=audience or 0,
     )
 
 
 @transaction.atomic
 def talk_update(*, talk: Talk, user: Any, **changes: Any) -> Talk:
-    _unknown(changes, TALK_FIELDS)
-    _check_may_change(user, talk.region_id, Talk)
-    if changes.get("region") is not None:
-        _check_may_change(user, changes["region"].pk, Talk)
+    check_known_fields(changes, TALK_FIELDS)
+    check_may_update(user, Talk, talk.region_id, changes, moved_by="region")
     if "number" in changes:
-        changes["number"] = _required_text(changes["number"], "number", _("Talk number"))
-        _unique(
-            Talk,
-            "number",
-            changes["number"],
-            _("Talk number %(number)s already exists.") % {"number": changes["number"]},
-            exclude_pk=talk.pk,
-        )
+        changes["number"] = _clean_key(Talk, changes["number"], exclude_pk=talk.pk)
     if "venue_kind" in changes:
-        _choice(changes["venue_kind"], VenueKind, "venue_kind")
+        clean_choice(changes["venue_kind"], VenueKind, "venue_kind")
     talk, _changed = model_update(talk, user=user, **changes)
     return talk
 
 
 @transaction.atomic
 def talk_delete(*, talk: Talk, user: Any) -> None:
-    _check_may_change(user, talk.region_id, Talk)
+    check_may_change(user, talk.region_id, Talk)
     model_delete(talk, user=user)

@@ -6,13 +6,12 @@ ApplicationError in the form. Nothing here filters by region by hand.
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import personal
-from apps.core.scoping import CHANGE
-from apps.core.views_base import ScopedDetailView, ScopedListView, ServiceFormView
+from apps.core import views_base as generic
 
 from . import selectors, services
 from .filtersets import (
@@ -27,14 +26,6 @@ from .forms import BenefitForm, HonourForm, ModelWorkerForm, RecuperationForm, S
 from .models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
 
 
-class _FormView(ServiceFormView):
-    template_name = "model_workers/form.html"
-    list_url_name = "model_workers:modelworker-list"
-
-    def cancel_url(self) -> str:
-        return self.request.META.get("HTTP_REFERER", "") or reverse(self.list_url_name)
-
-
 class _EditMixin:
     """An edit page: the form drops personal-data fields for users without the right."""
 
@@ -45,15 +36,20 @@ class _EditMixin:
 # Model workers ---------------------------------------------------------------------------
 
 
-class ModelWorkerListView(ScopedListView):
+class _ModelWorker:
     model = ModelWorker
+    selector = staticmethod(selectors.model_worker_list)
+    masked_id_field = "id_number"
+
+
+class ModelWorkerListView(_ModelWorker, generic.ScopedListView):
     filterset_class = ModelWorkerFilterSet
-    template_name = "model_workers/modelworker_list.html"
     ordering_fields = ("name", "title_year", "level")
     default_ordering = "-title_year"
-
-    def scoped_queryset(self):
-        return selectors.model_worker_list(user=self.request.user)
+    title = gettext_lazy("Model workers")
+    heading = gettext_lazy("Model workers and craftsmen")
+    add_label = gettext_lazy("Add model worker")
+    import_resource = "model_workers"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -61,23 +57,15 @@ class ModelWorkerListView(ScopedListView):
         # One query for the whole page, not one per row.
         in_hardship = selectors.hardship_flags(w.id_number for w in workers)
         for worker in workers:
-            worker.id_display = personal.reveal(self.request.user, worker, "id_number")
             worker.in_hardship = worker.id_number in in_hardship
         ctx["object_list"] = workers
         return ctx
 
 
-class ModelWorkerDetailView(ScopedDetailView):
-    model = ModelWorker
-    template_name = "model_workers/modelworker_detail.html"
-
-    def get_queryset(self):
-        return selectors.model_worker_list(user=self.request.user)
-
+class ModelWorkerDetailView(_ModelWorker, generic.ScopedDetailView):
     def get_context_data(self, **kwargs):
         worker = self.object
         ctx = super().get_context_data(**kwargs)
-        ctx["id_display"] = personal.reveal(self.request.user, worker, "id_number")
         ctx["in_hardship"] = worker.id_number in selectors.hardship_flags([worker.id_number])
         ctx["honours"] = selectors.model_worker_honours(worker)
         ctx["payments"] = selectors.model_worker_payments(worker)[:100]
@@ -89,59 +77,28 @@ class ModelWorkerDetailView(ScopedDetailView):
         return ctx
 
 
-class ModelWorkerCreateView(_FormView):
-    model = ModelWorker
-    permission_action = "add"
+class ModelWorkerCreateView(_ModelWorker, generic.ServiceCreateView):
     form_class = ModelWorkerForm
-
-    def get_title(self):
-        return _("Add model worker")
-
-    def get_initial(self):
-        return {"union": self.request.GET.get("union", "")}
-
-    def perform(self, form):
-        return services.model_worker_create(user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("Model worker %(name)s added.") % {"name": result.name}
-
-    def success_url(self, result):
-        return reverse("model_workers:modelworker-detail", args=[result.pk])
+    service = staticmethod(services.model_worker_create)
+    title = gettext_lazy("Add model worker")
+    initial_from_query = ("union",)
+    success_message = gettext_lazy("Model worker %(name)s added.")
 
 
-class ModelWorkerUpdateView(_EditMixin, _FormView):
-    model = ModelWorker
+class ModelWorkerUpdateView(_ModelWorker, _EditMixin, generic.ServiceUpdateView):
     form_class = ModelWorkerForm
-
-    def scoped_queryset(self):
-        return selectors.model_worker_list(user=self.request.user, action=CHANGE)
-
-    def get_title(self):
-        return _("Edit model worker %(name)s") % {"name": self.object.name}
-
-    def get_initial(self):
-        return ModelWorkerForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.model_worker_update(
-            model_worker=self.object, user=self.request.user, **form.cleaned_data
-        )
-
-    def success_url(self, result):
-        return reverse("model_workers:modelworker-detail", args=[result.pk])
+    service = staticmethod(services.model_worker_update)
+    record_kwarg = "model_worker"
+    title = gettext_lazy("Edit model worker %(name)s")
 
 
-class _WorkerChildCreateView(_FormView):
-    """A record added from a model worker's page (payment, recuperation)."""
+class _WorkerChildCreateView(generic.ServiceFormView):
+    """A record added from a model worker's page (payment, recuperation): ``self.object`` is
+    the model worker, in the user's change scope; Cancel and a save lead back to it."""
 
     permission_action = "add"
-
-    def get_object(self):
-        # The model worker the record is for, in the user's change scope.
-        return get_object_or_404(
-            selectors.model_worker_list(user=self.request.user, action=CHANGE), pk=self.kwargs["pk"]
-        )
+    selector = staticmethod(selectors.model_worker_list)
+    route_base = "model_workers:modelworker"
 
     def success_url(self, result):
         return reverse("model_workers:modelworker-detail", args=[result.model_worker_id])
@@ -150,23 +107,17 @@ class _WorkerChildCreateView(_FormView):
 class BenefitCreateView(_WorkerChildCreateView):
     model = BenefitPayment
     form_class = BenefitForm
-
-    def get_title(self):
-        return _("Record a benefit payment to %(name)s") % {"name": self.object.name}
+    title = gettext_lazy("Record a benefit payment to %(name)s")
+    success_message = gettext_lazy("Payment %(number)s recorded.")
 
     def perform(self, form):
         return services.benefit_pay(model_worker=self.object, user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("Payment %(number)s recorded.") % {"number": result.number}
 
 
 class RecuperationCreateView(_WorkerChildCreateView):
     model = Recuperation
     form_class = RecuperationForm
-
-    def get_title(self):
-        return _("Record recuperation of %(name)s") % {"name": self.object.name}
+    title = gettext_lazy("Record recuperation of %(name)s")
 
     def perform(self, form):
         return services.recuperation_create(
@@ -177,24 +128,21 @@ class RecuperationCreateView(_WorkerChildCreateView):
 # Honours ---------------------------------------------------------------------------------
 
 
-class HonourListView(ScopedListView):
+class _Honour:
     model = Honour
+    selector = staticmethod(selectors.honour_list)
+
+
+class HonourListView(_Honour, generic.ScopedListView):
     filterset_class = HonourFilterSet
-    template_name = "model_workers/honour_list.html"
     ordering_fields = ("number", "year", "recipient_name")
     default_ordering = "-year"
+    title = gettext_lazy("Honours")
+    add_label = gettext_lazy("Add honour")
+    import_resource = "honours"
 
-    def scoped_queryset(self):
-        return selectors.honour_list(user=self.request.user)
 
-
-class HonourDetailView(ScopedDetailView):
-    model = Honour
-    template_name = "model_workers/honour_detail.html"
-
-    def get_queryset(self):
-        return selectors.honour_list(user=self.request.user)
-
+class HonourDetailView(_Honour, generic.ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         number = self.object.id_number
@@ -208,270 +156,158 @@ class HonourDetailView(ScopedDetailView):
         return ctx
 
 
-class HonourCreateView(_FormView):
-    model = Honour
-    permission_action = "add"
+class HonourCreateView(_Honour, generic.ServiceCreateView):
     form_class = HonourForm
-    list_url_name = "model_workers:honour-list"
-
-    def get_title(self):
-        return _("Add honour")
-
-    def get_initial(self):
-        return {"union": self.request.GET.get("union", "")}
-
-    def perform(self, form):
-        return services.honour_create(user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("Honour %(number)s added.") % {"number": result.number}
-
-    def success_url(self, result):
-        return reverse("model_workers:honour-detail", args=[result.pk])
+    service = staticmethod(services.honour_create)
+    title = gettext_lazy("Add honour")
+    initial_from_query = ("union",)
+    success_message = gettext_lazy("Honour %(number)s added.")
 
 
-class HonourUpdateView(_EditMixin, _FormView):
-    model = Honour
+class HonourUpdateView(_Honour, _EditMixin, generic.ServiceUpdateView):
     form_class = HonourForm
-    list_url_name = "model_workers:honour-list"
-
-    def scoped_queryset(self):
-        return selectors.honour_list(user=self.request.user, action=CHANGE)
-
-    def get_title(self):
-        return _("Edit honour %(number)s") % {"number": self.object.number}
-
-    def get_initial(self):
-        return HonourForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.honour_update(honour=self.object, user=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result):
-        return reverse("model_workers:honour-detail", args=[result.pk])
+    service = staticmethod(services.honour_update)
+    record_kwarg = "honour"
+    title = gettext_lazy("Edit honour %(number)s")
 
 
-# Benefit payments ------------------------------------------------------------------------
+# Benefit payments (routes named "benefit-…"; a payment is recorded from the worker's page) --
 
 
-class BenefitListView(ScopedListView):
+class _Benefit:
     model = BenefitPayment
-    filterset_class = BenefitFilterSet
+    selector = staticmethod(selectors.benefit_list)
+    route_base = "model_workers:benefit"
+
+
+class BenefitListView(_Benefit, generic.ScopedListView):
     template_name = "model_workers/benefit_list.html"
+    filterset_class = BenefitFilterSet
     ordering_fields = ("number", "paid_on", "amount")
     default_ordering = "-paid_on"
+    title = gettext_lazy("Benefit payments")
+    import_resource = "benefits"
 
-    def scoped_queryset(self):
-        return selectors.benefit_list(user=self.request.user)
 
-
-class BenefitDetailView(ScopedDetailView):
-    model = BenefitPayment
+class BenefitDetailView(_Benefit, generic.ScopedDetailView):
     template_name = "model_workers/benefit_detail.html"
 
-    def get_queryset(self):
-        return selectors.benefit_list(user=self.request.user)
 
-
-class BenefitUpdateView(_FormView):
-    model = BenefitPayment
+class BenefitUpdateView(_Benefit, generic.ServiceUpdateView):
     form_class = BenefitForm
-    list_url_name = "model_workers:benefit-list"
-
-    def scoped_queryset(self):
-        return selectors.benefit_list(user=self.request.user, action=CHANGE)
-
-    def get_title(self):
-        return _("Edit payment %(number)s") % {"number": self.object.number}
-
-    def get_initial(self):
-        return BenefitForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.benefit_update(payment=self.object, user=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result):
-        return reverse("model_workers:benefit-detail", args=[result.pk])
+    service = staticmethod(services.benefit_update)
+    record_kwarg = "payment"
+    title = gettext_lazy("Edit payment %(number)s")
 
 
-# Recuperation ----------------------------------------------------------------------------
+# Recuperation (recorded from the worker's page) ------------------------------------------
 
 
-class RecuperationListView(ScopedListView):
+class _Recuperation:
     model = Recuperation
+    selector = staticmethod(selectors.recuperation_list)
+
+
+class RecuperationListView(_Recuperation, generic.ScopedListView):
     filterset_class = RecuperationFilterSet
-    template_name = "model_workers/recuperation_list.html"
     ordering_fields = ("year", "place")
     default_ordering = "-year"
-
-    def scoped_queryset(self):
-        return selectors.recuperation_list(user=self.request.user)
-
-
-class RecuperationDetailView(ScopedDetailView):
-    model = Recuperation
-    template_name = "model_workers/recuperation_detail.html"
-
-    def get_queryset(self):
-        return selectors.recuperation_list(user=self.request.user)
+    title = gettext_lazy("Recuperation")
+    import_resource = "recuperations"
 
 
-class RecuperationUpdateView(_FormView):
-    model = Recuperation
+class RecuperationDetailView(_Recuperation, generic.ScopedDetailView):
+    pass
+
+
+class RecuperationUpdateView(_Recuperation, generic.ServiceUpdateView):
     form_class = RecuperationForm
-    list_url_name = "model_workers:recuperation-list"
-
-    def scoped_queryset(self):
-        return selectors.recuperation_list(user=self.request.user, action=CHANGE)
+    service = staticmethod(services.recuperation_update)
+    record_kwarg = "recuperation"
 
     def get_title(self):
         return _("Edit recuperation of %(name)s") % {"name": self.object.model_worker.name}
 
-    def get_initial(self):
-        return RecuperationForm.initial_for(self.object)
 
-    def perform(self, form):
-        return services.recuperation_update(
-            recuperation=self.object, user=self.request.user, **form.cleaned_data
-        )
-
-    def success_url(self, result):
-        return reverse("model_workers:recuperation-detail", args=[result.pk])
+# Innovation studios (routes named "studio-…") --------------------------------------------
 
 
-# Innovation studios ----------------------------------------------------------------------
-
-
-class StudioListView(ScopedListView):
+class _Studio:
     model = InnovationStudio
-    filterset_class = StudioFilterSet
+    selector = staticmethod(selectors.studio_list)
+    route_base = "model_workers:studio"
+
+
+class StudioListView(_Studio, generic.ScopedListView):
     template_name = "model_workers/studio_list.html"
+    filterset_class = StudioFilterSet
     ordering_fields = ("code", "name", "founded_on", "skill_leaders", "mentor_pairs")
     default_ordering = "code"
+    title = gettext_lazy("Innovation studios")
+    add_label = gettext_lazy("Add innovation studio")
+    import_resource = "studios"
 
-    def scoped_queryset(self):
-        return selectors.studio_list(user=self.request.user)
 
-
-class StudioDetailView(ScopedDetailView):
-    model = InnovationStudio
+class StudioDetailView(_Studio, generic.ScopedDetailView):
     template_name = "model_workers/studio_detail.html"
-
-    def get_queryset(self):
-        return selectors.studio_list(user=self.request.user)
+    masked_id_field = "leader_id_number"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        studio = self.object
-        ctx["id_display"] = personal.reveal(self.request.user, studio, "leader_id_number")
         ctx["leader"] = (
             selectors.model_worker_list(user=self.request.user)
-            .filter(id_number=studio.leader_id_number)
+            .filter(id_number=self.object.leader_id_number)
             .first()
         )
         return ctx
 
 
-class StudioCreateView(_FormView):
-    model = InnovationStudio
-    permission_action = "add"
+class StudioCreateView(_Studio, generic.ServiceCreateView):
     form_class = StudioForm
-    list_url_name = "model_workers:studio-list"
-
-    def get_title(self):
-        return _("Add innovation studio")
-
-    def get_initial(self):
-        return {"union": self.request.GET.get("union", "")}
-
-    def perform(self, form):
-        return services.studio_create(user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("Studio %(name)s added.") % {"name": result.name}
-
-    def success_url(self, result):
-        return reverse("model_workers:studio-detail", args=[result.pk])
+    service = staticmethod(services.studio_create)
+    title = gettext_lazy("Add innovation studio")
+    initial_from_query = ("union",)
+    success_message = gettext_lazy("Studio %(name)s added.")
 
 
-class StudioUpdateView(_EditMixin, _FormView):
-    model = InnovationStudio
+class StudioUpdateView(_Studio, _EditMixin, generic.ServiceUpdateView):
     form_class = StudioForm
-    list_url_name = "model_workers:studio-list"
-
-    def scoped_queryset(self):
-        return selectors.studio_list(user=self.request.user, action=CHANGE)
-
-    def get_title(self):
-        return _("Edit studio %(name)s") % {"name": self.object.name}
-
-    def get_initial(self):
-        return StudioForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.studio_update(studio=self.object, user=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result):
-        return reverse("model_workers:studio-detail", args=[result.pk])
+    service = staticmethod(services.studio_update)
+    record_kwarg = "studio"
+    title = gettext_lazy("Edit studio %(name)s")
 
 
 # Talks -----------------------------------------------------------------------------------
 
 
-class TalkListView(ScopedListView):
+class _Talk:
     model = Talk
+    selector = staticmethod(selectors.talk_list)
+
+
+class TalkListView(_Talk, generic.ScopedListView):
     filterset_class = TalkFilterSet
-    template_name = "model_workers/talk_list.html"
     ordering_fields = ("number", "held_on", "audience")
     default_ordering = "-held_on"
-
-    def scoped_queryset(self):
-        return selectors.talk_list(user=self.request.user)
-
-
-class TalkDetailView(ScopedDetailView):
-    model = Talk
-    template_name = "model_workers/talk_detail.html"
-
-    def get_queryset(self):
-        return selectors.talk_list(user=self.request.user)
+    title = gettext_lazy("Talks")
+    heading = gettext_lazy("Model worker talks")
+    add_label = gettext_lazy("Add talk")
+    import_resource = "talks"
 
 
-class TalkCreateView(_FormView):
-    model = Talk
-    permission_action = "add"
+class TalkDetailView(_Talk, generic.ScopedDetailView):
+    pass
+
+
+class TalkCreateView(_Talk, generic.ServiceCreateView):
     form_class = TalkForm
-    list_url_name = "model_workers:talk-list"
-
-    def get_title(self):
-        return _("Add talk")
-
-    def perform(self, form):
-        return services.talk_create(user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("Talk %(number)s added.") % {"number": result.number}
-
-    def success_url(self, result):
-        return reverse("model_workers:talk-detail", args=[result.pk])
+    service = staticmethod(services.talk_create)
+    title = gettext_lazy("Add talk")
+    success_message = gettext_lazy("Talk %(number)s added.")
 
 
-class TalkUpdateView(_FormView):
-    model = Talk
+class TalkUpdateView(_Talk, generic.ServiceUpdateView):
     form_class = TalkForm
-    list_url_name = "model_workers:talk-list"
-
-    def scoped_queryset(self):
-        return selectors.talk_list(user=self.request.user, action=CHANGE)
-
-    def get_title(self):
-        return _("Edit talk %(number)s") % {"number": self.object.number}
-
-    def get_initial(self):
-        return TalkForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.talk_update(talk=self.object, user=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result):
-        return reverse("model_workers:talk-detail", args=[result.pk])
+    service = staticmethod(services.talk_update)
+    record_kwarg = "talk"
+    title = gettext_lazy("Edit talk %(number)s")

@@ -12,13 +12,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from apps.core import views_base as generic
 from apps.core.choices import RegionLevel
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Region
-from apps.core.views_base import ScopedDetailView, ScopedListView
 
 from . import indicators, selectors, services
 from .choices import ReportFile, ReportStatus
@@ -195,16 +196,15 @@ def _as_float(code: str, value: Any) -> float | int:
     return float(number) if indicators.BY_CODE[code].amount else int(number)
 
 
-class ReportListView(ScopedListView):
+class ReportListView(generic.ScopedListView):
     model = YearlyReport
+    selector = staticmethod(selectors.report_list)
     template_name = "reports/report_list.html"
     filterset_class = YearlyReportFilterSet
     ordering_fields = ("year", "requested_at", "status")
     default_ordering = "-year"
     paginate_by = 30
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("region", "requested_by")
+    title = gettext_lazy("Yearly reports")
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -235,12 +235,10 @@ class ReportRequestView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return redirect("reports:report-detail", pk=report.pk)
 
 
-class ReportDetailView(ScopedDetailView):
+class ReportDetailView(generic.ScopedDetailView):
     model = YearlyReport
+    selector = staticmethod(selectors.report_list)
     template_name = "reports/report_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("region", "requested_by")
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -264,7 +262,7 @@ class ReportDetailView(ScopedDetailView):
         return ctx
 
 
-class ReportDownloadView(ScopedDetailView):
+class ReportDownloadView(generic.ScopedDetailView):
     model = YearlyReport
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:

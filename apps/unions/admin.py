@@ -1,22 +1,37 @@
-"""Admin of the unions domain: scoped, audited, and never a <select> of every union."""
+"""Admin of the unions domain: scoped, audited, writes through the unions services, and never a
+<select> of every union. Transfers and online applications are decided on the pages by the
+county (``apps.unions.decisions``); here they are records to look up."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin_base import ImportExportAdminMixin, PersonalDataAdmin, ScopedAdmin
-from apps.core.exceptions import ApplicationError
-from apps.core.scoping import CHANGE, region_of, user_may
+from apps.core.admin_base import (
+    DecisionActionsMixin,
+    ImportExportAdminMixin,
+    PersonalDataAdmin,
+    ReadOnlyAdminMixin,
+    ScopedAdmin,
+    ServiceWrites,
+)
 
-from . import selectors, services
+from . import decisions, selectors, services
 from .models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
 
 
 @admin.register(GrassrootsUnion)
 class GrassrootsUnionAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "unions"
+    writes = ServiceWrites(
+        record="union",
+        create=services.union_create,
+        update=services.union_update,
+        delete=services.union_delete,
+        update_fields=services.UNION_FIELDS,
+    )
+    # Regions' own scope lets county staff change none; unions go where the user may write.
+    fk_choices = {"region": selectors.regions_for_unions}
     list_display = ["code", "name", "kind", "region", "parent", "founded_on", "dissolved_on"]
     list_filter = ["kind", ("dissolved_on", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name", "employer_name"]
@@ -25,16 +40,19 @@ class GrassrootsUnionAdmin(ImportExportAdminMixin, ScopedAdmin):
     date_hierarchy = "founded_on"
     ordering = ["code"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":
-            # Regions' own scope lets county staff change none; unions go where the user may write.
-            kwargs["queryset"] = selectors.regions_for_unions(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Member)
 class MemberAdmin(ImportExportAdminMixin, PersonalDataAdmin):
+    """Members are registered and corrected here through the services; they are never deleted
+    (as on the pages and in the API): a member leaves, and changes union by a transfer."""
+
     import_resource = "members"
+    writes = ServiceWrites(
+        record="member",
+        create=services.member_register,
+        update=services.member_update,
+        update_fields=services.MEMBER_UPDATE_FIELDS,
+    )
     list_display = ["name", "masked_id", "sex", "union", "status", "joined_on", "join_channel"]
     list_filter = ["status", "sex", "household_type", "key_group", "join_channel"]
     search_fields = ["name"]
@@ -59,51 +77,12 @@ class MemberAdmin(ImportExportAdminMixin, PersonalDataAdmin):
         "left_on",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(self.readonly_fields)
-        if obj is not None:
-            fields.append("union")  # a member changes union only through a transfer
-        return fields
-
-    def save_model(self, request, obj, form, change):
-        if not user_may(request.user, CHANGE, region_of(obj), Member):
-            raise PermissionDenied
-        data = {
-            name: form.cleaned_data[name]
-            for name in form.changed_data
-            if name in services.MEMBER_UPDATE_FIELDS
-        }
-        try:
-            if change:
-                saved = services.member_update(
-                    member=Member.objects.get(pk=obj.pk), user=request.user, **data
-                )
-            else:
-                saved = services.member_register(
-                    union=form.cleaned_data["union"],
-                    name=form.cleaned_data["name"],
-                    id_number=form.cleaned_data["id_number"],
-                    household_type=form.cleaned_data["household_type"],
-                    joined_on=form.cleaned_data["joined_on"],
-                    join_channel=form.cleaned_data["join_channel"],
-                    ethnicity=form.cleaned_data.get("ethnicity", ""),
-                    phone=form.cleaned_data.get("phone", ""),
-                    education=form.cleaned_data.get("education", ""),
-                    key_group=form.cleaned_data.get("key_group", ""),
-                    user=request.user,
-                )
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
-            raise PermissionDenied(exc.message) from exc
-        obj.pk = saved.pk
-        obj._state.adding = False
-
-    def delete_model(self, request, obj):
-        services.model_delete(obj, user=request.user)
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(MembershipTransfer)
-class MembershipTransferAdmin(ScopedAdmin):
+class MembershipTransferAdmin(DecisionActionsMixin, ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ["member", "from_union", "to_union", "transferred_on", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["member__name", "from_union__code", "to_union__code"]
@@ -112,30 +91,21 @@ class MembershipTransferAdmin(ScopedAdmin):
     date_hierarchy = "transferred_on"
     actions = ["accept_selected"]
 
-    def has_add_permission(self, request):
-        return False  # transfers start from the member (page, API or service)
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def has_decide_permission(self, request) -> bool:
+        return self.may_take(request, decisions.TRANSFER_DECISION)
 
     @admin.action(description=_("Accept the selected pending transfers"), permissions=["decide"])
     def accept_selected(self, request, queryset):
-        done = 0
-        for transfer in queryset:
-            try:
-                services.transfer_accept(transfer=transfer, user=request.user)
-            except ApplicationError as exc:
-                self.message_user(request, f"{transfer}: {exc.message}", level=messages.ERROR)
-            else:
-                done += 1
-        self.message_user(request, _("%(n)s transfers accepted.") % {"n": done})
-
-    def has_decide_permission(self, request):
-        return request.user.has_perm("unions.change_membershiptransfer")
+        self.run_decision(
+            request,
+            queryset,
+            lambda transfer: services.transfer_accept(transfer=transfer, user=request.user),
+            _("%(n)s transfers accepted."),
+        )
 
 
 @admin.register(JoinApplication)
-class JoinApplicationAdmin(PersonalDataAdmin):
+class JoinApplicationAdmin(DecisionActionsMixin, ReadOnlyAdminMixin, PersonalDataAdmin):
     list_display = ["name", "masked_id", "union", "status", "submitted_at", "decided_at"]
     list_filter = ["status", "household_type", "key_group"]
     search_fields = ["name", "union__code"]
@@ -144,31 +114,30 @@ class JoinApplicationAdmin(PersonalDataAdmin):
     date_hierarchy = "submitted_at"
     actions = ["approve_selected"]
 
-    def has_add_permission(self, request):
-        return False  # applications come from the public page
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decided through the queue (approve / reject)
+    def has_decide_permission(self, request) -> bool:
+        return self.may_take(request, decisions.JOIN_DECISION)
 
     @admin.action(description=_("Approve the selected applications"), permissions=["decide"])
     def approve_selected(self, request, queryset):
-        done = 0
-        for application in queryset:
-            try:
-                services.join_application_approve(application=application, user=request.user)
-            except ApplicationError as exc:
-                self.message_user(request, f"{application.name}: {exc.message}", level=messages.ERROR)
-            else:
-                done += 1
-        self.message_user(request, _("%(n)s applications approved.") % {"n": done})
-
-    def has_decide_permission(self, request):
-        return request.user.has_perm("unions.change_joinapplication")
+        self.run_decision(
+            request,
+            queryset,
+            lambda application: services.join_application_approve(application=application, user=request.user),
+            _("%(n)s applications approved."),
+            label=lambda application: application.name,
+        )
 
 
 @admin.register(CollectiveContract)
 class CollectiveContractAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "contracts"
+    writes = ServiceWrites(
+        record="contract",
+        create=services.contract_create,
+        update=services.contract_update,
+        delete=services.contract_delete,
+        update_fields=services.CONTRACT_FIELDS,
+    )
     list_display = [
         "number",
         "union",

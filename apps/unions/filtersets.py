@@ -10,8 +10,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filtersets import DATE_WIDGET, looks_like_id, region_q
-from apps.core.validators import is_digits, normalize_resident_id
+from apps.core.filtersets import (
+    DATE_WIDGET,
+    PersonSearchMixin,
+    RegionFilterMixin,
+    UnionFilterMixin,
+    code_or_id_q,
+)
 
 from .choices import (
     ApplicationStatus,
@@ -26,28 +31,13 @@ from .choices import (
 )
 from .models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
 
-
-def union_q(lookup: str, value: str) -> Q:
-    """A union given by its code, or by its numeric id (``id:123`` or a short number)."""
-    value = (value or "").strip()
-    if value.lower().startswith("id:") and is_digits(value[3:]):
-        return Q(**{f"{lookup}_id": int(value[3:])})
-    if is_digits(value) and len(value) <= 9:
-        return Q(**{f"{lookup}_id": int(value)}) | Q(**{f"{lookup}__code": value})
-    return Q(**{f"{lookup}__code": value.upper()})
+# a union by its code or id; kept under this name for apps.unions.public
+union_q = code_or_id_q
 
 
-class _RegionFilterMixin(django_filters.FilterSet):
+class UnionFilterSet(RegionFilterMixin):
     region_lookup = "region"
 
-    region = django_filters.CharFilter(method="filter_region", label=_("region code"))
-
-    def filter_region(self, queryset, name, value):
-        q = region_q(self.region_lookup, value)
-        return queryset.none() if q is None else queryset.filter(q)
-
-
-class UnionFilterSet(_RegionFilterMixin):
     q = django_filters.CharFilter(method="filter_q", label=_("search name or code"))
     kind = django_filters.ChoiceFilter(choices=UnionKind.choices, label=_("kind"))
     parent = django_filters.CharFilter(method="filter_parent", label=_("parent union code"))
@@ -68,23 +58,8 @@ class UnionFilterSet(_RegionFilterMixin):
         return queryset.filter(union_q("parent", value))
 
 
-class _PersonSearchMixin:
-    """Search people by name, or exactly by resident ID; filter by their union's code or id."""
-
-    def filter_q(self, queryset, name, value):
-        if looks_like_id(value):
-            return queryset.filter(id_number=normalize_resident_id(value))
-        return queryset.filter(name__icontains=value.strip())
-
-    def filter_union(self, queryset, name, value):
-        return queryset.filter(union_q("union", value))
-
-
-class MemberFilterSet(_PersonSearchMixin, _RegionFilterMixin):
-    region_lookup = "union__region"
-
+class MemberFilterSet(PersonSearchMixin, UnionFilterMixin, RegionFilterMixin):
     q = django_filters.CharFilter(method="filter_q", label=_("search name or resident ID"))
-    union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     status = django_filters.ChoiceFilter(choices=MemberStatus.choices, label=_("status"))
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("sex"))
     household_type = django_filters.ChoiceFilter(choices=HouseholdType.choices, label=_("household type"))
@@ -107,7 +82,7 @@ class MemberFilterSet(_PersonSearchMixin, _RegionFilterMixin):
         ]
 
 
-class TransferFilterSet(_RegionFilterMixin):
+class TransferFilterSet(RegionFilterMixin):
     region_lookup = "to_union__region"
 
     q = django_filters.CharFilter(method="filter_q", label=_("search member name"))
@@ -126,11 +101,8 @@ class TransferFilterSet(_RegionFilterMixin):
         return queryset.filter(union_q("from_union", value) | union_q("to_union", value))
 
 
-class JoinApplicationFilterSet(_PersonSearchMixin, _RegionFilterMixin):
-    region_lookup = "union__region"
-
+class JoinApplicationFilterSet(PersonSearchMixin, UnionFilterMixin, RegionFilterMixin):
     q = django_filters.CharFilter(method="filter_q", label=_("search name or resident ID"))
-    union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices, label=_("status"))
     household_type = django_filters.ChoiceFilter(choices=HouseholdType.choices, label=_("household type"))
     key_group = django_filters.ChoiceFilter(choices=KeyGroup.choices, label=_("key group"))
@@ -143,11 +115,8 @@ class JoinApplicationFilterSet(_PersonSearchMixin, _RegionFilterMixin):
         fields = ["q", "region", "union", "status", "household_type", "key_group", "submitted"]
 
 
-class ContractFilterSet(_RegionFilterMixin):
-    region_lookup = "union__region"
-
+class ContractFilterSet(UnionFilterMixin, RegionFilterMixin):
     q = django_filters.CharFilter(method="filter_q", label=_("search number or union"))
-    union = django_filters.CharFilter(method="filter_union", label=_("union code"))
     kind = django_filters.ChoiceFilter(choices=ContractKind.choices, label=_("kind"))
     signed_on = django_filters.DateFromToRangeFilter(label=_("signed on"), widget=DATE_WIDGET)
     expires_on = django_filters.DateFromToRangeFilter(label=_("expires on"), widget=DATE_WIDGET)
@@ -159,6 +128,3 @@ class ContractFilterSet(_RegionFilterMixin):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(number__icontains=value) | Q(union__name__icontains=value))
-
-    def filter_union(self, queryset, name, value):
-        return queryset.filter(union_q("union", value))

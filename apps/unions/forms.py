@@ -8,67 +8,37 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DATE, RegionCodeField, ServiceForm, model_fields
+from apps.core.forms import DATE, CodeField, RegionCodeField, ServiceForm, model_fields
 from apps.core.locking import VersionedFormMixin
 from apps.core.scoping import CHANGE, VIEW
 
-from . import selectors
+from . import selectors, services
 from .choices import HouseholdType, KeyGroup
 from .models import CollectiveContract, GrassrootsUnion, Member
 
 
-class UnionCodeField(forms.CharField):
+class UnionCodeField(CodeField):
     """A union typed by its code (never a <select> of every union), resolved in a queryset."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 16, "autocomplete": "off"}))
-        super().__init__(*args, **kwargs)
-        self.queryset = GrassrootsUnion.objects.none()
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        union = self.queryset.filter(code=value.strip().upper()).first()
-        if union is None:
-            raise forms.ValidationError(
-                _("No union with code %(code)s in your scope."), code="union_scope", params={"code": value}
-            )
-        return union
+    model = GrassrootsUnion
+    not_found = _("No union with code %(code)s in your scope.")
+    error_code = "union_scope"
 
 
 # Unions ----------------------------------------------------------------------------------
 
-UNION_FORM_FIELDS = [
-    "code",
-    "name",
-    "kind",
-    "employer_name",
-    "employer_credit_code",
-    "credit_code",
-    "founded_on",
-    "dissolved_on",
-    "chair",
-    "normalized_year",
-    "demonstration_year",
-    "congress_since",
-    "disclosure_since",
-]
+# the union's own fields; its region and parent union are typed by code
+UNION_FORM_FIELDS = [name for name in services.UNION_FIELDS if name not in ("region", "parent")]
 
 
 class UnionForm(ServiceForm):
+    initial_fields = UNION_FORM_FIELDS
+    initial_codes = ("region", "parent")
+
     def __init__(self, *args, user: Any, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["region"].queryset = selectors.regions_for_unions(user=user)
         self.fields["parent"].queryset = GrassrootsUnion.objects.restrict(user, VIEW)
-
-    @staticmethod
-    def initial_for(union: GrassrootsUnion) -> dict[str, Any]:
-        data = {name: getattr(union, name) for name in UNION_FORM_FIELDS}
-        data["region"] = union.region.code
-        data["parent"] = union.parent.code if union.parent_id else ""
-        return data
 
 
 _union_fields = model_fields(GrassrootsUnion, UNION_FORM_FIELDS)
@@ -99,7 +69,7 @@ class MemberForm(ServiceForm):
     """Register a member: the union is typed by its code, checked against the change scope."""
 
     def __init__(self, *args, user: Any, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
 
 
@@ -115,14 +85,12 @@ class MemberUpdateForm(VersionedFormMixin, ServiceForm):
     """Correct a member's data; the resident ID only for users allowed to see it. A save over
     a change made since the form was opened is refused (apps.core.locking)."""
 
+    initial_fields = MEMBER_FORM_FIELDS
+
     def __init__(self, *args, user: Any, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         if not user.can_view_personal_data:
             del self.fields["id_number"]
-
-    @staticmethod
-    def initial_for(member: Member) -> dict[str, Any]:
-        return {name: getattr(member, name) for name in MEMBER_FORM_FIELDS}
 
 
 MemberUpdateForm.base_fields = dict(_member_fields)
@@ -154,15 +122,12 @@ CONTRACT_FORM_FIELDS = ["number", "kind", "signed_on", "expires_on", "covered_en
 
 
 class ContractForm(ServiceForm):
-    def __init__(self, *args, user: Any, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
+    initial_fields = CONTRACT_FORM_FIELDS
+    initial_codes = ("union",)
 
-    @staticmethod
-    def initial_for(contract: CollectiveContract) -> dict[str, Any]:
-        data = {name: getattr(contract, name) for name in CONTRACT_FORM_FIELDS}
-        data["union"] = contract.union.code
-        return data
+    def __init__(self, *args, user: Any, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
 
 
 _contract_fields = model_fields(CollectiveContract, CONTRACT_FORM_FIELDS)

@@ -11,9 +11,11 @@ from apps.core.importing import (
     Column,
     Context,
     ImportResource,
+    RefMixin,
+    RegionRefMixin,
     Row,
-    _chunks,
-    parse_choice,
+    choice_column,
+    filter_in,
     parse_date,
     parse_int,
     parse_resident_id,
@@ -21,7 +23,6 @@ from apps.core.importing import (
     parse_year,
     register,
 )
-from apps.core.models import Region
 from apps.core.validators import resident_id_birth_date, resident_id_is_female, validate_mobile
 
 from . import services
@@ -29,56 +30,41 @@ from .choices import ContractKind, HouseholdType, JoinChannel, KeyGroup, MemberS
 from .models import CollectiveContract, GrassrootsUnion, Member
 
 
-def _label(choices, value: str) -> str:
-    return dict(choices.choices).get(value, "") if value else ""
-
-
 def unions_by_code(codes: set[str]) -> dict[str, GrassrootsUnion]:
     """One query per few thousand codes, regions attached (no per-row look-ups later)."""
-    found: dict[str, GrassrootsUnion] = {}
-    for chunk in _chunks(sorted(c for c in codes if c)):
-        for union in GrassrootsUnion.objects.filter(code__in=chunk).select_related("region"):
-            found[union.code] = union
-    return found
+    return {u.code: u for u in filter_in(GrassrootsUnion.objects.select_related("region"), "code", codes)}
 
 
 def union_column(header: str = "工会编码", required: bool = True, key: bool = False) -> Column:
     return Column(header, "union_code", required=required, key=key, export=lambda r: r.union.code)
 
 
-class UnionRefMixin:
-    """Resolves the 工会编码 column of every row with one look-up per chunk."""
+class UnionRefMixin(RefMixin):
+    """Resolves the 工会编码 column (``union_column``) of every row with one look-up per batch."""
 
-    def prepare(self, rows: list[Row], ctx: Context) -> None:
-        ctx.cache["unions"] = unions_by_code({r.values.get("union_code", "") for r in rows})
+    ref_column = "union_code"
+    ref_cache = "unions"
+    ref_unknown = "工会编码“{value}”不存在"
+
+    def ref_lookup(self, values: set[str]) -> dict[str, GrassrootsUnion]:
+        return unions_by_code(values)
 
     def union_of(self, row: Row, ctx: Context) -> GrassrootsUnion | None:
-        return ctx.cache["unions"].get(row.values.get("union_code"))
-
-    def check(self, row: Row, ctx: Context) -> None:
-        if self.union_of(row, ctx) is None:
-            row.error("工会编码", f"工会编码“{row.values.get('union_code')}”不存在")
-
-    def region_id(self, row: Row, ctx: Context) -> int | None:
-        union = self.union_of(row, ctx)
-        return union.region_id if union else None
+        return self.ref_of(row, ctx)
 
 
 @register
-class UnionResource(ImportResource):
+class UnionResource(RegionRefMixin, ImportResource):
     name = "unions"
     title = "基层工会"
     model = GrassrootsUnion
+    export_related = ("region", "parent")
+    export_order = ("code",)
+    whole_file = True  # a 上级工会编码 may name a union further down the same file
     columns = [
         Column("工会编码", "code", partial(parse_text, max_length=32), required=True, key=True),
         Column("工会名称", "name", partial(parse_text, max_length=200), required=True),
-        Column(
-            "组织类型",
-            "kind",
-            partial(parse_choice, choices=UnionKind),
-            required=True,
-            export=lambda r: _label(UnionKind, r.kind),
-        ),
+        choice_column("组织类型", "kind", UnionKind),
         Column("所属地区代码", "region_code", required=True, export=lambda r: r.region.code),
         Column("上级工会编码", "parent_code", export=lambda r: r.parent.code if r.parent_id else ""),
         Column("单位名称", "employer_name", partial(parse_text, max_length=200)),
@@ -94,20 +80,20 @@ class UnionResource(ImportResource):
     ]
     compare_fields = [f for f in services.UNION_FIELDS if f != "code"]
 
+    def regions(self):
+        return super().regions().prefetch_related("children")
+
     def prepare(self, rows: list[Row], ctx: Context) -> None:
-        codes = {r.values["region_code"] for r in rows}
-        ctx.cache["regions"] = {
-            r.code: r for r in Region.objects.filter(code__in=codes).prefetch_related("children")
-        }
+        super().prepare(rows, ctx)
         in_file = {r.values["code"] for r in rows}
         parents = {r.values["parent_code"] for r in rows if r.values.get("parent_code")}
         ctx.cache["parents"] = unions_by_code(parents - in_file)
         ctx.cache["in_file"] = in_file
 
     def check(self, row: Row, ctx: Context) -> None:
-        region = ctx.cache["regions"].get(row.values["region_code"])
+        region = self.region_of(row, ctx)
         if region is None:
-            row.error("所属地区代码", f"地区代码“{row.values['region_code']}”不存在")
+            super().check(row, ctx)
         elif region.level == RegionLevel.PREFECTURE and region.children.all():
             row.error("所属地区代码", f"“{region.code}”是市州，基层工会应属于县区或乡镇（街道）")
         elif region.level == RegionLevel.PROVINCE:
@@ -118,18 +104,9 @@ class UnionResource(ImportResource):
         if parent and parent == row.values["code"]:
             row.error("上级工会编码", "上级工会不能是本工会")
 
-    def region_id(self, row: Row, ctx: Context) -> int | None:
-        region = ctx.cache["regions"].get(row.values["region_code"])
-        return region.pk if region else None
-
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Any]:
-        found = unions_by_code({r.values["code"] for r in rows})
-        # an existing union may only be changed by someone who may change its current region
-        for row in rows:
-            union = found.get(row.values["code"])
-            if union is not None and not ctx.may_change(union.region_id):
-                row.error("工会编码", f"工会“{union.code}”不在您的管辖范围内，无权修改")
-        return {(code,): u for code, u in found.items()}
+        unions = GrassrootsUnion.objects.select_related("region")
+        return self.existing_by_key(rows, ctx, unions, region_of=lambda u: u.region_id, noun="工会")
 
     def apply(self, row: Row, record: GrassrootsUnion | None, ctx: Context) -> GrassrootsUnion:
         v = row.values
@@ -171,9 +148,6 @@ class UnionResource(ImportResource):
                 changed.append(r.instance)
         GrassrootsUnion.objects.bulk_update(changed, ["parent"], batch_size=2000)
 
-    def export_queryset(self, user):
-        return GrassrootsUnion.objects.restrict(user).select_related("region", "parent").order_by("code")
-
 
 def _mobile(raw: Any) -> str:
     text = parse_text(raw)
@@ -192,6 +166,7 @@ class MemberResource(UnionRefMixin, ImportResource):
     name = "members"
     title = "会员"
     model = Member
+    export_related = ("union",)
     batch_size = 5000
     columns = [
         Column("姓名", "name", partial(parse_text, max_length=64), required=True),
@@ -200,32 +175,14 @@ class MemberResource(UnionRefMixin, ImportResource):
         Column("民族", "ethnicity", partial(parse_text, max_length=32)),
         Column("手机号", "phone", _mobile),
         Column("学历", "education", partial(parse_text, max_length=32)),
-        Column(
-            "户籍类型",
-            "household_type",
-            partial(parse_choice, choices=HouseholdType),
-            required=True,
-            export=lambda r: _label(HouseholdType, r.household_type),
-        ),
-        Column(
-            "重点群体",
-            "key_group",
-            partial(parse_choice, choices=KeyGroup, blank=True),
-            export=lambda r: _label(KeyGroup, r.key_group),
-        ),
+        choice_column("户籍类型", "household_type", HouseholdType),
+        choice_column("重点群体", "key_group", KeyGroup, required=False),
         Column("入会日期", "joined_on", parse_date, required=True),
-        Column(
-            "入会方式",
-            "join_channel",
-            partial(parse_choice, choices=JoinChannel),
-            required=True,
-            export=lambda r: _label(JoinChannel, r.join_channel),
-        ),
+        choice_column("入会方式", "join_channel", JoinChannel),
         Column("离会日期", "left_on", parse_date),
     ]
-    compare_fields = [
-        "name",
-        "union",
+    # the columns copied onto the member as they are
+    copied = (
         "ethnicity",
         "phone",
         "education",
@@ -234,8 +191,8 @@ class MemberResource(UnionRefMixin, ImportResource):
         "joined_on",
         "join_channel",
         "left_on",
-        "status",
-    ]
+    )
+    compare_fields = ["name", "union", *copied, "status"]
 
     def check(self, row: Row, ctx: Context) -> None:
         super().check(row, ctx)
@@ -246,11 +203,9 @@ class MemberResource(UnionRefMixin, ImportResource):
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Member]:
         """The membership a row speaks of: the active one for that ID, else a left one that
         joined on the same day (a re-import); anything else is a new membership."""
-        ids = sorted({r.values["id_number"] for r in rows})
         by_id: dict[str, list[Member]] = {}
-        for chunk in _chunks(ids):
-            for m in Member.objects.filter(id_number__in=chunk):
-                by_id.setdefault(m.id_number, []).append(m)
+        for m in filter_in(Member.objects.all(), "id_number", {r.values["id_number"] for r in rows}):
+            by_id.setdefault(m.id_number, []).append(m)
         found: dict[tuple, Member] = {}
         refused: list[tuple[Row, str, str, int]] = []  # region names looked up once, below
         for row in rows:
@@ -289,16 +244,7 @@ class MemberResource(UnionRefMixin, ImportResource):
         member.name = v["name"]
         member.sex = Sex.FEMALE if resident_id_is_female(v["id_number"]) else Sex.MALE
         member.birth_date = resident_id_birth_date(v["id_number"])
-        for name in (
-            "ethnicity",
-            "phone",
-            "education",
-            "household_type",
-            "key_group",
-            "joined_on",
-            "join_channel",
-            "left_on",
-        ):
+        for name in self.copied:
             setattr(member, name, v[name])
         if member.left_on is not None:
             member.status = MemberStatus.LEFT
@@ -306,25 +252,18 @@ class MemberResource(UnionRefMixin, ImportResource):
             member.status = MemberStatus.ACTIVE
         return member
 
-    def export_queryset(self, user):
-        return Member.objects.restrict(user).select_related("union").order_by("id")
-
 
 @register
 class ContractResource(UnionRefMixin, ImportResource):
     name = "contracts"
     title = "集体合同"
     model = CollectiveContract
+    export_related = ("union",)
+    export_order = ("number",)
     columns = [
         Column("合同编号", "number", partial(parse_text, max_length=32), required=True, key=True),
         union_column(),
-        Column(
-            "合同类型",
-            "kind",
-            partial(parse_choice, choices=ContractKind),
-            required=True,
-            export=lambda r: _label(ContractKind, r.kind),
-        ),
+        choice_column("合同类型", "kind", ContractKind),
         Column("签订日期", "signed_on", parse_date, required=True),
         Column("到期日期", "expires_on", parse_date, required=True),
         Column("覆盖企业数", "covered_enterprises", parse_int),
@@ -333,15 +272,8 @@ class ContractResource(UnionRefMixin, ImportResource):
     compare_fields = ["union", "kind", "signed_on", "expires_on", "covered_enterprises", "covered_workers"]
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, CollectiveContract]:
-        found = {}
-        for chunk in _chunks(sorted({r.values["number"] for r in rows})):
-            for c in CollectiveContract.objects.filter(number__in=chunk).select_related("union"):
-                found[(c.number,)] = c
-        for row in rows:
-            c = found.get((row.values["number"],))
-            if c is not None and not ctx.may_change(c.union.region_id):
-                row.error("合同编号", f"合同“{c.number}”不在您的管辖范围内，无权修改")
-        return found
+        contracts = CollectiveContract.objects.select_related("union")
+        return self.existing_by_key(rows, ctx, contracts, region_of=lambda c: c.union.region_id, noun="合同")
 
     def apply(self, row: Row, record: CollectiveContract | None, ctx: Context) -> CollectiveContract:
         v = row.values
@@ -353,6 +285,3 @@ class ContractResource(UnionRefMixin, ImportResource):
         contract.covered_enterprises = v["covered_enterprises"] if v["covered_enterprises"] is not None else 1
         contract.covered_workers = v["covered_workers"] or 0
         return contract
-
-    def export_queryset(self, user):
-        return CollectiveContract.objects.restrict(user).select_related("union").order_by("number")

@@ -82,9 +82,7 @@ def org_indicators(*, year: int, region: Region) -> dict[str, int]:
 
 from typing import Any as _Any  # noqa: E402
 
-from django.core.paginator import Paginator as _Paginator  # noqa: E402
 from django.db.models import QuerySet as _QuerySet  # noqa: E402
-from django.utils.functional import cached_property as _cached_property  # noqa: E402
 
 from apps.core.scoping import VIEW as _VIEW  # noqa: E402
 from apps.core.scoping import scope_region_ids as _scope_region_ids  # noqa: E402
@@ -141,41 +139,6 @@ def regions_for_unions(*, user: _Any, action: str = "change") -> _QuerySet[Regio
     return Region.objects.filter(pk__in=ids)
 
 
-def planner_row_estimate(queryset: _QuerySet) -> int | None:
-    """PostgreSQL's planner estimate of the rows a queryset returns; None on other databases."""
-    import json
-
-    from django.db import connections
-
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return None
-    from django.core.exceptions import EmptyResultSet
-
-    try:
-        sql, params = queryset.order_by().query.sql_with_params()
-    except EmptyResultSet:
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-class EstimatedCountPaginator(_Paginator):
-    """Counts exactly, unless PostgreSQL's planner expects more than ``threshold`` rows; then
-    its estimate stands in for the count, so a list of millions of members never runs
-    COUNT(*) over the whole table. ``count_is_estimate`` tells which one it was."""
-
-    threshold = 100_000
-    count_is_estimate = False
-
-    @_cached_property
-    def count(self) -> int:
-        estimate = planner_row_estimate(self.object_list)
-        if estimate is not None and estimate > self.threshold:
-            self.count_is_estimate = True
-            return estimate
-        return self.object_list.count()
+# Moved to core (the pages and the API of every domain paginate large tables alike);
+# the names stay here for the unions pages and tests that read them from this module.
+from apps.core.pagination import EstimatedCountPaginator, planner_row_estimate  # noqa: E402, F401

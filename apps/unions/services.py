@@ -10,23 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.choices import RegionLevel
+from apps.core.cleaning import (
+    check_known_fields,
+    check_unique,
+    clean_choice,
+    clean_mobile,
+    clean_resident_id,
+    field_error,
+    required_text,
+)
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import check_version
 from apps.core.models import Region
 from apps.core.scoping import CHANGE, VIEW, user_may
-from apps.core.services import model_create, model_delete, model_update
-from apps.core.validators import (
-    resident_id_birth_date,
-    resident_id_is_female,
-    validate_mobile,
-    validate_resident_id,
-)
+from apps.core.services import check_may_change, check_may_update, model_create, model_delete, model_update
+from apps.core.validators import resident_id_birth_date, resident_id_is_female
 
 from .choices import (
     ApplicationStatus,
@@ -39,54 +42,10 @@ from .choices import (
     TransferStatus,
     UnionKind,
 )
+from .decisions import JOIN_DECISION, TRANSFER_DECISION
 from .models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
 
 # Helpers ---------------------------------------------------------------------------------
-
-
-def _check_may_change(user: Any, region_id: int | None, model=GrassrootsUnion) -> None:
-    if user is None:
-        return
-    if not user_may(user, CHANGE, region_id, model):
-        raise ApplicationError(_("You may not change records of this region."))
-
-
-def _clean_id(id_number: str) -> str:
-    try:
-        return validate_resident_id(id_number)
-    except ValidationError as exc:
-        raise ApplicationError(exc.messages[0], extra={"fields": {"id_number": exc.messages}}) from exc
-
-
-def _clean_mobile(phone: str, *, required: bool = False) -> str:
-    phone = (phone or "").strip()
-    if not phone:
-        if required:
-            raise ApplicationError(
-                _("A mobile number is required."),
-                extra={"fields": {"phone": [_("A mobile number is required.")]}},
-            )
-        return ""
-    try:
-        return validate_mobile(phone)
-    except ValidationError as exc:
-        raise ApplicationError(exc.messages[0], extra={"fields": {"phone": exc.messages}}) from exc
-
-
-def _required_text(value: str, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        message = _("%(field)s is required.") % {"field": label}
-        raise ApplicationError(message, extra={"fields": {field: [message]}})
-    return value
-
-
-def _choice(value: str, choices, field: str, *, blank: bool = False) -> str:
-    value = value or ""
-    if (blank and value == "") or value in choices.values:
-        return value
-    message = _("“%(value)s” is not a valid choice.") % {"value": value}
-    raise ApplicationError(message, extra={"fields": {field: [message]}})
 
 
 def county_of(region: Region) -> Region:
@@ -111,7 +70,7 @@ def _duplicate_member_error(existing: Member) -> ApplicationError:
         "This resident ID already has an active membership in %(union)s (%(county)s); "
         "transfer that membership instead of registering again."
     ) % {"union": existing.union.name, "county": county.name}
-    return ApplicationError(message, extra={"fields": {"id_number": [message]}})
+    return field_error("id_number", message)
 
 
 def _check_union_open(union: GrassrootsUnion) -> None:
@@ -175,17 +134,15 @@ def union_create(
 ) -> GrassrootsUnion:
     """Register a grassroots union in a region the user may change."""
     code = (code or "").strip().upper()
-    _check_may_change(user, region.pk if region else None)
+    check_may_change(user, region.pk if region else None, GrassrootsUnion)
     _check_parent(parent, user)
-    if GrassrootsUnion.objects.filter(code=code).exists():
-        message = _("Union code %(code)s already exists.") % {"code": code}
-        raise ApplicationError(message, extra={"fields": {"code": [message]}})
+    check_unique(GrassrootsUnion, "code", code, _("Union code %(code)s already exists.") % {"code": code})
     return model_create(
         GrassrootsUnion,
         user=user,
         code=code,
         name=(name or "").strip(),
-        kind=_choice(kind, UnionKind, "kind"),
+        kind=clean_choice(kind, UnionKind, "kind"),
         region=region,
         parent=parent,
         employer_name=(employer_name or "").strip(),
@@ -204,19 +161,12 @@ def union_create(
 @transaction.atomic
 def union_update(*, union: GrassrootsUnion, user: Any, **changes: Any) -> GrassrootsUnion:
     """Change a union's fields (any of ``UNION_FIELDS``); moving it needs both regions in scope."""
-    unknown = set(changes) - set(UNION_FIELDS)
-    if unknown:
-        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    _check_may_change(user, union.region_id)
-    if "region" in changes and changes["region"] is not None:
-        _check_may_change(user, changes["region"].pk)
+    check_known_fields(changes, UNION_FIELDS)
+    check_may_update(user, GrassrootsUnion, union.region_id, changes, moved_by="region")
     if "parent" in changes and changes["parent"] is not None:
         parent = changes["parent"]
         if parent.pk == union.pk:
-            raise ApplicationError(
-                _("A union cannot be its own parent."),
-                extra={"fields": {"parent": [_("A union cannot be its own parent.")]}},
-            )
+            raise field_error("parent", _("A union cannot be its own parent."))
         if parent.pk != union.parent_id:
             _check_parent(parent, user)
         ancestor, depth = parent, 0
@@ -226,11 +176,10 @@ def union_update(*, union: GrassrootsUnion, user: Any, **changes: Any) -> Grassr
             ancestor, depth = ancestor.parent, depth + 1
     if "code" in changes:
         changes["code"] = (changes["code"] or "").strip().upper()
-        if GrassrootsUnion.objects.filter(code=changes["code"]).exclude(pk=union.pk).exists():
-            message = _("Union code %(code)s already exists.") % {"code": changes["code"]}
-            raise ApplicationError(message, extra={"fields": {"code": [message]}})
+        message = _("Union code %(code)s already exists.") % {"code": changes["code"]}
+        check_unique(GrassrootsUnion, "code", changes["code"], message, exclude_pk=union.pk)
     if "kind" in changes:
-        _choice(changes["kind"], UnionKind, "kind")
+        clean_choice(changes["kind"], UnionKind, "kind")
     union, _changed = model_update(union, user=user, **changes)
     return union
 
@@ -238,7 +187,7 @@ def union_update(*, union: GrassrootsUnion, user: Any, **changes: Any) -> Grassr
 @transaction.atomic
 def union_delete(*, union: GrassrootsUnion, user: Any) -> None:
     """Delete a union registered by mistake; one with members, contracts or sub-unions stays."""
-    _check_may_change(user, union.region_id)
+    check_may_change(user, union.region_id, GrassrootsUnion)
     if (
         Member.objects.filter(union=union).exists()
         or CollectiveContract.objects.filter(union=union).exists()
@@ -276,11 +225,11 @@ def member_register(
     key_group: str = "",
 ) -> Member:
     """Register a real-name member; one active membership per resident ID in the province."""
-    _check_may_change(user, union.region_id, Member)
+    check_may_change(user, union.region_id, Member)
     _check_union_open(union)
-    name = _required_text(name, "name", _("Full name"))
-    id_number = _clean_id(id_number)
-    phone = _clean_mobile(phone)
+    name = required_text(name, "name", _("Full name"))
+    id_number = clean_resident_id(id_number)
+    phone = clean_mobile(phone)
     existing = _active_membership(id_number)
     if existing is not None:
         raise _duplicate_member_error(existing)
@@ -293,10 +242,10 @@ def member_register(
         "ethnicity": (ethnicity or "").strip(),
         "phone": phone,
         "education": (education or "").strip(),
-        "household_type": _choice(household_type, HouseholdType, "household_type"),
-        "key_group": _choice(key_group, KeyGroup, "key_group", blank=True),
+        "household_type": clean_choice(household_type, HouseholdType, "household_type"),
+        "key_group": clean_choice(key_group, KeyGroup, "key_group", blank=True),
         "joined_on": joined_on,
-        "join_channel": _choice(join_channel, JoinChannel, "join_channel"),
+        "join_channel": clean_choice(join_channel, JoinChannel, "join_channel"),
         "status": MemberStatus.ACTIVE,
     }
     try:
@@ -330,24 +279,22 @@ def member_update(
     """Correct a member's personal data; the union changes only through a transfer.
 
     ``expected_version``: the version the editor read (apps.core.locking); None: no check."""
-    unknown = set(changes) - set(MEMBER_UPDATE_FIELDS)
-    if unknown:
-        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    check_known_fields(changes, MEMBER_UPDATE_FIELDS)
     member = _locked_member(member)
-    _check_may_change(user, member.union.region_id, Member)
+    check_may_change(user, member.union.region_id, Member)
     check_version(member, expected_version)
     if "name" in changes:
-        changes["name"] = _required_text(changes["name"], "name", _("Full name"))
+        changes["name"] = required_text(changes["name"], "name", _("Full name"))
     if "phone" in changes:
-        changes["phone"] = _clean_mobile(changes["phone"])
+        changes["phone"] = clean_mobile(changes["phone"])
     if "household_type" in changes:
-        _choice(changes["household_type"], HouseholdType, "household_type")
+        clean_choice(changes["household_type"], HouseholdType, "household_type")
     if "key_group" in changes:
-        _choice(changes["key_group"], KeyGroup, "key_group", blank=True)
+        clean_choice(changes["key_group"], KeyGroup, "key_group", blank=True)
     if "join_channel" in changes:
-        _choice(changes["join_channel"], JoinChannel, "join_channel")
+        clean_choice(changes["join_channel"], JoinChannel, "join_channel")
     if "id_number" in changes:
-        id_number = _clean_id(changes["id_number"])
+        id_number = clean_resident_id(changes["id_number"])
         changes["id_number"] = id_number
         if id_number != member.id_number:
             if member.left_on is None:
@@ -368,7 +315,7 @@ def _locked_member(member: Member) -> Member:
 def member_leave(*, member: Member, left_on: dt.date, user: Any, note: str = "") -> Member:
     """The member leaves the union (离会): the membership ends and stays as history."""
     member = _locked_member(member)
-    _check_may_change(user, member.union.region_id, Member)
+    check_may_change(user, member.union.region_id, Member)
     if member.status == MemberStatus.LEFT:
         raise ApplicationError(_("%(name)s has already left the union.") % {"name": member.name})
     if member.status == MemberStatus.TRANSFERRED:
@@ -380,8 +327,7 @@ def member_leave(*, member: Member, left_on: dt.date, user: Any, note: str = "")
             _("The leaving date is required."), extra={"fields": {"left_on": [_("Required.")]}}
         )
     if left_on < member.joined_on:
-        message = _("The leaving date cannot be before the joining date.")
-        raise ApplicationError(message, extra={"fields": {"left_on": [message]}})
+        raise field_error("left_on", _("The leaving date cannot be before the joining date."))
     member, _changed = model_update(member, user=user, note=note, left_on=left_on, status=MemberStatus.LEFT)
     return member
 
@@ -390,7 +336,7 @@ def member_leave(*, member: Member, left_on: dt.date, user: Any, note: str = "")
 def member_retain(*, member: Member, user: Any, note: str = "") -> Member:
     """Keep the membership of a retired or unemployed member (保留会籍)."""
     member = _locked_member(member)
-    _check_may_change(user, member.union.region_id, Member)
+    check_may_change(user, member.union.region_id, Member)
     if member.status != MemberStatus.ACTIVE:
         raise ApplicationError(
             _("Only an active member can be retained; %(name)s is %(status)s.")
@@ -404,7 +350,7 @@ def member_retain(*, member: Member, user: Any, note: str = "") -> Member:
 def member_reactivate(*, member: Member, user: Any, note: str = "") -> Member:
     """Bring a retained (or left) member back to active in the same union."""
     member = _locked_member(member)
-    _check_may_change(user, member.union.region_id, Member)
+    check_may_change(user, member.union.region_id, Member)
     if member.status not in (MemberStatus.RETAINED, MemberStatus.LEFT):
         raise ApplicationError(
             _("Only a retained or former member can be reactivated; %(name)s is %(status)s.")
@@ -438,7 +384,7 @@ def member_transfer(
     """
     member = _locked_member(member)
     from_union = member.union
-    _check_may_change(user, from_union.region_id, Member)
+    check_may_change(user, from_union.region_id, Member)
     if member.status not in (MemberStatus.ACTIVE, MemberStatus.RETAINED):
         raise ApplicationError(
             _("Only an active or retained member can be transferred; %(name)s is %(status)s.")
@@ -477,12 +423,14 @@ def member_transfer(
 
 
 def _locked_pending_transfer(transfer: MembershipTransfer, user: Any) -> MembershipTransfer:
+    """The transfer, locked, still pending, and ``user`` may decide it (``TRANSFER_DECISION``:
+    staff of the receiving county, not the requester)."""
     transfer = MembershipTransfer.objects.select_for_update().get(pk=transfer.pk)
-    _check_may_change(user, transfer.to_union.region_id, MembershipTransfer)
     if transfer.status != TransferStatus.PENDING:
         raise ApplicationError(
             _("This transfer was already decided (%(status)s).") % {"status": transfer.get_status_display()}
         )
+    TRANSFER_DECISION.check(user, transfer)
     return transfer
 
 
@@ -503,7 +451,7 @@ def transfer_accept(*, transfer: MembershipTransfer, user: Any) -> MembershipTra
 @transaction.atomic
 def transfer_reject(*, transfer: MembershipTransfer, reason: str, user: Any) -> MembershipTransfer:
     """The receiving county refuses a pending transfer: the member stays active in the old union."""
-    reason = _required_text(reason, "reason", _("Reason"))
+    reason = required_text(reason, "reason", _("Reason"))
     transfer = _locked_pending_transfer(transfer, user)
     member = _locked_member(transfer.member)
     decided_by = user if getattr(user, "is_authenticated", False) else None
@@ -545,9 +493,9 @@ def join_application_submit(
         }
         raise ApplicationError(message, extra={"fields": {"union_code": [message]}})
     _check_union_open(union)
-    name = _required_text(name, "name", _("Full name"))
-    id_number = _clean_id(id_number)
-    phone = _clean_mobile(phone, required=True)
+    name = required_text(name, "name", _("Full name"))
+    id_number = clean_resident_id(id_number)
+    phone = clean_mobile(phone, required=True)
     if Member.objects.filter(id_number=id_number, left_on__isnull=True).exists():
         message = _(
             "This resident ID already has an active membership; ask your current union to transfer it."
@@ -567,19 +515,21 @@ def join_application_submit(
         phone=phone,
         ethnicity=(ethnicity or "").strip(),
         education=(education or "").strip(),
-        household_type=_choice(household_type, HouseholdType, "household_type"),
-        key_group=_choice(key_group, KeyGroup, "key_group", blank=True),
+        household_type=clean_choice(household_type, HouseholdType, "household_type"),
+        key_group=clean_choice(key_group, KeyGroup, "key_group", blank=True),
         status=ApplicationStatus.SUBMITTED,
     )
 
 
 def _locked_submitted_application(application: JoinApplication, user: Any) -> JoinApplication:
+    """The application, locked, still waiting, and ``user`` may decide it (``JOIN_DECISION``:
+    staff of the union's county, not whoever last changed the application)."""
     application = JoinApplication.objects.select_for_update().get(pk=application.pk)
-    _check_may_change(user, application.union.region_id, JoinApplication)
     if application.status == ApplicationStatus.APPROVED:
         raise ApplicationError(_("This application was already approved."))
     if application.status == ApplicationStatus.REJECTED:
         raise ApplicationError(_("This application was rejected and cannot be decided again."))
+    JOIN_DECISION.check(user, application)
     return application
 
 
@@ -616,7 +566,7 @@ def join_application_approve(
 @transaction.atomic
 def join_application_reject(*, application: JoinApplication, reason: str, user: Any) -> JoinApplication:
     """Reject an online application with a reason the applicant is told."""
-    reason = _required_text(reason, "reason", _("Reason"))
+    reason = required_text(reason, "reason", _("Reason"))
     application = _locked_submitted_application(application, user)
     application, _changed = model_update(
         application,
@@ -656,16 +606,15 @@ def contract_create(
 ) -> CollectiveContract:
     """Record a collective contract signed by a union in the user's scope."""
     number = (number or "").strip()
-    _check_may_change(user, union.region_id, CollectiveContract)
-    if CollectiveContract.objects.filter(number=number).exists():
-        message = _("Contract number %(number)s already exists.") % {"number": number}
-        raise ApplicationError(message, extra={"fields": {"number": [message]}})
+    check_may_change(user, union.region_id, CollectiveContract)
+    message = _("Contract number %(number)s already exists.") % {"number": number}
+    check_unique(CollectiveContract, "number", number, message)
     return model_create(
         CollectiveContract,
         user=user,
         number=number,
         union=union,
-        kind=_choice(kind, ContractKind, "kind"),
+        kind=clean_choice(kind, ContractKind, "kind"),
         signed_on=signed_on,
         expires_on=expires_on,
         covered_enterprises=covered_enterprises,
@@ -675,24 +624,19 @@ def contract_create(
 
 @transaction.atomic
 def contract_update(*, contract: CollectiveContract, user: Any, **changes: Any) -> CollectiveContract:
-    unknown = set(changes) - set(CONTRACT_FIELDS)
-    if unknown:
-        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    _check_may_change(user, contract.union.region_id, CollectiveContract)
-    if "union" in changes and changes["union"] is not None:
-        _check_may_change(user, changes["union"].region_id, CollectiveContract)
+    check_known_fields(changes, CONTRACT_FIELDS)
+    check_may_update(user, CollectiveContract, contract.union.region_id, changes)
     if "kind" in changes:
-        _choice(changes["kind"], ContractKind, "kind")
+        clean_choice(changes["kind"], ContractKind, "kind")
     if "number" in changes:
         changes["number"] = (changes["number"] or "").strip()
-        if CollectiveContract.objects.filter(number=changes["number"]).exclude(pk=contract.pk).exists():
-            message = _("Contract number %(number)s already exists.") % {"number": changes["number"]}
-            raise ApplicationError(message, extra={"fields": {"number": [message]}})
+        message = _("Contract number %(number)s already exists.") % {"number": changes["number"]}
+        check_unique(CollectiveContract, "number", changes["number"], message, exclude_pk=contract.pk)
     contract, _changed = model_update(contract, user=user, **changes)
     return contract
 
 
 @transaction.atomic
 def contract_delete(*, contract: CollectiveContract, user: Any) -> None:
-    _check_may_change(user, contract.union.region_id, CollectiveContract)
+    check_may_change(user, contract.union.region_id, CollectiveContract)
     model_delete(contract, user=user)

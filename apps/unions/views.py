@@ -10,15 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import personal
+from apps.core import views_base as generic
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import VersionedFormViewMixin
-from apps.core.scoping import CHANGE
-from apps.core.views_base import DecisionView, ScopedDetailView, ScopedListView
-from apps.core.views_base import ServiceFormView as _ServiceFormView
+from apps.core.scoping import VIEW
 
-from . import selectors, services
+from . import decisions, selectors, services
 from .choices import ApplicationStatus, MemberStatus, TransferStatus
 from .filtersets import (
     ContractFilterSet,
@@ -39,31 +39,31 @@ from .forms import (
 from .models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
 
 
-class ServiceFormView(_ServiceFormView):
-    template_name = "unions/form.html"
+class _FormView(generic.ServiceFormView):
     cancel_url_name = "unions:union-list"
 
 
 # Unions ----------------------------------------------------------------------------------
 
 
-class UnionListView(ScopedListView):
+class _Union:
     model = GrassrootsUnion
-    filterset_class = UnionFilterSet
+    route_base = "unions:union"
+
+
+class UnionListView(_Union, generic.ScopedListView):
+    selector = staticmethod(selectors.union_list)
     template_name = "unions/union_list.html"
+    filterset_class = UnionFilterSet
     ordering_fields = ("code", "name", "kind", "founded_on")
     default_ordering = "code"
+    title = gettext_lazy("Grassroots unions")
+    add_label = gettext_lazy("Add union")
 
-    def scoped_queryset(self):
-        return selectors.union_list(user=self.request.user)
 
-
-class UnionDetailView(ScopedDetailView):
-    model = GrassrootsUnion
+class UnionDetailView(_Union, generic.ScopedDetailView):
+    selector = staticmethod(selectors.union_list)
     template_name = "unions/union_detail.html"
-
-    def get_queryset(self):
-        return selectors.union_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -75,64 +75,38 @@ class UnionDetailView(ScopedDetailView):
         return ctx
 
 
-class UnionCreateView(ServiceFormView):
-    model = GrassrootsUnion
-    permission_action = "add"
+class UnionCreateView(_Union, _FormView, generic.ServiceCreateView):
     form_class = UnionForm
-
-    def get_title(self):
-        return _("Add union")
-
-    def perform(self, form):
-        return services.union_create(user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("Union %(name)s added.") % {"name": result.name}
-
-    def success_url(self, result):
-        return reverse("unions:union-detail", args=[result.pk])
+    service = staticmethod(services.union_create)
+    title = gettext_lazy("Add union")
+    success_message = gettext_lazy("Union %(name)s added.")
 
 
-class UnionUpdateView(ServiceFormView):
-    model = GrassrootsUnion
+class UnionUpdateView(_Union, _FormView, generic.ServiceUpdateView):
     form_class = UnionForm
-
-    def get_title(self):
-        return _("Edit union %(name)s") % {"name": self.object.name}
-
-    def get_initial(self):
-        return UnionForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.union_update(union=self.object, user=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result):
-        return reverse("unions:union-detail", args=[result.pk])
+    service = staticmethod(services.union_update)
+    record_kwarg = "union"
+    title = gettext_lazy("Edit union %(name)s")
 
 
 # Members ---------------------------------------------------------------------------------
 
 
-class MemberListView(ScopedListView):
+class MemberListView(generic.ScopedListView):
     model = Member
+    selector = staticmethod(selectors.member_list)
     filterset_class = MemberFilterSet
-    template_name = "unions/member_list.html"
     ordering_fields = ("joined_on", "name")
     default_ordering = "-joined_on"
     paginator_class = selectors.EstimatedCountPaginator
-
-    def scoped_queryset(self):
-        return selectors.member_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        personal.reveal_each(self.request.user, ctx["object_list"], "id_number", "id_display")
-        return ctx
+    title = gettext_lazy("Members")
+    add_label = gettext_lazy("Register member")
+    masked_id_field = "id_number"
 
 
-class MemberDetailView(ScopedDetailView):
+class MemberDetailView(generic.ScopedDetailView):
     model = Member
-    template_name = "unions/member_detail.html"
+    masked_id_field = "id_number"
 
     def get_queryset(self):
         return selectors.member_list(user=self.request.user).select_related("union__region")
@@ -140,79 +114,42 @@ class MemberDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         member = self.object
         ctx = super().get_context_data(**kwargs)
-        ctx["id_display"] = personal.reveal(self.request.user, member, "id_number")
         ctx["transfers"] = selectors.member_transfers(member)
         ctx["MemberStatus"] = MemberStatus
         return ctx
 
 
-class MemberCreateView(ServiceFormView):
+class MemberCreateView(_FormView, generic.ServiceCreateView):
     model = Member
-    permission_action = "add"
     form_class = MemberForm
-
-    def get_title(self):
-        return _("Register member")
-
-    def get_initial(self):
-        return {"union": self.request.GET.get("union", "")}
-
-    def perform(self, form):
-        return services.member_register(user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("Member %(name)s registered.") % {"name": result.name}
-
-    def success_url(self, result):
-        return reverse("unions:member-detail", args=[result.pk])
+    service = staticmethod(services.member_register)
+    title = gettext_lazy("Register member")
+    initial_from_query = ("union",)
+    success_message = gettext_lazy("Member %(name)s registered.")
 
 
-class MemberUpdateView(VersionedFormViewMixin, ServiceFormView):
+class MemberUpdateView(VersionedFormViewMixin, _FormView, generic.ServiceUpdateView):
     model = Member
+    selector = staticmethod(selectors.member_list)
     form_class = MemberUpdateForm
-
-    def scoped_queryset(self):
-        return selectors.member_list(user=self.request.user, action=CHANGE)
-
-    def get_title(self):
-        return _("Edit member %(name)s") % {"name": self.object.name}
-
-    def get_initial(self):
-        return MemberUpdateForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.member_update(
-            member=self.object,
-            user=self.request.user,
-            expected_version=form.expected_version,
-            **form.cleaned_data,
-        )
-
-    def success_url(self, result):
-        return reverse("unions:member-detail", args=[result.pk])
+    service = staticmethod(services.member_update)
+    record_kwarg = "member"
+    title = gettext_lazy("Edit member %(name)s")
 
 
-class MemberLeaveView(ServiceFormView):
+class MemberLeaveView(_FormView, generic.ServiceUpdateView):
     model = Member
     form_class = MemberLeaveForm
+    service = staticmethod(services.member_leave)
+    record_kwarg = "member"
+    title = gettext_lazy("%(name)s leaves the union")
+    success_message = gettext_lazy("%(name)s has left the union.")
 
     def form_kwargs(self):
         return {}
 
-    def get_title(self):
-        return _("%(name)s leaves the union") % {"name": self.object.name}
 
-    def perform(self, form):
-        return services.member_leave(member=self.object, user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("%(name)s has left the union.") % {"name": result.name}
-
-    def success_url(self, result):
-        return reverse("unions:member-detail", args=[result.pk])
-
-
-class MemberTransferView(ServiceFormView):
+class MemberTransferView(_FormView):
     model = Member
     form_class = MemberTransferForm
 
@@ -225,7 +162,7 @@ class MemberTransferView(ServiceFormView):
     def perform(self, form):
         return services.member_transfer(member=self.object, user=self.request.user, **form.cleaned_data)
 
-    def success_message(self, result):
+    def get_success_message(self, result):
         if result.status == TransferStatus.COMPLETED:
             return _("%(name)s now belongs to %(union)s.") % {
                 "name": result.member.name,
@@ -239,7 +176,7 @@ class MemberTransferView(ServiceFormView):
         return reverse("unions:member-detail", args=[result.member_id])
 
 
-class MemberRetainView(DecisionView):
+class MemberRetainView(generic.DecisionView):
     model = Member
     fallback_url_name = "unions:member-list"
 
@@ -248,7 +185,7 @@ class MemberRetainView(DecisionView):
         return _("%(name)s keeps the membership (retained).") % {"name": member.name}
 
 
-class MemberReactivateView(DecisionView):
+class MemberReactivateView(generic.DecisionView):
     model = Member
     fallback_url_name = "unions:member-list"
 
@@ -260,7 +197,7 @@ class MemberReactivateView(DecisionView):
 # Transfers -------------------------------------------------------------------------------
 
 
-class TransferListView(ScopedListView):
+class TransferListView(generic.ScopedListView):
     """Incoming transfers; by default the pending ones the county has to decide."""
 
     model = MembershipTransfer
@@ -270,7 +207,8 @@ class TransferListView(ScopedListView):
     default_ordering = "-created_at"
 
     def scoped_queryset(self):
-        qs = selectors.transfer_list(user=self.request.user)
+        # the receiving county's name says on whom a transfer waits
+        qs = selectors.transfer_list(user=self.request.user).select_related("to_union__region__parent")
         if "status" not in self.request.GET:
             qs = qs.filter(status=TransferStatus.PENDING)
         return qs
@@ -278,19 +216,35 @@ class TransferListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["status_param"] = self.request.GET.get("status", TransferStatus.PENDING)
-        ctx["can_decide"] = self.request.user.has_perm("unions.change_membershiptransfer")
+        # the buttons each row offers this user, or why the transfer waits on someone else
+        for transfer in ctx["object_list"]:
+            transfer.decision = decisions.decision_state(self.request.user, transfer)
         return ctx
 
 
-class TransferDetailView(ScopedDetailView):
+class TransferDetailView(generic.ScopedDetailView):
     model = MembershipTransfer
     template_name = "unions/transfer_detail.html"
 
     def get_queryset(self):
         return selectors.transfer_list(user=self.request.user)
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["decision"] = decisions.decision_state(self.request.user, self.object)
+        return ctx
 
-class TransferAcceptView(DecisionView):
+
+class _DeciderMixin:
+    """The decision buttons are open to whoever sees the record (a prefecture user holds only
+    "view"): the service obeys the decision step (``apps.unions.decisions``), whose refusal
+    says who may decide instead."""
+
+    scope_action = VIEW
+    permission_action = "view"
+
+
+class TransferAcceptView(_DeciderMixin, generic.DecisionView):
     model = MembershipTransfer
     fallback_url_name = "unions:transfer-list"
 
@@ -302,7 +256,7 @@ class TransferAcceptView(DecisionView):
         }
 
 
-class TransferRejectView(DecisionView):
+class TransferRejectView(_DeciderMixin, generic.DecisionView):
     model = MembershipTransfer
     fallback_url_name = "unions:transfer-list"
 
@@ -316,7 +270,7 @@ class TransferRejectView(DecisionView):
 # Online joining: the approval queue ------------------------------------------------------
 
 
-class JoinApplicationListView(ScopedListView):
+class JoinApplicationListView(generic.ScopedListView):
     """The approval queue; by default the applications waiting for a decision."""
 
     model = JoinApplication
@@ -326,19 +280,22 @@ class JoinApplicationListView(ScopedListView):
     default_ordering = "submitted_at"
 
     def scoped_queryset(self):
-        qs = selectors.join_application_list(user=self.request.user)
+        qs = selectors.join_application_list(user=self.request.user).select_related("union__region__parent")
         if "status" not in self.request.GET:
             qs = qs.filter(status=ApplicationStatus.SUBMITTED)
         return qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        personal.reveal_each(self.request.user, ctx["object_list"], "id_number", "id_display")
-        ctx["can_decide"] = self.request.user.has_perm("unions.change_joinapplication")
+        user, rows = self.request.user, list(ctx["object_list"])
+        personal.reveal_each(user, rows, "id_number", "id_display")
+        decisions.prefetch_last_editors(rows)
+        for application in rows:
+            application.decision = decisions.decision_state(user, application)
         return ctx
 
 
-class JoinApplicationDetailView(ScopedDetailView):
+class JoinApplicationDetailView(generic.ScopedDetailView):
     model = JoinApplication
     template_name = "unions/joinapplication_detail.html"
 
@@ -348,10 +305,11 @@ class JoinApplicationDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["id_display"] = personal.reveal(self.request.user, self.object, "id_number")
+        ctx["decision"] = decisions.decision_state(self.request.user, self.object)
         return ctx
 
 
-class JoinApplicationApproveView(DecisionView):
+class JoinApplicationApproveView(_DeciderMixin, generic.DecisionView):
     model = JoinApplication
     fallback_url_name = "unions:joinapplication-list"
 
@@ -363,7 +321,7 @@ class JoinApplicationApproveView(DecisionView):
         }
 
 
-class JoinApplicationRejectView(DecisionView):
+class JoinApplicationRejectView(_DeciderMixin, generic.DecisionView):
     model = JoinApplication
     fallback_url_name = "unions:joinapplication-list"
 
@@ -396,61 +354,35 @@ def join_apply(request: HttpRequest) -> HttpResponse:
 # Collective contracts --------------------------------------------------------------------
 
 
-class ContractListView(ScopedListView):
+class _Contract:
     model = CollectiveContract
-    filterset_class = ContractFilterSet
+    selector = staticmethod(selectors.contract_list)
+    route_base = "unions:contract"
+
+
+class ContractListView(_Contract, generic.ScopedListView):
     template_name = "unions/contract_list.html"
+    filterset_class = ContractFilterSet
     ordering_fields = ("signed_on", "expires_on", "number", "covered_workers")
     default_ordering = "-signed_on"
+    title = gettext_lazy("Collective contracts")
+    add_label = gettext_lazy("Add collective contract")
 
-    def scoped_queryset(self):
-        return selectors.contract_list(user=self.request.user)
 
-
-class ContractDetailView(ScopedDetailView):
-    model = CollectiveContract
+class ContractDetailView(_Contract, generic.ScopedDetailView):
     template_name = "unions/contract_detail.html"
 
-    def get_queryset(self):
-        return selectors.contract_list(user=self.request.user)
 
-
-class ContractCreateView(ServiceFormView):
-    model = CollectiveContract
-    permission_action = "add"
+class ContractCreateView(_Contract, _FormView, generic.ServiceCreateView):
     form_class = ContractForm
-
-    def get_title(self):
-        return _("Add collective contract")
-
-    def get_initial(self):
-        return {"union": self.request.GET.get("union", "")}
-
-    def perform(self, form):
-        return services.contract_create(user=self.request.user, **form.cleaned_data)
-
-    def success_message(self, result):
-        return _("Contract %(number)s added.") % {"number": result.number}
-
-    def success_url(self, result):
-        return reverse("unions:contract-detail", args=[result.pk])
+    service = staticmethod(services.contract_create)
+    title = gettext_lazy("Add collective contract")
+    initial_from_query = ("union",)
+    success_message = gettext_lazy("Contract %(number)s added.")
 
 
-class ContractUpdateView(ServiceFormView):
-    model = CollectiveContract
+class ContractUpdateView(_Contract, _FormView, generic.ServiceUpdateView):
     form_class = ContractForm
-
-    def scoped_queryset(self):
-        return selectors.contract_list(user=self.request.user, action=CHANGE)
-
-    def get_title(self):
-        return _("Edit contract %(number)s") % {"number": self.object.number}
-
-    def get_initial(self):
-        return ContractForm.initial_for(self.object)
-
-    def perform(self, form):
-        return services.contract_update(contract=self.object, user=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result):
-        return reverse("unions:contract-detail", args=[result.pk])
+    service = staticmethod(services.contract_update)
+    record_kwarg = "contract"
+    title = gettext_lazy("Edit contract %(number)s")

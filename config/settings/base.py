@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "import_export",
     "axes",
     "apps.core",
     "apps.unions",
@@ -280,7 +279,7 @@ REPORTS_CJK_FONT = env("REPORTS_CJK_FONT", default="")
 # Dotted paths of the indicator selectors; unset means the five domains (apps.reports.indicators).
 REPORTS_INDICATOR_SOURCES = env.list("REPORTS_INDICATOR_SOURCES", default=None)
 
-# Imports (apps/core/importing.py, ../shared/spec/IMPORT.md): limits answered with a message
+# Imports (apps/core/importing/, ../shared/spec/IMPORT.md): limits answered with a message
 # before any row is read, and the time limit of the browser's import task.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000_000)
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=100)

@@ -1,12 +1,11 @@
 """The competitions router, included at /api/v1/competitions/ in the ``api`` namespace."""
 
-from rest_framework.routers import DefaultRouter
+from apps.core.api.routers import router_urls
 
-from .views import CompetitionViewSet, InnovationViewSet, ParticipationViewSet
+from . import views
 
-router = DefaultRouter()
-router.register("competitions", CompetitionViewSet, basename="competition")
-router.register("participations", ParticipationViewSet, basename="participation")
-router.register("innovations", InnovationViewSet, basename="innovation")
-
-urlpatterns = router.urls
+urlpatterns = router_urls(
+    ("competitions", views.CompetitionViewSet, "competition"),
+    ("participations", views.ParticipationViewSet, "participation"),
+    ("innovations", views.InnovationViewSet, "innovation"),
+)

@@ -4,10 +4,16 @@ through apps.competitions.services."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.api.base import ScopedModelViewSet
+from apps.core.api.base import (
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    ServiceCreateMixin,
+    ServiceDestroyMixin,
+)
 
 from .. import selectors, services
 from ..filtersets import CompetitionFilterSet, InnovationFilterSet, ParticipationFilterSet
@@ -28,23 +34,17 @@ class CompetitionViewSet(ScopedModelViewSet):
     competition the user's units take part in); writing needs the organizer region in scope.
     """
 
-    queryset = Competition.objects.select_related("organizer_region")
+    queryset = Competition.objects.all()
+    selector = staticmethod(selectors.competition_list)
+    create_service = staticmethod(services.competition_create)
+    update_service = staticmethod(services.competition_update)
+    destroy_service = staticmethod(services.competition_delete)
+    record_kwarg = "competition"
     serializer_class = CompetitionSerializer
     filterset_class = CompetitionFilterSet
     search_fields = ["name", "^code"]
     ordering_fields = ["code", "name", "kind", "start_date", "end_date"]
     ordering = ["-start_date", "code"]
-
-    def perform_create(self, serializer):
-        serializer.instance = services.competition_create(user=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.competition_update(
-            competition=serializer.instance, user=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.competition_delete(competition=instance, user=self.request.user)
 
     @extend_schema(responses={200: CompetitionTotalsSerializer})
     @action(detail=True, methods=["get"])
@@ -55,10 +55,16 @@ class CompetitionViewSet(ScopedModelViewSet):
         return Response(CompetitionTotalsSerializer(totals).data)
 
 
-class ParticipationViewSet(ScopedModelViewSet):
+class ParticipationViewSet(
+    ServiceCreateMixin, ServiceDestroyMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet
+):
     """A unit's participation in a competition; ``competition`` and ``union`` take codes."""
 
-    queryset = Participation.objects.select_related("competition", "union")
+    queryset = Participation.objects.all()
+    selector = staticmethod(selectors.participation_list)
+    create_service = staticmethod(services.participation_create)
+    destroy_service = staticmethod(services.participation_delete)
+    record_kwarg = "participation"
     serializer_class = ParticipationSerializer
     filterset_class = ParticipationFilterSet
     search_fields = ["competition__name", "^competition__code", "union__name", "^union__code"]
@@ -70,7 +76,7 @@ class ParticipationViewSet(ScopedModelViewSet):
         """Correct the figures or the award; the competition and the unit never change."""
         participation = self.get_object()
         data = ParticipationUpdateSerializer(
-            participation, data=request.data, partial=kwargs.pop("partial", False)
+            participation, data=request.data, partial=kwargs.get("partial", False)
         )
         data.is_valid(raise_exception=True)
         participation = services.participation_update(
@@ -80,35 +86,20 @@ class ParticipationViewSet(ScopedModelViewSet):
 
     @extend_schema(request=ParticipationUpdateSerializer, responses={200: ParticipationSerializer})
     def partial_update(self, request, *args, **kwargs):
-        kwargs["partial"] = True
-        return self.update(request, *args, **kwargs)
-
-    def perform_create(self, serializer):
-        serializer.instance = services.participation_create(
-            user=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.participation_delete(participation=instance, user=self.request.user)
+        return self.update(request, *args, partial=True, **kwargs)
 
 
 class InnovationViewSet(ScopedModelViewSet):
     """Innovation achievements (技术创新成果) and advanced operating methods (先进操作法)."""
 
-    queryset = InnovationAchievement.objects.select_related("union")
+    queryset = InnovationAchievement.objects.all()
+    selector = staticmethod(selectors.innovation_list)
+    create_service = staticmethod(services.innovation_create)
+    update_service = staticmethod(services.innovation_update)
+    destroy_service = staticmethod(services.innovation_delete)
+    record_kwarg = "innovation"
     serializer_class = InnovationSerializer
     filterset_class = InnovationFilterSet
     search_fields = ["name", "^number", "authors"]
     ordering_fields = ["number", "name", "year", "grade"]
     ordering = ["-year", "number"]
-
-    def perform_create(self, serializer):
-        serializer.instance = services.innovation_create(user=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.innovation_update(
-            innovation=serializer.instance, user=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.innovation_delete(innovation=instance, user=self.request.user)

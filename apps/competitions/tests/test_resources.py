@@ -164,7 +164,7 @@ def test_participations_bad_rows_and_other_county_unit_write_nothing(county_user
 def test_import_records_command_exits_non_zero_on_a_bad_row(admin_user, tmp_path):
     CompetitionFactory(code="JS-P")
     path = write_csv(tmp_path / "p.csv", PART_HEADERS, [["JS-P", "GH-NONE", "1", "0", ""]])
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="有 1 行数据有误，未写入任何数据"):
         call_command("import_records", "participations", str(path), "--user", admin_user.username)
     assert Participation.objects.count() == 0
 

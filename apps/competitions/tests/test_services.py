@@ -84,7 +84,7 @@ def test_competition_duplicate_code_and_bad_kind_are_refused(county_user):
 
 def test_county_user_cannot_organize_for_another_county_or_the_province(county_user):
     for code in ("620103", "620000"):
-        with pytest.raises(ApplicationError):
+        with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
             services.competition_create(
                 code=f"JS{code}",
                 name="竞赛",
@@ -99,7 +99,7 @@ def test_county_user_cannot_organize_for_another_county_or_the_province(county_u
 
 def test_provincial_competition_cannot_be_edited_by_county_staff(county_user):
     comp = CompetitionFactory(organizer_region=region("620000"), name="省级竞赛")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.competition_update(competition=comp, user=county_user, name="改名")
     comp.refresh_from_db()
     assert comp.name == "省级竞赛"
@@ -110,7 +110,7 @@ def test_competition_update_writes_the_diff_and_moving_out_of_scope_is_refused(c
     services.competition_update(competition=comp, user=county_user, name="新名")
     entry = AuditEntry.objects.filter(object_id=str(comp.pk), action=AuditAction.UPDATE).get()
     assert entry.changes == {"name": ["旧名", "新名"]}
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.competition_update(competition=comp, user=county_user, organizer_region=region("620103"))
     comp.refresh_from_db()
     assert comp.organizer_region == region("620102")
@@ -118,9 +118,9 @@ def test_competition_update_writes_the_diff_and_moving_out_of_scope_is_refused(c
 
 def test_competition_update_refuses_unknown_fields_and_end_before_start(county_user):
     comp = CompetitionFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="未知字段：colour"):
         services.competition_update(competition=comp, user=county_user, colour="red")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="结束日期不能早于开始日期"):
         services.competition_update(competition=comp, user=county_user, end_date=D(2024, 2, 1))
     comp.refresh_from_db()
     assert comp.end_date == D(2024, 10, 31)
@@ -129,7 +129,7 @@ def test_competition_update_refuses_unknown_fields_and_end_before_start(county_u
 def test_competition_with_participations_cannot_be_deleted(county_user):
     part = ParticipationFactory()
     part_pk = part.pk
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="仍有参赛记录，请先删除参赛记录"):
         services.competition_delete(competition=part.competition, user=county_user)
     assert Competition.objects.filter(pk=part.competition_id).exists()
     services.participation_delete(participation=part, user=county_user)
@@ -163,7 +163,7 @@ def test_county_registers_its_unit_in_a_provincial_competition(county_user):
 def test_participation_of_another_countys_unit_is_refused(county_user):
     comp = CompetitionFactory(organizer_region=region("620000"))
     union = GrassrootsUnionFactory(region=region("620103"))
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.participation_create(
             competition=comp, union=union, participating_workers=5, user=county_user
         )
@@ -207,11 +207,11 @@ def test_negative_counts_are_refused_and_more_promoted_than_participating_is_fla
 
 def test_participation_update_cannot_move_it_and_other_county_cannot_touch_it(county_user, other_county_user):
     part = ParticipationFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="未知字段：union"):
         services.participation_update(participation=part, user=county_user, union=GrassrootsUnionFactory())
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.participation_update(participation=part, user=other_county_user, award="特等")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.participation_delete(participation=part, user=other_county_user)
     part.refresh_from_db()
     assert part.award == ""
@@ -244,15 +244,15 @@ def test_innovation_bad_input_is_refused_with_nothing_written(county_user, other
     union = GrassrootsUnionFactory()
     InnovationFactory(number="CX-1")
     base = {"name": "操作法", "union": union, "year": 2024, "user": county_user}
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="成果编号 CX-1 已存在"):
         services.innovation_create(number="CX-1", kind=InnovationKind.METHOD, **base)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="“bogus”不是有效的选项"):
         services.innovation_create(number="CX-2", kind="bogus", **base)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="“金奖”不是有效的选项"):
         services.innovation_create(number="CX-3", kind=InnovationKind.METHOD, grade="金奖", **base)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="确保该值大于或等于1949"):
         services.innovation_create(number="CX-4", kind=InnovationKind.METHOD, **{**base, "year": 1800})
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.innovation_create(
             number="CX-5", kind=InnovationKind.METHOD, **{**base, "user": other_county_user}
         )

@@ -1,10 +1,15 @@
+from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from .. import personal
 from ..models import AuditEntry, Region
+from ..scoping import CHANGE
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -42,10 +47,85 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+class ServiceModelSerializer(serializers.ModelSerializer):
+    """The model serializer of an API whose writes are service calls. It checks shapes only:
+    uniqueness and the model's rules are the service's, with its messages, so no unique
+    validators are generated here (a duplicate code is the service's 400, never a second
+    check with another wording).
+
+    Two read-only conventions spare declarations in ``Meta.fields``: ``<field>_display`` is
+    the label of a choice field, ``<relation>_name`` the name of the related record."""
+
+    def get_validators(self) -> list:
+        return []
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if "validators" in kwargs:
+            kwargs["validators"] = [v for v in kwargs["validators"] if not isinstance(v, UniqueValidator)]
+        return field_class, kwargs
+
+    def build_unknown_field(self, field_name, model_class):
+        base, _sep, suffix = field_name.rpartition("_")
+        if suffix == "display" and hasattr(model_class, f"get_{base}_display"):
+            return serializers.CharField, {"source": f"get_{base}_display", "read_only": True}
+        if suffix == "name" and any(f.name == base and f.is_relation for f in model_class._meta.get_fields()):
+            return serializers.CharField, {"source": f"{base}.name", "read_only": True}
+        return super().build_unknown_field(field_name, model_class)
+
+
 def request_user(serializer: serializers.Serializer) -> Any:
     """The user of the request a serializer works for (None outside a request)."""
     request = serializer.context.get("request")
     return getattr(request, "user", None)
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A record of ``model`` by its code. With ``lookup`` (a selector taking ``user=``) the
+    code is looked up among the records the request user may use there, so a code outside
+    the scope is simply not found: a 400 with ``not_found``, never a leak."""
+
+    def __init__(
+        self,
+        model: type[Model],
+        lookup: Callable[..., QuerySet] | None = None,
+        *,
+        not_found: str | Promise,
+        **kwargs: Any,
+    ):
+        self.lookup = lookup
+        kwargs.setdefault("slug_field", "code")
+        if not kwargs.get("read_only"):
+            manager = model._default_manager
+            kwargs.setdefault("queryset", manager.all() if lookup is None else manager.none())
+        kwargs["error_messages"] = {"does_not_exist": not_found, **kwargs.get("error_messages", {})}
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        if self.lookup is None:
+            return super().get_queryset()
+        return self.lookup(user=request_user(self.root))
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A record by its id among those of ``model`` the request user may reach for
+    ``scope_action`` (change, by default): outside the scope an id is simply not found."""
+
+    def __init__(self, model: type[Model], scope_action: str = CHANGE, **kwargs: Any):
+        self.model, self.scope_action = model, scope_action
+        kwargs.setdefault("queryset", model._default_manager.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model._default_manager.restrict(request_user(self.root), self.scope_action)
+
+
+class RegionCodeField(CodeField):
+    """A region by its division code, among ``regions(user=...)``: where the user may place
+    the record (unions, talks) or organize it (competitions)."""
+
+    def __init__(self, regions: Callable[..., QuerySet], **kwargs: Any):
+        super().__init__(Region, regions, not_found=_("No region with code {value} in your scope."), **kwargs)
 
 
 class PersonalDataMixin:

@@ -1,9 +1,9 @@
-from rest_framework.routers import DefaultRouter
+"""The core router, included at /api/v1/ in the ``api`` namespace."""
 
-from .views import AuditEntryViewSet, RegionViewSet
+from . import views
+from .routers import router_urls
 
-router = DefaultRouter()
-router.register("regions", RegionViewSet, basename="region")
-router.register("audit", AuditEntryViewSet, basename="auditentry")
-
-urlpatterns = router.urls
+urlpatterns = router_urls(
+    ("regions", views.RegionViewSet, "region"),
+    ("audit", views.AuditEntryViewSet, "auditentry"),
+)

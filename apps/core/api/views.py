@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from .. import selectors, services
 from ..filtersets import AuditEntryFilterSet, RegionFilterSet
 from ..models import AuditEntry, Region
+from ..scoping import CHANGE
 from .base import ScopedModelViewSet, ScopedReadOnlyViewSet
 from .serializers import AuditEntrySerializer, RegionSerializer, TownshipCreateSerializer
 
@@ -14,7 +15,8 @@ from .serializers import AuditEntrySerializer, RegionSerializer, TownshipCreateS
 class RegionViewSet(ScopedModelViewSet):
     """Administrative divisions. Administrators add townships; the rest is shipped data."""
 
-    queryset = Region.objects.select_related("parent")
+    queryset = Region.objects.all()
+    selector = staticmethod(selectors.region_list)
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     search_fields = ["name", "code"]
@@ -23,22 +25,12 @@ class RegionViewSet(ScopedModelViewSet):
 
     @extend_schema(request=TownshipCreateSerializer, responses={201: RegionSerializer})
     def create(self, request, *args, **kwargs):
-        data = TownshipCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        parent = (
-            selectors.region_list(user=request.user, action="change")
-            .filter(code=data.validated_data["parent"])
-            .first()
-        )
+        data = self.validated(TownshipCreateSerializer)
+        parent = self.scoped_queryset(CHANGE).filter(code=data["parent"]).first()
         if parent is None:
-            raise NotFound(
-                _("No county-level region %(code)s in your scope.") % {"code": data.validated_data["parent"]}
-            )
+            raise NotFound(_("No county-level region %(code)s in your scope.") % {"code": data["parent"]})
         region = services.township_create(
-            parent=parent,
-            code=data.validated_data["code"],
-            name=data.validated_data["name"],
-            user=request.user,
+            parent=parent, code=data["code"], name=data["name"], user=request.user
         )
         return Response(RegionSerializer(region).data, status=status.HTTP_201_CREATED)
 
@@ -54,7 +46,13 @@ class RegionViewSet(ScopedModelViewSet):
 
 
 class AuditEntryViewSet(ScopedReadOnlyViewSet):
-    queryset = AuditEntry.objects.select_related("content_type")
+    """The audit trail: who changed (or viewed in full) what, when and through which door.
+    Read-only, within the user's scope."""
+
+    queryset = AuditEntry.objects.all()
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilterSet
     ordering = ["-at", "-id"]
+
+    def scoped_queryset(self, action: str):
+        return selectors.audit_list(user=self.request.user)  # read-only: always the view scope

@@ -124,7 +124,7 @@ def test_user_create_makes_administrators_alone_staff(role, staff):
 
 
 def test_user_create_wants_a_region():
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="请选择该用户所属的地区"):
         services.user_create(username="nowhere", password="Gonghui-2026!", role=Role.ADMIN, region=None)
     assert not User.objects.filter(username="nowhere").exists()
 

@@ -25,7 +25,7 @@ def test_bulk_township_load_writes_one_audit_entry_per_record(db, tmp_path):
 def test_bulk_load_with_one_bad_row_writes_nothing(db, tmp_path):
     csv_file = tmp_path / "townships.csv"
     csv_file.write_text("620102001,好街道\n620103002,错县街道\n620102003,\n", encoding="utf-8")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="有 1 行数据不合格，未写入任何数据"):
         call_command("load_townships", str(csv_file))
     assert not Region.objects.filter(level="township").exists()
     assert not AuditEntry.objects.exists()

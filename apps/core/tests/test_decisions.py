@@ -32,7 +32,7 @@ def test_the_level_above_decides_and_the_filer_cannot(county_user, prefecture_us
     with pytest.raises(DecisionRefused, match="只有市州工会、省总工会的人员可以审核该工会"):
         STEP.check(county_user, union)
     # the prefecture colleague who changed the record last: four eyes
-    with pytest.raises(DecisionRefused, match="四眼原则"):
+    with pytest.raises(DecisionRefused, match="四眼原则：提交、最后修改该记录或办理了前一步的人不能"):
         STEP.check(prefecture_user, union)
     # the province may
     STEP.check(province_user, union)

@@ -79,7 +79,7 @@ def test_every_id_with_its_check_character_is_valid(first17):
 def test_any_other_check_character_is_refused(first17, char):
     if char == resident_id_check_char(first17):
         return
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="校验位错误，最后一位应为"):
         validate_resident_id(first17 + char)
 
 
@@ -87,7 +87,10 @@ def test_any_other_check_character_is_refused(first17, char):
 def test_a_single_digit_typo_is_caught(first17, pos, delta):
     value = first17 + resident_id_check_char(first17)
     typo = value[:pos] + str((int(value[pos]) + delta) % 10) + value[pos + 1 :]
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError,
+        match=r"身份证号“\w{18}”(的省级代码 \d\d 不存在|中的出生日期 \d{8} 不合理|校验位错误)",
+    ):
         validate_resident_id(typo)
 
 

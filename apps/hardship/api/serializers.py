@@ -7,38 +7,46 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import PersonalDataMixin
+from apps.core.api.serializers import PersonalDataMixin, ScopedPrimaryKeyField, ServiceModelSerializer
 from apps.core.locking import VersionField
 from apps.core.scoping import CHANGE
-from apps.unions.api.serializers import UnionCodeField
+from apps.unions.public import UnionCodeField
 
 from .. import services
 from ..choices import Category, Cause, Step
 from ..models import Disbursement, FamilyMember, Household
 
 
-class FamilyMemberSerializer(PersonalDataMixin, serializers.ModelSerializer):
-    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
+class FamilyMemberSerializer(PersonalDataMixin, ServiceModelSerializer):
+    household = ScopedPrimaryKeyField(Household)
 
     class Meta:
         model = FamilyMember
         fields = ["id", "household", "name", "id_number", "relation", "monthly_income", "health"]
-        validators: list = []
 
     def get_fields(self):
         fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["household"].queryset = Household.objects.restrict(request.user, CHANGE)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["household"].read_only = True
+            fields["household"].read_only = True  # a family member stays with their household
         return fields
 
 
-class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer):
+# What the filer enters; the rest of a household is computed or set by the filing steps.
+HOUSEHOLD_INPUTS = (
+    "union",
+    "head_name",
+    "head_id_number",
+    "head_income",
+    "head_health",
+    "category",
+    "causes",
+    "rigid_expenses",
+)
+
+
+class HouseholdSerializer(PersonalDataMixin, ServiceModelSerializer):
     union = UnionCodeField(scope_action=CHANGE)
     causes = serializers.ListField(child=serializers.ChoiceField(choices=Cause.choices), allow_empty=False)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
     next_step = serializers.SerializerMethodField(
         help_text=_(
             "The filing step that can be taken now; null when none can, e.g. while the public "
@@ -85,22 +93,7 @@ class HouseholdSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "created_at",
             "version",
         ]
-        read_only_fields = [
-            "family_size",
-            "family_income",
-            "per_capita_income",
-            "living_standard",
-            "status",
-            "notice_ends_on",
-            "filed_on",
-            "exited_on",
-            "exit_reason",
-            "last_checked_on",
-            "imported",
-            "previous",
-            "created_at",
-        ]
-        validators: list = []
+        read_only_fields = [f for f in fields if f not in HOUSEHOLD_INPUTS]
 
     def get_next_step(self, obj) -> str | None:
         step = services.next_step(obj)
@@ -160,18 +153,10 @@ class RecheckSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DisbursementSerializer(serializers.ModelSerializer):
-    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
+class DisbursementSerializer(ServiceModelSerializer):
+    household = ScopedPrimaryKeyField(Household)
     number = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
     class Meta:
         model = Disbursement
         fields = ["id", "number", "household", "kind", "amount", "paid_on", "fund_source", "student_name"]
-        validators: list = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["household"].queryset = Household.objects.restrict(request.user, CHANGE)
-        return fields

@@ -1,12 +1,11 @@
 """The hardship router, included at /api/v1/hardship/ in the ``api`` namespace."""
 
-from rest_framework.routers import DefaultRouter
+from apps.core.api.routers import router_urls
 
-from .views import DisbursementViewSet, FamilyMemberViewSet, HouseholdViewSet
+from . import views
 
-router = DefaultRouter()
-router.register("households", HouseholdViewSet, basename="household")
-router.register("family-members", FamilyMemberViewSet, basename="household-member")
-router.register("disbursements", DisbursementViewSet, basename="hardship-disbursement")
-
-urlpatterns = router.urls
+urlpatterns = router_urls(
+    ("households", views.HouseholdViewSet, "household"),
+    ("family-members", views.FamilyMemberViewSet, "household-member"),
+    ("disbursements", views.DisbursementViewSet, "hardship-disbursement"),
+)

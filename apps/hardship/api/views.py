@@ -3,16 +3,19 @@ dynamic management as explicit actions with input serializers; services write.""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
-from apps.core.api.base import ScopedModelViewSet
+from apps.core.api.base import (
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
+)
 from apps.core.api.pagination import PageNumberPagination
-from apps.core.exceptions import ApplicationError
 from apps.core.locking import VersionedViewSetMixin, versioned_schema
 from apps.core.scoping import VIEW
 
@@ -32,9 +35,10 @@ from .serializers import (
 
 
 @versioned_schema(HouseholdSerializer)
-class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
+class HouseholdViewSet(VersionedViewSetMixin, ServiceCreateMixin, ServiceUpdateMixin, ScopedReadOnlyViewSet):
     """Hardship households (困难职工家庭) and their seven-step filing. The detail carries an
-    ETag; an update with If-Match is refused when the household changed since.
+    ETag; an update with If-Match is refused when the household changed since. A household
+    is not deleted: it exits (and may re-enter).
 
     ``POST {id}/advance/`` with ``{"step": ..., "note": ...}`` completes the next step;
     ``POST {id}/review/`` with ``{"decision": "approve" | "send_back", "note": ...}`` is the
@@ -44,9 +48,12 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     The re-check and the exit are county decisions, never by the user who entered the
     household. A refused decision is a 400 whose message says who may take it."""
 
-    queryset = selectors.with_objection_state(
-        Household.objects.select_related("union__region").prefetch_related("members")
-    )
+    queryset = Household.objects.all()
+    selector = staticmethod(selectors.household_list)
+    create_service = staticmethod(services.household_create)
+    update_service = staticmethod(services.household_update)
+    record_kwarg = "household"
+    fixed_fields = {"union": _("The union of a household cannot be changed.")}
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilterSet
     pagination_class = PageNumberPagination
@@ -54,6 +61,10 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     ordering = ["-created_at", "-id"]
     # the advance action is open to reviewers (view permission); the service decides who may
     write_permission_action: str | None = None
+
+    def scoped_queryset(self, action: str):
+        # the serializer reads the open objection and the family members of every row
+        return selectors.with_objection_state(super().scoped_queryset(action).prefetch_related("members"))
 
     def scope_action(self) -> str:
         # The service decides who may do a step or take a decision (county staff, or the
@@ -63,106 +74,60 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
             return VIEW
         return super().scope_action()
 
-    def perform_create(self, serializer):
-        serializer.instance = services.household_create(user=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        union = data.pop("union", None)
-        if union is not None and union.pk != serializer.instance.union_id:
-            raise ApplicationError(_("The union of a household cannot be changed."))
-        serializer.instance = services.household_update(
-            household=serializer.instance,
-            user=self.request.user,
-            expected_version=self.expected_version(),
-            **data,
+    def _step(self, service, input_serializer, code=status.HTTP_200_OK, **renamed):
+        """A filing step: the record first (outside the scope is a 404 whatever the input),
+        then the input, then the service; the answer is the household as a GET shows it."""
+        household = self.get_object()
+        data = self.validated(input_serializer)
+        household = service(
+            household=household, user=self.request.user, **{renamed.get(k, k): v for k, v in data.items()}
         )
-
-    @extend_schema(exclude=True)
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    def _respond(self, household, code=status.HTTP_200_OK):
-        household = self.queryset.get(pk=household.pk)
-        return Response(self.get_serializer(household).data, status=code)
+        return self.respond(household, code)
 
     @extend_schema(request=AdvanceSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"], write_permission_action="view")
     def advance(self, request, pk=None):
-        household = self.get_object()
-        s = AdvanceSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        household = services.household_advance(household=household, user=request.user, **s.validated_data)
-        return self._respond(household)
+        return self._step(services.household_advance, AdvanceSerializer)
 
     @extend_schema(request=HouseholdReviewSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"], write_permission_action="view")
     def review(self, request, pk=None):
         """The review (审核): approve and file, or send back to deliberation with a reason."""
         household = self.get_object()  # the record first: outside the scope is a 404
-        s = HouseholdReviewSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        data = self.validated(HouseholdReviewSerializer)
         household = services.household_review(
-            household=household,
-            user=request.user,
-            approve=s.validated_data["decision"] == "approve",
-            note=s.validated_data["note"],
+            household=household, user=request.user, approve=data["decision"] == "approve", note=data["note"]
         )
-        return self._respond(household)
+        return self.respond(household)
 
     @extend_schema(request=NoteSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"])
     def objection(self, request, pk=None):
-        # the record first: outside the scope is a 404 whatever the input
-        household = self.get_object()
-        s = NoteSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        household = services.household_object(
-            household=household, user=request.user, note=s.validated_data["note"]
-        )
-        return self._respond(household)
+        return self._step(services.household_object, NoteSerializer)
 
     @extend_schema(request=NoteSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        # the record first: outside the scope is a 404 whatever the input
-        household = self.get_object()
-        s = NoteSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        household = services.household_withdraw(
-            household=household, user=request.user, reason=s.validated_data["note"]
-        )
-        return self._respond(household)
+        return self._step(services.household_withdraw, NoteSerializer, note="reason")
 
     @extend_schema(request=ExitSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"], url_path="exit", url_name="exit", write_permission_action="view")
     def exit_(self, request, pk=None):
-        # the record first: outside the scope is a 404 whatever the input
-        household = self.get_object()
-        s = ExitSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        household = services.household_exit(household=household, user=request.user, **s.validated_data)
-        return self._respond(household)
+        return self._step(services.household_exit, ExitSerializer)
 
     @extend_schema(request=RecheckSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"], write_permission_action="view")
     def recheck(self, request, pk=None):
         household = self.get_object()  # the record first: outside the scope is a 404
-        s = RecheckSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        recheck = services.household_recheck(household=household, user=request.user, **s.validated_data)
-        return self._respond(recheck.household)
+        recheck = services.household_recheck(
+            household=household, user=request.user, **self.validated(RecheckSerializer)
+        )
+        return self.respond(recheck.household)
 
     @extend_schema(request=NoteSerializer, responses={201: HouseholdSerializer})
     @action(detail=True, methods=["post"])
     def reenter(self, request, pk=None):
-        # the record first: outside the scope is a 404 whatever the input
-        household = self.get_object()
-        s = NoteSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        household = services.household_reenter(household=household, user=request.user, **s.validated_data)
-        return self._respond(household, status.HTTP_201_CREATED)
+        return self._step(services.household_reenter, NoteSerializer, status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
@@ -170,71 +135,45 @@ class HouseholdViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         """Information comparison: other households in the province holding one of its IDs."""
         return Response({"conflicts": services.household_conflicts(self.get_object())})
 
+    def _queue(self, queryset):
+        page = self.paginate_queryset(queryset.prefetch_related("members"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     @extend_schema(responses={200: HouseholdSerializer(many=True)})
     @action(detail=False, methods=["get"], url_path="review-queue")
     def review_queue(self, request):
-        qs = selectors.review_queue(user=request.user).prefetch_related("members")
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self._queue(selectors.review_queue(user=request.user))
 
     @extend_schema(responses={200: HouseholdSerializer(many=True)})
     @action(detail=False, methods=["get"], url_path="recheck-due")
     def recheck_due(self, request):
-        qs = selectors.recheck_due(user=request.user).prefetch_related("members")
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self._queue(selectors.recheck_due(user=request.user))
 
 
 class FamilyMemberViewSet(ScopedModelViewSet):
-    """Family members of a household (besides the head); changed only before the calculation."""
+    """Family members of a household (besides the head); changed only before the calculation.
+    The household is set on creation and read-only afterwards (see the serializer)."""
 
     queryset = FamilyMember.objects.select_related("household")
+    create_service = staticmethod(services.member_add)
+    update_service = staticmethod(services.member_update)
+    destroy_service = staticmethod(services.member_remove)
+    record_kwarg = "member"
     serializer_class = FamilyMemberSerializer
     pagination_class = PageNumberPagination
     ordering = ["household_id", "id"]
     filterset_fields = ["household"]
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = services.member_add(user=self.request.user, **data)
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("household", None)
-        serializer.instance = services.member_update(
-            member=serializer.instance, user=self.request.user, **data
-        )
+class DisbursementViewSet(ServiceCreateMixin, ScopedReadOnlyViewSet):
+    """Aid disbursements: created through the service, never edited or deleted here (a paid
+    disbursement is part of the ledger)."""
 
-    def perform_destroy(self, instance):
-        services.member_remove(member=instance, user=self.request.user)
-
-
-class DisbursementViewSet(ScopedModelViewSet):
-    """Aid disbursements: created through the service; a paid disbursement is not edited."""
-
-    queryset = Disbursement.objects.select_related("household")
+    queryset = Disbursement.objects.all()
+    selector = staticmethod(selectors.disbursement_list)
+    create_service = staticmethod(services.disbursement_create)
     serializer_class = DisbursementSerializer
     filterset_class = DisbursementFilterSet
     pagination_class = PageNumberPagination
     ordering_fields = ["paid_on", "amount", "id"]
     ordering = ["-paid_on", "-id"]
-
-    def perform_create(self, serializer):
-        serializer.instance = services.disbursement_create(
-            user=self.request.user, **serializer.validated_data
-        )
-
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    @extend_schema(exclude=True)
-    def partial_update(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    @extend_schema(exclude=True)
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)

@@ -2,6 +2,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from apps.core.choices import AuditAction, AuditSource
@@ -89,7 +90,7 @@ def test_living_standard_saved_in_the_admin_goes_through_the_service(client, adm
 
 def test_living_standard_admin_refuses_what_the_service_refuses(client, admin_user):
     # The admin form already checks what living_standard_set checks; a refusal it cannot see
-    # (a race) stops the save: the service's message, a 403, nothing written.
+    # (a race) stops the save: the form again with the service's message, nothing written.
     client.force_login(admin_user)
     standard = LivingStandard.objects.create(
         region=region("620100"), year=2031, monthly_amount=Decimal("700")
@@ -100,7 +101,9 @@ def test_living_standard_admin_refuses_what_the_service_refuses(client, admin_us
         resp = client.post(
             reverse("admin:hardship_livingstandard_change", args=[standard.pk]), {"monthly_amount": "710.00"}
         )
-    assert resp.status_code == 403
+    assert resp.status_code == 200
+    assert resp.context["adminform"].form.non_field_errors() == ["不接受的标准"]
+    assert [str(m) for m in get_messages(resp.wsgi_request)] == ["不接受的标准"]
     standard.refresh_from_db()
     assert standard.monthly_amount == Decimal("700")
     assert not AuditEntry.objects.filter(object_id=str(standard.pk)).exists()

@@ -203,8 +203,9 @@ def test_disbursements_import_and_the_exit_rule(tmp_path, union, heads, admin_us
     assert run_import("disbursements", path, user=admin_user).unchanged == 2
     late = _csv(tmp_path / "late.csv", DB, [["BF3", heads[1], "送温暖", "300", "2024-12-31", "省级财政", ""]])
     result = run_import("disbursements", late, user=admin_user)
+    # the rule of the service (rules.clean_aid_date), in its words
     assert [str(e) for e in result.errors] == [
-        "第 2 行【发放日期】：该家庭已于 2024-12-31 解困脱困，不能在 2024-12-31 发放帮扶"
+        "第 2 行【发放日期】：The household exited on 2024-12-31; no aid can be paid to it."
     ]
 
 

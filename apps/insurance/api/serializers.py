@@ -8,22 +8,22 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import PersonalDataMixin, request_user
+from apps.core.api.serializers import (
+    CodeField,
+    PersonalDataMixin,
+    ScopedPrimaryKeyField,
+    ServiceModelSerializer,
+)
 from apps.core.locking import VersionField
-from apps.core.scoping import CHANGE
-from apps.unions.api.serializers import UnionCodeField
-from apps.unions.models import Member
+from apps.unions.public import Member, UnionCodeField
 
+from .. import services
 from ..models import Claim, Coverage, Enrollment, Plan
 
 
-class PlanCodeField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", Plan.objects.all())
-        kwargs.setdefault("error_messages", {"does_not_exist": _("No plan with code {value}.")})
-        super().__init__(**kwargs)
+def _plan_code_field(**kwargs) -> CodeField:
+    # plans are provincial products: every user may name any of them
+    return CodeField(Plan, not_found=_("No plan with code {value}."), label=_("plan code"), **kwargs)
 
 
 def _username(source: str, help_text) -> serializers.CharField:
@@ -32,33 +32,18 @@ def _username(source: str, help_text) -> serializers.CharField:
     )
 
 
-class PlanSerializer(serializers.ModelSerializer):
-    product_display = serializers.CharField(source="get_product_display", read_only=True)
-    review_mode_display = serializers.CharField(source="get_review_mode_display", read_only=True)
-
+class PlanSerializer(ServiceModelSerializer):
     class Meta:
         model = Plan
         fields = [
             "id",
-            "code",
-            "year",
-            "product",
+            *services.PLAN_FIELDS,
             "product_display",
-            "fee",
-            "coverage_start",
-            "coverage_end",
-            "deductible",
-            "ratio",
-            "cap_per_claim",
-            "cap_per_year",
-            "review_mode",
             "review_mode_display",
-            "waiting_days",
             "enrollment_reopened",
         ]
         read_only_fields = ["enrollment_reopened"]
         extra_kwargs = {
-            "code": {"validators": []},
             "review_mode": {
                 "help_text": _(
                     "single: one prefecture or provincial reviewer may review and then approve a claim; "
@@ -72,7 +57,6 @@ class PlanSerializer(serializers.ModelSerializer):
                 )
             },
         }
-        validators: list = []
 
 
 class PlanReopenSerializer(serializers.Serializer):
@@ -82,24 +66,15 @@ class PlanReopenSerializer(serializers.Serializer):
 class EnrollmentMembersSerializer(serializers.Serializer):
     """Members by id, among those the user may change."""
 
-    members = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Member.objects.none(), label=_("member ids"), allow_empty=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["members"].child_relation.queryset = Member.objects.restrict(request_user(self), CHANGE)
+    members = ScopedPrimaryKeyField(Member, many=True, label=_("member ids"), allow_empty=False)
 
 
-class EnrollmentSerializer(serializers.ModelSerializer):
-    plan = PlanCodeField(label=_("plan code"))
+class EnrollmentSerializer(ServiceModelSerializer):
+    plan = _plan_code_field()
     union = UnionCodeField(label=_("union code"))
-    union_name = serializers.CharField(source="union.name", read_only=True)
     covered_count = serializers.IntegerField(read_only=True)
     contribution = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-    members = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Member.objects.none(), write_only=True, required=False, label=_("member ids")
-    )
+    members = ScopedPrimaryKeyField(Member, many=True, write_only=True, required=False, label=_("member ids"))
 
     class Meta:
         model = Enrollment
@@ -115,22 +90,13 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["created_at"]
-        validators: list = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "members" in self.fields:
-            self.fields["members"].child_relation.queryset = Member.objects.restrict(
-                request_user(self), CHANGE
-            )
 
 
-class CoverageSerializer(PersonalDataMixin, serializers.ModelSerializer):
+class CoverageSerializer(PersonalDataMixin, ServiceModelSerializer):
     personal_output = {"id_number": "member__id_number"}
 
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
     union = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    member_name = serializers.CharField(source="member.name", read_only=True)
     id_number = serializers.CharField(source="member.id_number", read_only=True)
 
     class Meta:
@@ -147,7 +113,7 @@ class CoverageSerializer(PersonalDataMixin, serializers.ModelSerializer):
         }
 
 
-class ClaimSerializer(PersonalDataMixin, serializers.ModelSerializer):
+class ClaimSerializer(PersonalDataMixin, ServiceModelSerializer):
     personal_output = {"id_number": "coverage__member__id_number"}
 
     plan = serializers.CharField(source="coverage.plan.code", read_only=True)
@@ -155,7 +121,6 @@ class ClaimSerializer(PersonalDataMixin, serializers.ModelSerializer):
     member = serializers.IntegerField(source="coverage.member_id", read_only=True)
     member_name = serializers.CharField(source="coverage.member.name", read_only=True)
     id_number = serializers.CharField(source="coverage.member.id_number", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
     submitted_by = _username(
         "submitted_by", _("Username of who submitted the claim; they never review or approve it.")
     )
@@ -204,12 +169,11 @@ class ClaimSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "submitted_at",
             "decided_at",
         ]
-        validators: list = []
 
 
 class ClaimCreateSerializer(serializers.Serializer):
-    plan = PlanCodeField(label=_("plan code"))
-    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.none(), label=_("member id"))
+    plan = _plan_code_field()
+    member = ScopedPrimaryKeyField(Member, label=_("member id"))
     number = serializers.CharField(label=_("claim number"), max_length=32, required=False, allow_blank=True)
     admitted_on = serializers.DateField(label=_("admitted on"))
     discharged_on = serializers.DateField(label=_("discharged on"))
@@ -219,10 +183,6 @@ class ClaimCreateSerializer(serializers.Serializer):
     basic_insurance_paid = serializers.DecimalField(
         label=_("paid by basic medical insurance"), max_digits=14, decimal_places=2, min_value=0
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.restrict(request_user(self), CHANGE)
 
 
 class ClaimUpdateSerializer(serializers.Serializer):

@@ -1,13 +1,12 @@
 """The insurance router, included at /api/v1/insurance/ in the ``api`` namespace."""
 
-from rest_framework.routers import DefaultRouter
+from apps.core.api.routers import router_urls
 
-from .views import ClaimViewSet, CoverageViewSet, EnrollmentViewSet, PlanViewSet
+from . import views
 
-router = DefaultRouter()
-router.register("plans", PlanViewSet, basename="insurance-plan")
-router.register("enrollments", EnrollmentViewSet, basename="insurance-enrollment")
-router.register("coverages", CoverageViewSet, basename="insurance-coverage")
-router.register("claims", ClaimViewSet, basename="insurance-claim")
-
-urlpatterns = router.urls
+urlpatterns = router_urls(
+    ("plans", views.PlanViewSet, "insurance-plan"),
+    ("enrollments", views.EnrollmentViewSet, "insurance-enrollment"),
+    ("coverages", views.CoverageViewSet, "insurance-coverage"),
+    ("claims", views.ClaimViewSet, "insurance-claim"),
+)

@@ -4,15 +4,14 @@ input serializers; every write goes through apps.insurance.services."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from apps.core.api.base import ScopedModelViewSet
+from apps.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, ServiceDestroyMixin
 from apps.core.locking import VersionedViewSetMixin, versioned_schema
-from apps.core.scoping import CHANGE, VIEW
+from apps.core.scoping import VIEW
 
 from .. import selectors, services
 from ..filtersets import ClaimFilterSet, CoverageFilterSet, EnrollmentFilterSet, PlanFilterSet
@@ -54,59 +53,43 @@ class PlanViewSet(ScopedModelViewSet):
 
     permission_classes = [PlanEditorPermission]
     queryset = Plan.objects.all()
+    selector = staticmethod(selectors.plan_list)
+    create_service = staticmethod(services.plan_create)
+    update_service = staticmethod(services.plan_update)
+    destroy_service = staticmethod(services.plan_delete)
+    record_kwarg = "plan"
     serializer_class = PlanSerializer
     filterset_class = PlanFilterSet
     search_fields = ["code"]
     ordering_fields = ["year", "code", "product"]
     ordering = ["-year", "code"]
 
-    def perform_create(self, serializer):
-        serializer.instance = services.plan_create(user=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.plan_update(
-            plan=serializer.instance, user=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.plan_delete(plan=instance, user=self.request.user)
-
     @extend_schema(request=PlanReopenSerializer, responses={200: PlanSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         plan = self.get_object()
-        data = PlanReopenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        plan = services.plan_set_enrollment_reopened(
-            plan=plan, reopened=data.validated_data["reopened"], user=request.user
-        )
+        reopened = self.validated(PlanReopenSerializer)["reopened"]
+        plan = services.plan_set_enrollment_reopened(plan=plan, reopened=reopened, user=request.user)
         return Response(PlanSerializer(plan).data)
 
 
-class EnrollmentViewSet(ScopedModelViewSet):
+class EnrollmentViewSet(ServiceDestroyMixin, ScopedReadOnlyViewSet):
     """Unit enrollments with their contribution (covered members × fee). ``plan`` and
-    ``union`` take codes; members are added and removed by id through the actions."""
+    ``union`` take codes; members are added and removed by id through the actions (an
+    enrollment itself is not edited)."""
 
-    queryset = Enrollment.objects.all()  # the model for the role permission; rows come from get_queryset
+    queryset = Enrollment.objects.all()
+    selector = staticmethod(selectors.enrollment_list)
+    destroy_service = staticmethod(services.enrollment_delete)
+    record_kwarg = "enrollment"
     serializer_class = EnrollmentSerializer
     filterset_class = EnrollmentFilterSet
     search_fields = ["union__name", "^union__code"]
     ordering_fields = ["plan__year", "plan__code", "union__code", "covered_count", "contribution"]
     ordering = ["-plan__year", "plan__code", "union__code"]
 
-    def get_queryset(self):
-        return selectors.enrollment_list(user=self.request.user, action=self.scope_action())
-
-    def _respond(self, enrollment, code=status.HTTP_200_OK):
-        enrollment = selectors.enrollment_list(user=self.request.user).get(pk=enrollment.pk)
-        return Response(
-            EnrollmentSerializer(enrollment, context=self.get_serializer_context()).data, status=code
-        )
-
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(EnrollmentSerializer)
         enrollment = services.enrollment_create(
             plan=data["plan"],
             union=data["union"],
@@ -114,42 +97,23 @@ class EnrollmentViewSet(ScopedModelViewSet):
             note=data.get("note", ""),
             user=request.user,
         )
-        return self._respond(enrollment, status.HTTP_201_CREATED)
+        return self.respond(enrollment, status.HTTP_201_CREATED)
 
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    @extend_schema(exclude=True)
-    def partial_update(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    def perform_destroy(self, instance):
-        services.enrollment_delete(enrollment=instance, user=self.request.user)
+    def _change_members(self, service):
+        enrollment = self.get_object()
+        members = self.validated(EnrollmentMembersSerializer)["members"]
+        service(enrollment=enrollment, members=members, user=self.request.user)
+        return self.respond(enrollment)
 
     @extend_schema(request=EnrollmentMembersSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"], url_path="add-members")
     def add_members(self, request, pk=None):
-        enrollment = self.get_object()
-        data = EnrollmentMembersSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        services.enrollment_add_members(
-            enrollment=enrollment, members=data.validated_data["members"], user=request.user
-        )
-        return self._respond(enrollment)
+        return self._change_members(services.enrollment_add_members)
 
     @extend_schema(request=EnrollmentMembersSerializer, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post"], url_path="remove-members")
     def remove_members(self, request, pk=None):
-        enrollment = self.get_object()
-        data = EnrollmentMembersSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        services.enrollment_remove_members(
-            enrollment=enrollment, members=data.validated_data["members"], user=request.user
-        )
-        return self._respond(enrollment)
+        return self._change_members(services.enrollment_remove_members)
 
     @extend_schema(responses={200: CoverageSerializer(many=True)})
     @action(detail=True, methods=["get"], filterset_class=None)
@@ -160,30 +124,12 @@ class EnrollmentViewSet(ScopedModelViewSet):
         return self.get_paginated_response(data)
 
 
-class CoverageViewSet(ScopedModelViewSet):
+class CoverageViewSet(ScopedReadOnlyViewSet):
     """Covered members (one row per plan and member), read-only: change them through the
-    enrollment actions. A record outside the scope is still a 404."""
+    enrollment actions."""
 
-    @extend_schema(exclude=True)
-    def create(self, request, *args, **kwargs):
-        raise MethodNotAllowed(request.method)
-
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    @extend_schema(exclude=True)
-    def partial_update(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    @extend_schema(exclude=True)
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    queryset = Coverage.objects.select_related("plan", "union", "member")
+    queryset = Coverage.objects.all()
+    selector = staticmethod(selectors.coverage_list)
     serializer_class = CoverageSerializer
     filterset_class = CoverageFilterSet
     ordering_fields = ["id", "plan__code"]
@@ -191,7 +137,7 @@ class CoverageViewSet(ScopedModelViewSet):
 
 
 @versioned_schema(ClaimSerializer, request=ClaimUpdateSerializer)
-class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
+class ClaimViewSet(VersionedViewSetMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     """Claims (理赔): submitted → reviewed → approved → paid, or rejected with a reason.
     The payout is computed on payment; ``preview`` shows it with its breakdown. The detail
     carries an ETag; a correction with If-Match is refused when the claim changed since.
@@ -201,7 +147,8 @@ class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     editor, and on a double-review plan the approver is not the reviewer. A decision the user
     may not take is a 400 whose message says who may."""
 
-    queryset = Claim.objects.all()  # the model for the role permission; rows come from get_queryset
+    queryset = Claim.objects.all()
+    selector = staticmethod(selectors.claim_list)
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilterSet
     write_permission_action: str | None = None  # set per action below
@@ -210,38 +157,25 @@ class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     ordering = ["-discharged_on", "-number"]
     decision_actions = ("review", "approve", "reject", "pay")
 
-    def get_queryset(self):
-        if getattr(self, "action", None) in self.decision_actions:
+    def scope_action(self) -> str:
+        if self.action in self.decision_actions:
             # every claim the user sees; the service's decision step says who may decide
-            return selectors.claim_list(user=self.request.user)
-        action_name = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
-        return selectors.claim_list(user=self.request.user, action=action_name)
-
-    def _respond(self, claim, code=status.HTTP_200_OK):
-        claim = selectors.claim_list(user=self.request.user).get(pk=claim.pk)
-        return Response(ClaimSerializer(claim, context=self.get_serializer_context()).data, status=code)
+            return VIEW
+        return super().scope_action()
 
     @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer})
     def create(self, request, *args, **kwargs):
-        data = ClaimCreateSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        claim = services.claim_submit(user=request.user, **data.validated_data)
-        return self._respond(claim, status.HTTP_201_CREATED)
+        claim = services.claim_submit(user=request.user, **self.validated(ClaimCreateSerializer))
+        return self.respond(claim, status.HTTP_201_CREATED)
 
     @extend_schema(request=ClaimUpdateSerializer, responses={200: ClaimSerializer})
     def update(self, request, *args, **kwargs):
         claim = self.get_object()
-        data = ClaimUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
-        data.is_valid(raise_exception=True)
+        data = self.validated(ClaimUpdateSerializer, partial=kwargs.get("partial", False))
         claim = services.claim_update(
-            claim=claim, user=request.user, expected_version=self.expected_version(), **data.validated_data
+            claim=claim, user=request.user, expected_version=self.expected_version(), **data
         )
-        return self._respond(claim)
-
-    @extend_schema(exclude=True)
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
+        return self.respond(claim)
 
     @extend_schema(responses={200: PayoutBreakdownSerializer})
     @action(detail=True, methods=["get"], filterset_class=None)
@@ -259,7 +193,7 @@ class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     )
     @action(detail=True, methods=["post"], write_permission_action="view")
     def review(self, request, pk=None):
-        return self._respond(services.claim_review(claim=self.get_object(), user=request.user))
+        return self.respond(services.claim_review(claim=self.get_object(), user=request.user))
 
     @extend_schema(
         request=None,
@@ -269,7 +203,7 @@ class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     )
     @action(detail=True, methods=["post"], write_permission_action="view")
     def approve(self, request, pk=None):
-        return self._respond(services.claim_approve(claim=self.get_object(), user=request.user))
+        return self.respond(services.claim_approve(claim=self.get_object(), user=request.user))
 
     @extend_schema(
         request=ClaimRejectSerializer,
@@ -280,11 +214,8 @@ class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     @action(detail=True, methods=["post"], write_permission_action="view")
     def reject(self, request, pk=None):
         claim = self.get_object()
-        data = ClaimRejectSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._respond(
-            services.claim_reject(claim=claim, reason=data.validated_data["reason"], user=request.user)
-        )
+        reason = self.validated(ClaimRejectSerializer)["reason"]
+        return self.respond(services.claim_reject(claim=claim, reason=reason, user=request.user))
 
     @extend_schema(
         request=ClaimPaySerializer,
@@ -295,8 +226,5 @@ class ClaimViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     @action(detail=True, methods=["post"], write_permission_action="view")
     def pay(self, request, pk=None):
         claim = self.get_object()
-        data = ClaimPaySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._respond(
-            services.claim_pay(claim=claim, paid_on=data.validated_data.get("paid_on"), user=request.user)
-        )
+        paid_on = self.validated(ClaimPaySerializer).get("paid_on")
+        return self.respond(services.claim_pay(claim=claim, paid_on=paid_on, user=request.user))

@@ -3,11 +3,12 @@ the services."""
 
 from decimal import Decimal
 
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from apps.core.testing import ScopedAdminContract
 from apps.insurance.choices import ClaimStatus
-from apps.insurance.models import Enrollment
+from apps.insurance.models import Enrollment, Plan
 from apps.unions.tests.factories import GrassrootsUnionFactory
 
 from .factories import ClaimFactory, CoverageFactory, PlanFactory
@@ -103,3 +104,14 @@ def test_admin_edits_a_plan_through_the_service(client, admin_user):
         "double",
         30,
     )
+
+
+def test_plan_delete_in_the_admin_obeys_plan_delete(client, admin_user):
+    coverage = CoverageFactory()
+    plan = coverage.plan
+    client.force_login(admin_user)
+    url = reverse("admin:insurance_plan_changelist")
+    resp = client.post(url, {"action": "delete_selected", "_selected_action": [plan.pk], "post": "yes"})
+    assert resp["Location"] == url
+    assert [str(m) for m in get_messages(resp.wsgi_request)] == [f"{plan}: 已有单位参加 {plan}，不能删除。"]
+    assert Plan.objects.filter(pk=plan.pk).exists()

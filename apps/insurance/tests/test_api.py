@@ -60,7 +60,7 @@ class TestClaimAPIScope(ScopedAPIContract):
         }
 
     def update_payload(self, obj):
-        return {"total_expense": "1.00"}
+        return {"total_expense": "25000.00"}  # valid: the own claim's update must succeed
 
 
 def test_plans_are_visible_to_all_and_written_by_the_province(api_client, county_user, province_user):

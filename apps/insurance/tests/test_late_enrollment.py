@@ -136,9 +136,9 @@ def test_the_claims_import_applies_the_same_rule(tmp_path, plan, county_user, ad
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:
         csv.writer(fh).writerows([headers, row])
     result = run_import("claims", path, user=admin_user)
+    # the rule of claim entry (rules.clean_claim_cover), in its words
     assert not result.written and [str(e) for e in result.errors] == [
-        f"第 2 行【入院日期】：该会员在计划“{plan.code}”保障开始后补充参保，保障自 {STARTS} 起生效"
-        "（参保日期加等待期），入院日期 2024-03-10 早于该日期"
+        "第 2 行【入院日期】：" + REFUSAL.format(name=coverage.member.name, plan=plan.code, adm="2024-03-10")
     ]
     assert Claim.objects.count() == 0
 

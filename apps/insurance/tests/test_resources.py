@@ -8,6 +8,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.utils.translation import gettext as _
 
 from apps.core.importing import run_export, run_import
 from apps.core.tests.factories import make_resident_id
@@ -194,7 +195,7 @@ def test_paid_claims_get_payouts_in_settlement_order(tmp_path, admin_user, cover
     # (LP2 is bad: discharged before admitted)
     result = run_import("claims", f, user=admin_user)
     assert not result.written and [str(e) for e in result.errors] == [
-        "第 4 行【出院日期】：出院日期 2024-02-10 早于入院日期 2024-04-01"
+        "第 4 行【出院日期】：出院日期不能早于入院日期。"
     ]
     rows = read(f)
     rows[3][3] = "2024-02-01"
@@ -251,7 +252,7 @@ def test_claim_outside_coverage_or_not_enrolled_is_refused(tmp_path, admin_user,
         and "保障期" in messages[0]
     )
     assert messages[1].startswith("第 4 行【身份证号】") and "未参加计划" in messages[1]
-    assert messages[2] == "第 5 行【支付日期】：已支付的理赔必须填写支付日期"
+    assert messages[2] == "第 5 行【支付日期】：" + _("A paid claim needs its payment date.")
 
 
 def test_a_paid_claim_cannot_be_changed_by_import(tmp_path, admin_user, covered):

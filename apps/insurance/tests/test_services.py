@@ -62,7 +62,7 @@ def test_province_creates_plans_county_may_not(province_user, county_user):
     plan = services.plan_create(user=province_user, **plan_data())
     assert plan.code == "P2025A"
     assert AuditEntry.objects.filter(object_id=str(plan.pk), action=AuditAction.CREATE).count() == 1
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="医疗互助计划只能由省总工会或管理员维护"):
         services.plan_create(user=county_user, **plan_data(code="P2"))
     assert Plan.objects.count() == 1
 
@@ -81,7 +81,7 @@ def test_payout_terms_freeze_after_a_paid_claim(admin_user, county_user):
     claim = ClaimFactory(status=ClaimStatus.APPROVED)
     services.claim_pay(claim=claim, user=county_user, paid_on=dt.date(2024, 4, 1))
     plan = claim.coverage.plan
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="已有理赔支付，保障期和赔付条件不能再修改"):
         services.plan_update(plan=plan, user=admin_user, ratio=D("0.9"))
     plan.refresh_from_db()
     assert plan.ratio == D("0.6")
@@ -92,7 +92,7 @@ def test_payout_terms_freeze_after_a_paid_claim(admin_user, county_user):
 
 def test_only_administrators_reopen(province_user, admin_user):
     plan = PlanFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="只有管理员可以重新开放参保变更"):
         services.plan_set_enrollment_reopened(plan=plan, reopened=True, user=province_user)
     services.plan_set_enrollment_reopened(plan=plan, reopened=True, user=admin_user)
     plan.refresh_from_db()
@@ -178,7 +178,7 @@ def test_enrollment_changes_close_at_the_plan_start_unless_reopened(county_user,
 
 def test_other_county_cannot_enroll(other_county_user, open_window):
     union = GrassrootsUnionFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.enrollment_create(
             plan=PlanFactory(), union=union, members=[MemberFactory(union=union)], user=other_county_user
         )
@@ -188,11 +188,11 @@ def test_other_county_cannot_enroll(other_county_user, open_window):
 def test_member_with_a_claim_stays_covered(county_user, open_window):
     claim = ClaimFactory()
     enrollment = Enrollment.objects.get()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="在该计划下已有理赔，不能退保"):
         services.enrollment_remove_members(
             enrollment=enrollment, members=[claim.coverage.member], user=county_user
         )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="本单位参保会员已有理赔，不能撤销参保"):
         services.enrollment_delete(enrollment=enrollment, user=county_user)
     assert Coverage.objects.count() == 1 and Enrollment.objects.count() == 1
 
@@ -279,12 +279,12 @@ def test_steps_out_of_order_are_refused(county_user, prefecture_user):
 
 def test_reject_needs_a_reason_and_is_final(prefecture_user):
     claim = ClaimFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="拒绝理赔必须填写原因"):
         services.claim_reject(claim=claim, reason=" ", user=prefecture_user)
     services.claim_reject(claim=claim, reason="材料不全", user=prefecture_user)
     claim.refresh_from_db()
     assert (claim.status, claim.reject_reason) == (ClaimStatus.REJECTED, "材料不全")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="当前状态为“已拒绝”，不能进行此操作"):
         services.claim_review(claim=claim, user=prefecture_user)
 
 
@@ -295,7 +295,7 @@ def test_claim_outside_coverage_is_refused(county_user):
     assert exc.value.message == (
         f"住院日期 2023-12-28 至 2024-01-05 不在 {coverage.plan.code} 的保障期（2024-01-01 至 2024-12-31）内。"
     )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match=r"住院日期 2024-12-28 至 2025-01-03 不在 PT\d+ 的保障期"):
         submit(county_user, coverage, admitted_on=dt.date(2024, 12, 28), discharged_on=dt.date(2025, 1, 3))
     assert Claim.objects.count() == 0
     # the last covered day is fine
@@ -329,9 +329,9 @@ def test_basic_insurance_cannot_exceed_total(county_user):
 
 def test_other_county_cannot_touch_claims(other_county_user):
     claim = ClaimFactory(status=ClaimStatus.APPROVED)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="只有负责该地区的县区工会人员可以支付该理赔"):
         services.claim_pay(claim=claim, user=other_county_user)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="当前状态为“已批准”，只有待审核或待批准的理赔才能拒绝"):
         services.claim_reject(claim=claim, reason="x", user=other_county_user)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED and claim.payout is None
@@ -341,7 +341,7 @@ def test_prefecture_may_review_but_not_pay(prefecture_user):
     claim = ClaimFactory()
     services.claim_review(claim=claim, user=prefecture_user)
     services.claim_approve(claim=claim, user=prefecture_user)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="只有县区工会的人员可以支付该理赔"):
         services.claim_pay(claim=claim, user=prefecture_user)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED
@@ -351,7 +351,7 @@ def test_database_refuses_a_paid_claim_without_payout(db):
     from django.db import IntegrityError, transaction
 
     claim = ClaimFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="ins_claim_paid_payout"), transaction.atomic():
         Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.PAID)
 
 
@@ -361,7 +361,7 @@ def test_submitted_claim_can_be_corrected_only_while_submitted(county_user, pref
     claim.refresh_from_db()
     assert claim.total_expense == D("25000.00")
     services.claim_review(claim=claim, user=prefecture_user)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="只有已提交状态的理赔可以修改"):
         services.claim_update(claim=claim, total_expense=D("1"), user=county_user)
     claim.refresh_from_db()
     assert claim.total_expense == D("25000.00")

@@ -10,66 +10,34 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import PersonalDataMixin, request_user
-from apps.core.models import Region
-from apps.core.scoping import CHANGE
-from apps.unions.api.serializers import UnionCodeField
+from apps.core.api.serializers import (
+    PersonalDataMixin,
+    RegionCodeField,
+    ScopedPrimaryKeyField,
+    ServiceModelSerializer,
+)
+from apps.unions.public import UnionCodeField
 
-from .. import selectors
+from .. import selectors, services
 from ..models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
 
 
-class ModelWorkerField(serializers.PrimaryKeyRelatedField):
+def _model_worker_field() -> ScopedPrimaryKeyField:
     """A model worker by id, in the request user's CHANGE scope."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", ModelWorker.objects.none())
-        kwargs.setdefault(
-            "error_messages", {"does_not_exist": _("No model worker with id {pk_value} in your scope.")}
-        )
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return ModelWorker.objects.restrict(request_user(self.root), CHANGE).select_related("union")
+    return ScopedPrimaryKeyField(
+        ModelWorker,
+        label=_("model worker"),
+        error_messages={"does_not_exist": _("No model worker with id {pk_value} in your scope.")},
+    )
 
 
-class TalkRegionField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        kwargs.setdefault("queryset", Region.objects.none())
-        kwargs.setdefault(
-            "error_messages", {"does_not_exist": _("No region with code {value} in your scope.")}
-        )
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return selectors.regions_for_talks(user=request_user(self.root))
-
-
-class ModelWorkerSerializer(PersonalDataMixin, serializers.ModelSerializer):
+class ModelWorkerSerializer(PersonalDataMixin, ServiceModelSerializer):
     union = UnionCodeField(label=_("union code"))
-    union_name = serializers.CharField(source="union.name", read_only=True)
     id_number = serializers.CharField(label=_("resident ID"), max_length=20)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
-    title_display = serializers.CharField(source="get_title_display", read_only=True)
 
     class Meta:
         model = ModelWorker
-        fields = [
-            "id",
-            "name",
-            "id_number",
-            "union",
-            "union_name",
-            "level",
-            "level_display",
-            "title",
-            "title_display",
-            "title_year",
-            "status",
-            "craftsman_year",
-        ]
-        validators: list = []
+        fields = ["id", *services.MODEL_WORKER_FIELDS, "union_name", "level_display", "title_display"]
 
 
 class ModelWorkerDetailSerializer(ModelWorkerSerializer):
@@ -84,33 +52,18 @@ class ModelWorkerDetailSerializer(ModelWorkerSerializer):
         return obj.id_number in selectors.hardship_flags([obj.id_number])
 
 
-class HonourSerializer(PersonalDataMixin, serializers.ModelSerializer):
+class HonourSerializer(PersonalDataMixin, ServiceModelSerializer):
     union = UnionCodeField(label=_("union code"))
     id_number = serializers.CharField(label=_("resident ID"), max_length=20, required=False, allow_blank=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = Honour
-        fields = [
-            "id",
-            "number",
-            "kind",
-            "kind_display",
-            "level",
-            "recipient_name",
-            "id_number",
-            "union",
-            "year",
-        ]
-        extra_kwargs = {"number": {"validators": []}}
-        validators: list = []
+        fields = ["id", *services.HONOUR_FIELDS, "kind_display"]
 
 
-class BenefitSerializer(serializers.ModelSerializer):
-    model_worker = ModelWorkerField(label=_("model worker"))
-    model_worker_name = serializers.CharField(source="model_worker.name", read_only=True)
+class BenefitSerializer(ServiceModelSerializer):
+    model_worker = _model_worker_field()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("amount"))
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = BenefitPayment
@@ -124,49 +77,28 @@ class BenefitSerializer(serializers.ModelSerializer):
             "amount",
             "paid_on",
         ]
-        extra_kwargs = {"number": {"validators": []}}
-        validators: list = []
 
 
-class RecuperationSerializer(serializers.ModelSerializer):
-    model_worker = ModelWorkerField(label=_("model worker"))
-    model_worker_name = serializers.CharField(source="model_worker.name", read_only=True)
+class RecuperationSerializer(ServiceModelSerializer):
+    model_worker = _model_worker_field()
 
     class Meta:
         model = Recuperation
         fields = ["id", "model_worker", "model_worker_name", "year", "place"]
-        validators: list = []
 
 
-class StudioSerializer(PersonalDataMixin, serializers.ModelSerializer):
+class StudioSerializer(PersonalDataMixin, ServiceModelSerializer):
     union = UnionCodeField(label=_("union code"))
     leader_id_number = serializers.CharField(label=_("leader's resident ID"), max_length=20)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
         model = InnovationStudio
-        fields = [
-            "id",
-            "code",
-            "name",
-            "leader_id_number",
-            "union",
-            "level",
-            "level_display",
-            "founded_on",
-            "skill_leaders",
-            "mentor_pairs",
-        ]
-        extra_kwargs = {"code": {"validators": []}}
-        validators: list = []
+        fields = ["id", *services.STUDIO_FIELDS, "level_display"]
 
 
-class TalkSerializer(serializers.ModelSerializer):
-    region = TalkRegionField(label=_("region code"))
-    region_name = serializers.CharField(source="region.name", read_only=True)
+class TalkSerializer(ServiceModelSerializer):
+    region = RegionCodeField(selectors.regions_for_talks, label=_("region code"))
 
     class Meta:
         model = Talk
-        fields = ["id", "number", "held_on", "region", "region_name", "venue_kind", "audience"]
-        extra_kwargs = {"number": {"validators": []}}
-        validators: list = []
+        fields = ["id", *services.TALK_FIELDS, "region_name"]

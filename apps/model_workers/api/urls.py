@@ -1,22 +1,14 @@
 """The model_workers router, included at /api/v1/model-workers/ in the ``api`` namespace."""
 
-from rest_framework.routers import DefaultRouter
+from apps.core.api.routers import router_urls
 
-from .views import (
-    BenefitViewSet,
-    HonourViewSet,
-    ModelWorkerViewSet,
-    RecuperationViewSet,
-    StudioViewSet,
-    TalkViewSet,
+from . import views
+
+urlpatterns = router_urls(
+    ("model-workers", views.ModelWorkerViewSet, "modelworker"),
+    ("honours", views.HonourViewSet, "honour"),
+    ("benefits", views.BenefitViewSet, "benefitpayment"),
+    ("recuperations", views.RecuperationViewSet, "recuperation"),
+    ("studios", views.StudioViewSet, "studio"),
+    ("talks", views.TalkViewSet, "talk"),
 )
-
-router = DefaultRouter()
-router.register("model-workers", ModelWorkerViewSet, basename="modelworker")
-router.register("honours", HonourViewSet, basename="honour")
-router.register("benefits", BenefitViewSet, basename="benefitpayment")
-router.register("recuperations", RecuperationViewSet, basename="recuperation")
-router.register("studios", StudioViewSet, basename="studio")
-router.register("talks", TalkViewSet, basename="talk")
-
-urlpatterns = router.urls

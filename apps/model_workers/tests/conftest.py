@@ -1,5 +1,8 @@
 import pytest
 
+from apps.core import registry
+from apps.core.testing import override_flag
+
 
 @pytest.fixture
 def real_hardship():
@@ -8,9 +11,11 @@ def real_hardship():
 
 
 @pytest.fixture(autouse=True)
-def _no_hardship_lookup(request, monkeypatch):
-    """The hardship cross-check is another domain's query: the tests of this app stub it
-    (no household anywhere), except those requesting ``real_hardship``."""
+def _no_hardship_lookup(request):
+    """The hardship cross-check is another domain's answer to the core registry: the tests of
+    this app stub it (no household anywhere), except those requesting ``real_hardship``."""
     if "real_hardship" in request.fixturenames:
+        yield
         return
-    monkeypatch.setattr("apps.hardship.selectors.hardship_id_numbers", lambda id_numbers: set())
+    with override_flag(registry.HARDSHIP_HOUSEHOLD, lambda ids, user=None: set()):
+        yield

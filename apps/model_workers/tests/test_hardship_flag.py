@@ -1,6 +1,7 @@
 """The hardship cross-flag (DOMAIN.md): a model worker who is also in a filed hardship
 household is flagged on the model worker's list, detail page and API detail, with one
-look-up per page; the hardship domain finds model workers through model_worker_id_numbers."""
+look-up per page. Each domain answers its flag to the core registry (model_worker_id_numbers,
+hardship_id_numbers) and asks the other's there."""
 
 import csv
 
@@ -9,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.core import registry
 from apps.core.importing import run_import
+from apps.core.testing import override_flag
 from apps.core.tests.factories import make_resident_id, region
 from apps.model_workers import selectors
 from apps.unions.tests.factories import GrassrootsUnionFactory
@@ -30,24 +33,25 @@ def test_model_worker_id_numbers_finds_workers_anywhere_in_one_query(county_user
     assert selectors.model_worker_id_numbers([]) == set()
 
 
-def _stub(monkeypatch, flagged: set[str]) -> list:
-    calls = []
-
-    def fake(id_numbers):
-        ids = list(id_numbers)
-        calls.append(ids)
-        return {i for i in ids if i in flagged}
-
-    monkeypatch.setattr("apps.hardship.selectors.hardship_id_numbers", fake)
-    return calls
+def _hardship_answers(flagged: set[str]):
+    """The hardship domain's answer, stubbed: these IDs are in a filed household."""
+    return override_flag(registry.HARDSHIP_HOUSEHOLD, lambda ids, user=None: {i for i in ids if i in flagged})
 
 
-def test_list_flags_with_one_lookup_for_the_whole_page(client, county_user, monkeypatch):
+def test_model_worker_id_numbers_is_the_registry_s_model_worker_answer(county_user):
+    worker = ModelWorkerFactory()
+    assert registry.contributions()[registry.MODEL_WORKER].lookup is selectors.model_worker_id_numbers
+    assert registry.holders(
+        registry.MODEL_WORKER, [worker.id_number.lower(), make_resident_id("620102")]
+    ) == {worker.id_number}
+
+
+def test_list_flags_with_one_lookup_for_the_whole_page(client, county_user):
     union = GrassrootsUnionFactory()
     workers = [ModelWorkerFactory(union=union) for _ in range(5)]
-    calls = _stub(monkeypatch, {workers[1].id_number})
     client.force_login(county_user)
-    resp = client.get(reverse("model_workers:modelworker-list"))
+    with _hardship_answers({workers[1].id_number}) as calls:
+        resp = client.get(reverse("model_workers:modelworker-list"))
     assert len(calls) == 1
     assert sorted(calls[0]) == sorted(w.id_number for w in workers)
     flagged = [w.name for w in resp.context["object_list"] if w.in_hardship]
@@ -55,17 +59,19 @@ def test_list_flags_with_one_lookup_for_the_whole_page(client, county_user, monk
     assert resp.content.decode().count('data-testid="hardship-flag"') == 1
 
 
-def test_detail_page_and_api_detail_show_the_flag(client, county_user, api_client, monkeypatch):
+def test_detail_page_and_api_detail_show_the_flag(client, county_user, api_client):
     flagged, plain = ModelWorkerFactory(), ModelWorkerFactory()
-    _stub(monkeypatch, {flagged.id_number})
     client.force_login(county_user)
-    html = client.get(reverse("model_workers:modelworker-detail", args=[flagged.pk])).content.decode()
-    assert 'data-testid="hardship-flag"' in html
-    html = client.get(reverse("model_workers:modelworker-detail", args=[plain.pk])).content.decode()
-    assert 'data-testid="hardship-flag"' not in html
     c = api_client(county_user)
-    assert c.get(reverse("api:modelworker-detail", args=[flagged.pk])).json()["in_hardship_household"] is True
-    assert c.get(reverse("api:modelworker-detail", args=[plain.pk])).json()["in_hardship_household"] is False
+    with _hardship_answers({flagged.id_number}):
+        html = client.get(reverse("model_workers:modelworker-detail", args=[flagged.pk])).content.decode()
+        assert 'data-testid="hardship-flag"' in html
+        html = client.get(reverse("model_workers:modelworker-detail", args=[plain.pk])).content.decode()
+        assert 'data-testid="hardship-flag"' not in html
+        flagged_json = c.get(reverse("api:modelworker-detail", args=[flagged.pk])).json()
+        plain_json = c.get(reverse("api:modelworker-detail", args=[plain.pk])).json()
+    assert flagged_json["in_hardship_household"] is True
+    assert plain_json["in_hardship_household"] is False
 
 
 HOUSEHOLD_HEADERS = [

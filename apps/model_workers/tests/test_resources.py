@@ -120,7 +120,7 @@ def test_model_workers_bad_rows_write_nothing_and_name_row_column_value(unions, 
         mw_row(make_resident_id("620102"), level="县级"),
     ]
     path = write_csv(tmp_path / "mw.csv", MW_HEADERS, rows)
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="有 3 行数据有误，未写入任何数据"):
         call_command("import_records", "model_workers", str(path))
     assert ModelWorker.objects.count() == 0
     result = run_import("model_workers", path)

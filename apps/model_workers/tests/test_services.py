@@ -47,7 +47,7 @@ def _entries(obj):
 def test_allowance_amount_is_exact_per_level():
     assert services.allowance_amount(level=WorkerLevel.NATIONAL, months=12) == Decimal("18000.00")
     assert services.allowance_amount(level=WorkerLevel.PREFECTURE, months=3) == Decimal("900.00")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="津贴至少按一个月计算"):
         services.allowance_amount(level=WorkerLevel.NATIONAL, months=0)
 
 
@@ -141,7 +141,7 @@ def test_model_worker_bad_id_is_refused_with_chinese_message(county_user):
 
 def test_model_worker_in_other_county_is_refused(county_user):
     union = GrassrootsUnionFactory(region=region("620103"))
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.model_worker_create(
             name="外县",
             id_number=make_resident_id("620103"),
@@ -159,7 +159,7 @@ def test_model_worker_update_records_the_diff_and_refuses_moving_out_of_scope(co
     services.model_worker_update(model_worker=worker, user=county_user, status=WorkerStatus.DECEASED)
     entry = AuditEntry.objects.filter(action=AuditAction.UPDATE).get()
     assert entry.changes == {"status": ["alive", "deceased"]}
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.model_worker_update(
             model_worker=worker, user=county_user, union=GrassrootsUnionFactory(region=region("620103"))
         )
@@ -172,7 +172,7 @@ def test_model_worker_update_records_the_diff_and_refuses_moving_out_of_scope(co
 
 def test_model_worker_with_payments_cannot_be_deleted(county_user):
     payment = BenefitPaymentFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="已有待遇发放或疗休养记录，不能删除"):
         services.model_worker_delete(model_worker=payment.model_worker, user=county_user)
     assert ModelWorker.objects.filter(pk=payment.model_worker_id).exists()
     lone = ModelWorkerFactory()
@@ -213,7 +213,7 @@ def test_medal_takes_a_resident_id_and_a_certificate_refuses_one(county_user):
     assert "奖章" in exc.value.message
     assert list(Honour.objects.values_list("number", flat=True)) == ["RY-1"]
     # changing a medal into a certificate must drop the ID too
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="只有五一劳动奖章授予个人"):
         services.honour_update(honour=medal, user=county_user, kind=HonourKind.PIONEER)
     medal.refresh_from_db()
     assert medal.kind == HonourKind.MEDAL
@@ -280,7 +280,7 @@ def test_benefit_pay_refuses_bad_input_and_writes_nothing(county_user, amount, p
 
 def test_benefit_to_other_county_worker_is_refused(county_user):
     worker = ModelWorkerFactory(union=GrassrootsUnionFactory(region=region("620103")))
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.benefit_pay(
             model_worker=worker,
             number="FF-2",
@@ -316,7 +316,7 @@ def test_recuperation_once_per_year_and_not_before_the_title(county_user):
     with pytest.raises(ApplicationError) as exc:
         services.recuperation_create(model_worker=worker, year=2019, place="天水", user=county_user)
     assert "2020" in exc.value.message
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="地点为必填项"):
         services.recuperation_create(model_worker=worker, year=2025, place=" ", user=county_user)
     assert list(Recuperation.objects.values_list("year", "place")) == [(2024, "敦煌")]
 
@@ -324,7 +324,7 @@ def test_recuperation_once_per_year_and_not_before_the_title(county_user):
 def test_recuperation_update_checks_the_year_again(county_user):
     first = RecuperationFactory(year=2023)
     RecuperationFactory(model_worker=first.model_worker, year=2024)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="在 2024 年已有疗休养记录"):
         services.recuperation_update(recuperation=first, user=county_user, year=2024)
     services.recuperation_update(recuperation=first, user=county_user, place="张掖")
     first.refresh_from_db()
@@ -360,7 +360,7 @@ def test_studio_create_validates_leader_id_and_code(county_user):
             user=county_user,
         )
     assert "leader_id_number" in exc.value.extra["fields"]
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="工作室编码 GZ-1 已存在"):
         services.studio_update(studio=InnovationStudioFactory(), user=county_user, code="GZ-1")
     assert InnovationStudio.objects.filter(code="GZ-1").count() == 1
 
@@ -375,7 +375,7 @@ def test_talk_in_own_region_and_refused_elsewhere(county_user):
         user=county_user,
     )
     assert talk.region.code == "620102"
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.talk_create(
             number="XJ-2",
             held_on=dt.date(2024, 5, 4),
@@ -383,7 +383,7 @@ def test_talk_in_own_region_and_refused_elsewhere(county_user):
             venue_kind="school",
             user=county_user,
         )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.talk_update(talk=TalkFactory(region=region("620103")), user=county_user, audience=1)
     with pytest.raises(ApplicationError) as exc:
         services.talk_create(

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.serializers import ServiceModelSerializer
+
 from ..choices import ReportFile
 from ..models import YearlyReport
 
@@ -13,10 +15,8 @@ class YearlyReportRequestSerializer(serializers.Serializer):
     region = serializers.CharField(max_length=12, help_text=_("division code, e.g. 620000"))
 
 
-class YearlyReportSerializer(serializers.ModelSerializer):
+class YearlyReportSerializer(ServiceModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
     requested_by = serializers.CharField(
         source="requested_by.username", read_only=True, default=None, allow_null=True
     )

@@ -1,10 +1,9 @@
 """The reports router, included at /api/v1/reports/ in the ``api`` namespace."""
 
-from rest_framework.routers import DefaultRouter
+from apps.core.api.routers import router_urls
 
-from .views import YearlyReportViewSet
+from . import views
 
-router = DefaultRouter()
-router.register("yearly", YearlyReportViewSet, basename="yearlyreport")
-
-urlpatterns = router.urls
+urlpatterns = router_urls(
+    ("yearly", views.YearlyReportViewSet, "yearlyreport"),
+)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from apps.core.api.base import ScopedViewSetMixin
+from apps.core.api.base import ScopedReadOnlyViewSet
 from apps.core.exceptions import ApplicationError
 from apps.core.scoping import VIEW
 from apps.core.selectors import region_by_code
@@ -26,16 +25,12 @@ from .serializers import YearlyReportRequestSerializer, YearlyReportSerializer
 RETRY_AFTER_SECONDS = 60  # when the task queue is down
 
 
-class YearlyReportViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class YearlyReportViewSet(ScopedReadOnlyViewSet):
     """Yearly summary reports (年度统计报告). POST {year, region} queues one and answers 202;
     GET shows its status, progress and results; files are downloaded through ``download``."""
 
-    queryset = YearlyReport.objects.select_related("region", "requested_by")
+    queryset = YearlyReport.objects.all()
+    selector = staticmethod(selectors.report_list)
     serializer_class = YearlyReportSerializer
     filterset_class = YearlyReportFilterSet
     ordering_fields = ["year", "requested_at", "status"]
@@ -56,15 +51,12 @@ class YearlyReportViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
-        data = YearlyReportRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        region = region_by_code(data.validated_data["region"])
+        data = self.validated(YearlyReportRequestSerializer)
+        region = region_by_code(data["region"])
         if region is None or not selectors.user_may_see_region(request.user, region):
             raise DRFValidationError({"region": [_("Unknown region code.")]})
         try:
-            report = services.report_request(
-                year=data.validated_data["year"], region=region, user=request.user
-            )
+            report = services.report_request(year=data["year"], region=region, user=request.user)
         except services.ReportQueueUnavailable as exc:
             return Response(
                 {"message": exc.message, "extra": exc.extra},
@@ -75,21 +67,6 @@ class YearlyReportViewSet(
             raise DRFValidationError({"detail": exc.message}) from exc
         body = self.get_serializer(report).data
         return Response(body, status=status.HTTP_202_ACCEPTED)
-
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    @extend_schema(exclude=True)
-    def partial_update(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    @extend_schema(exclude=True)
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
 
     @extend_schema(
         parameters=[

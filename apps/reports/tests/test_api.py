@@ -13,6 +13,7 @@ LIST = "/api/v1/reports/yearly/"
 
 class TestYearlyReportAPIContract(ScopedAPIContract):
     basename = "yearlyreport"
+    created_status = 202  # the report is queued
 
     def make_object(self, reg):
         return YearlyReportFactory(region=reg)

@@ -6,96 +6,57 @@ county user cannot write into another county (the code is simply not found).
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import PersonalDataMixin, request_user
+from apps.core.api.serializers import (
+    CodeField,
+    PersonalDataMixin,
+    RegionCodeField,
+    ScopedPrimaryKeyField,
+    ServiceModelSerializer,
+)
 from apps.core.locking import VersionField
-from apps.core.models import Region
 from apps.core.scoping import CHANGE, VIEW
 
-from .. import selectors
+from .. import selectors, services
 from ..choices import KeyGroup
 from ..models import CollectiveContract, GrassrootsUnion, JoinApplication, Member, MembershipTransfer
 
 
-class UnionCodeField(serializers.SlugRelatedField):
-    """A union by its code, looked up in the request user's scope for ``scope_action``."""
+class UnionCodeField(CodeField):
+    """A union by its code, looked up in the request user's scope for ``scope_action``
+    (``"any"``: every union, e.g. the receiving union of a transfer)."""
 
     def __init__(self, scope_action: str = CHANGE, **kwargs):
         self.scope_action = scope_action
-        kwargs.setdefault("slug_field", "code")
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", GrassrootsUnion.objects.none())
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "does_not_exist": _("No union with code {value} in your scope."),
-                "invalid": _("Enter a union code."),
-            },
+        kwargs.setdefault("error_messages", {"invalid": _("Enter a union code.")})
+        super().__init__(
+            GrassrootsUnion,
+            self.unions,
+            not_found=_("No union with code {value} in your scope."),
+            **kwargs,
         )
-        super().__init__(**kwargs)
 
-    def get_queryset(self):
-        user = request_user(self.root)
+    def unions(self, *, user) -> QuerySet[GrassrootsUnion]:
         if self.scope_action == "any":
             return GrassrootsUnion.objects.all()
         return GrassrootsUnion.objects.restrict(user, self.scope_action)
 
 
-class RegionCodeField(serializers.SlugRelatedField):
-    """A region by its division code, among those the user may place unions in."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        kwargs.setdefault("queryset", Region.objects.none())
-        kwargs.setdefault(
-            "error_messages", {"does_not_exist": _("No region with code {value} in your scope.")}
-        )
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return selectors.regions_for_unions(user=request_user(self.root))
-
-
-class UnionSerializer(serializers.ModelSerializer):
-    region = RegionCodeField(label=_("region code"))
-    region_name = serializers.CharField(source="region.name", read_only=True)
+class UnionSerializer(ServiceModelSerializer):
+    region = RegionCodeField(selectors.regions_for_unions, label=_("region code"))
     parent = UnionCodeField(scope_action=VIEW, required=False, allow_null=True, label=_("parent union code"))
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = GrassrootsUnion
-        fields = [
-            "id",
-            "code",
-            "name",
-            "kind",
-            "kind_display",
-            "region",
-            "region_name",
-            "parent",
-            "employer_name",
-            "employer_credit_code",
-            "credit_code",
-            "founded_on",
-            "dissolved_on",
-            "chair",
-            "normalized_year",
-            "demonstration_year",
-            "congress_since",
-            "disclosure_since",
-        ]
-        # Uniqueness and the model rules are checked by the services, with our messages.
-        extra_kwargs = {"code": {"validators": []}}
-        validators: list = []
+        fields = ["id", *services.UNION_FIELDS, "kind_display", "region_name"]
 
 
-class MemberSerializer(PersonalDataMixin, serializers.ModelSerializer):
+class MemberSerializer(PersonalDataMixin, ServiceModelSerializer):
     union = UnionCodeField(label=_("union code"))
-    union_name = serializers.CharField(source="union.name", read_only=True)
     id_number = serializers.CharField(label=_("resident ID"), max_length=20)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
     version = VersionField()
 
     class Meta:
@@ -103,25 +64,16 @@ class MemberSerializer(PersonalDataMixin, serializers.ModelSerializer):
         fields = [
             "id",
             "union",
+            *services.MEMBER_UPDATE_FIELDS,
             "union_name",
-            "name",
-            "id_number",
             "sex",
             "birth_date",
-            "ethnicity",
-            "phone",
-            "education",
-            "household_type",
-            "key_group",
-            "joined_on",
-            "join_channel",
             "left_on",
             "status",
             "status_display",
             "version",
         ]
         read_only_fields = ["sex", "birth_date", "left_on", "status"]
-        validators: list = []
 
 
 class MemberLeaveSerializer(serializers.Serializer):
@@ -135,13 +87,9 @@ class MemberTransferSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("reason"), required=False, allow_blank=True, max_length=200)
 
 
-class TransferSerializer(serializers.ModelSerializer):
-    member_name = serializers.CharField(source="member.name", read_only=True)
+class TransferSerializer(ServiceModelSerializer):
     from_union = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    from_union_name = serializers.CharField(source="from_union.name", read_only=True)
     to_union = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    to_union_name = serializers.CharField(source="to_union.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = MembershipTransfer
@@ -164,21 +112,15 @@ class TransferSerializer(serializers.ModelSerializer):
 
 
 class TransferCreateSerializer(MemberTransferSerializer):
-    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.none(), label=_("member"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.restrict(request_user(self), CHANGE)
+    member = ScopedPrimaryKeyField(Member, label=_("member"))
 
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("reason"), max_length=200)
 
 
-class JoinApplicationSerializer(PersonalDataMixin, serializers.ModelSerializer):
+class JoinApplicationSerializer(PersonalDataMixin, ServiceModelSerializer):
     union = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    union_name = serializers.CharField(source="union.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
     # read-only fields lose the model's blank=True: declared so that the schema allows ""
     key_group = serializers.ChoiceField(choices=KeyGroup.choices, allow_blank=True, read_only=True)
 
@@ -209,24 +151,9 @@ class ApproveSerializer(serializers.Serializer):
     joined_on = serializers.DateField(label=_("joined on"), required=False, allow_null=True)
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(ServiceModelSerializer):
     union = UnionCodeField(label=_("union code"))
-    union_name = serializers.CharField(source="union.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = CollectiveContract
-        fields = [
-            "id",
-            "number",
-            "union",
-            "union_name",
-            "kind",
-            "kind_display",
-            "signed_on",
-            "expires_on",
-            "covered_enterprises",
-            "covered_workers",
-        ]
-        extra_kwargs = {"number": {"validators": []}}
-        validators: list = []
+        fields = ["id", *services.CONTRACT_FIELDS, "union_name", "kind_display"]

@@ -1,14 +1,13 @@
 """The unions router, included at /api/v1/unions/ in the ``api`` namespace."""
 
-from rest_framework.routers import DefaultRouter
+from apps.core.api.routers import router_urls
 
-from .views import ContractViewSet, JoinApplicationViewSet, MemberViewSet, TransferViewSet, UnionViewSet
+from . import views
 
-router = DefaultRouter()
-router.register("unions", UnionViewSet, basename="union")
-router.register("members", MemberViewSet, basename="member")
-router.register("transfers", TransferViewSet, basename="transfer")
-router.register("join-applications", JoinApplicationViewSet, basename="joinapplication")
-router.register("contracts", ContractViewSet, basename="contract")
-
-urlpatterns = router.urls
+urlpatterns = router_urls(
+    ("unions", views.UnionViewSet, "union"),
+    ("members", views.MemberViewSet, "member"),
+    ("transfers", views.TransferViewSet, "transfer"),
+    ("join-applications", views.JoinApplicationViewSet, "joinapplication"),
+    ("contracts", views.ContractViewSet, "contract"),
+)

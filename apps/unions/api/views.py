@@ -3,17 +3,21 @@ with input serializers; every write goes through apps.unions.services."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
-from apps.core.api.base import ScopedModelViewSet
-from apps.core.api.pagination import PageNumberPagination
-from apps.core.exceptions import ApplicationError
+from apps.core.api.base import (
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
+)
+from apps.core.api.pagination import EstimatedCountPagination
 from apps.core.locking import VersionedViewSetMixin, versioned_schema
+from apps.core.scoping import VIEW
 
 from .. import selectors, services
 from ..filtersets import (
@@ -37,73 +41,35 @@ from .serializers import (
     UnionSerializer,
 )
 
-# Pagination without COUNT(*) over millions of rows ----------------------------------------
-
-
-class EstimatedCountPagination(PageNumberPagination):
-    django_paginator_class = selectors.EstimatedCountPaginator
-
-    def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        response.data["count_is_estimate"] = getattr(self.page.paginator, "count_is_estimate", False)
-        return response
-
-    def get_paginated_response_schema(self, schema):
-        schema = super().get_paginated_response_schema(schema)
-        schema["properties"]["count_is_estimate"] = {"type": "boolean"}
-        return schema
-
-
-# Viewsets ---------------------------------------------------------------------------------
-
-
-class _ServiceWritesMixin:
-    """Update and delete are not offered; a record outside the scope is still a 404."""
-
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    @extend_schema(exclude=True)
-    def partial_update(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    @extend_schema(exclude=True)
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
 
 class UnionViewSet(ScopedModelViewSet):
     """Grassroots unions (基层工会). ``region`` and ``parent`` take codes."""
 
-    queryset = GrassrootsUnion.objects.select_related("region", "parent")
+    queryset = GrassrootsUnion.objects.all()
+    selector = staticmethod(selectors.union_list)
+    create_service = staticmethod(services.union_create)
+    update_service = staticmethod(services.union_update)
+    destroy_service = staticmethod(services.union_delete)
+    record_kwarg = "union"
     serializer_class = UnionSerializer
     filterset_class = UnionFilterSet
     search_fields = ["name", "^code"]
     ordering_fields = ["code", "name", "kind", "founded_on"]
     ordering = ["code"]
 
-    def perform_create(self, serializer):
-        serializer.instance = services.union_create(user=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.union_update(
-            union=serializer.instance, user=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.union_delete(union=instance, user=self.request.user)
-
 
 @versioned_schema(MemberSerializer)
-class MemberViewSet(VersionedViewSetMixin, ScopedModelViewSet):
+class MemberViewSet(VersionedViewSetMixin, ServiceCreateMixin, ServiceUpdateMixin, ScopedReadOnlyViewSet):
     """Real-name members (会员). The resident ID is masked without the personal-data right.
-    The detail carries an ETag; an update with If-Match is refused when the member changed since."""
+    The detail carries an ETag; an update with If-Match is refused when the member changed
+    since. Members are not deleted: they leave (and may be retained or reactivated)."""
 
-    queryset = Member.objects.select_related("union")
+    queryset = Member.objects.all()
+    selector = staticmethod(selectors.member_list)
+    create_service = staticmethod(services.member_register)
+    update_service = staticmethod(services.member_update)
+    record_kwarg = "member"
+    fixed_fields = {"union": _("A member changes union only through a transfer.")}
     serializer_class = MemberSerializer
     filterset_class = MemberFilterSet
     pagination_class = EstimatedCountPagination
@@ -111,63 +77,28 @@ class MemberViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     ordering_fields = ["joined_on", "name", "id"]
     ordering = ["-joined_on", "-id"]
 
-    def perform_create(self, serializer):
-        serializer.instance = services.member_register(user=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        union = data.pop("union", None)
-        if union is not None and union.pk != serializer.instance.union_id:
-            raise ApplicationError(_("A member changes union only through a transfer."))
-        serializer.instance = services.member_update(
-            member=serializer.instance,
-            user=self.request.user,
-            expected_version=self.expected_version(),
-            **data,
-        )
-
-    @extend_schema(exclude=True)
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
-        raise MethodNotAllowed(request.method)
-
-    def _respond(self, member, code=status.HTTP_200_OK):
-        member = selectors.member_list(user=self.request.user).filter(pk=member.pk).first() or member
-        return Response(self.get_serializer(member).data, status=code)
-
     @extend_schema(request=MemberLeaveSerializer, responses={200: MemberSerializer})
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
         member = self.get_object()
-        data = MemberLeaveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        member = services.member_leave(member=member, user=request.user, **data.validated_data)
-        return self._respond(member)
+        data = self.validated(MemberLeaveSerializer)
+        return self.respond(services.member_leave(member=member, user=request.user, **data))
 
     @extend_schema(request=None, responses={200: MemberSerializer})
     @action(detail=True, methods=["post"])
     def retain(self, request, pk=None):
-        return self._respond(services.member_retain(member=self.get_object(), user=request.user))
+        return self.respond(services.member_retain(member=self.get_object(), user=request.user))
 
     @extend_schema(request=None, responses={200: MemberSerializer})
     @action(detail=True, methods=["post"])
     def reactivate(self, request, pk=None):
-        return self._respond(services.member_reactivate(member=self.get_object(), user=request.user))
+        return self.respond(services.member_reactivate(member=self.get_object(), user=request.user))
 
     @extend_schema(request=MemberTransferSerializer, responses={201: TransferSerializer})
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         member = self.get_object()
-        data = MemberTransferSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        transfer = services.member_transfer(
-            member=member,
-            to_union=data.validated_data["to_union"],
-            transferred_on=data.validated_data["transferred_on"],
-            reason=data.validated_data.get("reason", ""),
-            user=request.user,
-        )
-        return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
+        return _transfer(member, self.validated(MemberTransferSerializer), user=request.user)
 
     @extend_schema(responses={200: TransferSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -176,11 +107,51 @@ class MemberViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         return Response(TransferSerializer(selectors.member_transfers(member), many=True).data)
 
 
-class TransferViewSet(_ServiceWritesMixin, ScopedModelViewSet):
-    """Membership transfers (会籍转接), scoped by the receiving union; pending ones are
-    accepted or rejected by the receiving county."""
+def _transfer(member: Member, data: dict, *, user) -> Response:
+    transfer = services.member_transfer(
+        member=member,
+        to_union=data["to_union"],
+        transferred_on=data["transferred_on"],
+        reason=data.get("reason", ""),
+        user=user,
+    )
+    return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
-    queryset = MembershipTransfer.objects.select_related("member", "from_union", "to_union")
+
+class _DecisionMixin:
+    """Decisions (accept, approve, reject) are open to whoever sees the record (a prefecture
+    user holds only "view"): the record is looked up in the view scope and the service obeys
+    the decision step (``apps.unions.decisions``), so who may see it but not decide gets a 400
+    whose message says who may.
+
+    ``POST {id}/reject/`` with a reason, through ``reject_service(<record_kwarg>=..., reason=...)``."""
+
+    decision_actions = ("accept", "approve", "reject")
+    write_permission_action: str | None = None  # "view" on the decision actions below
+
+    def scope_action(self) -> str:
+        if getattr(self, "action", None) in self.decision_actions:
+            return VIEW
+        return super().scope_action()
+
+    @extend_schema(request=ReasonSerializer)
+    @action(detail=True, methods=["post"], write_permission_action="view")
+    def reject(self, request, pk=None):
+        record = self.get_object()  # the record first: outside the scope is a 404 whatever the input
+        reason = self.validated(ReasonSerializer)["reason"]
+        record = self.reject_service(**{self.record_kwarg: record}, reason=reason, user=request.user)
+        return Response(self.get_serializer(record).data)
+
+
+class TransferViewSet(_DecisionMixin, ScopedReadOnlyViewSet):
+    """Membership transfers (会籍转接), scoped by the receiving union; pending ones are
+    accepted or rejected by county staff of the receiving county, never by the user who
+    requested the transfer."""
+
+    queryset = MembershipTransfer.objects.all()
+    selector = staticmethod(selectors.transfer_list)
+    reject_service = staticmethod(services.transfer_reject)
+    record_kwarg = "transfer"
     serializer_class = TransferSerializer
     filterset_class = TransferFilterSet
     search_fields = ["member__name"]
@@ -189,68 +160,38 @@ class TransferViewSet(_ServiceWritesMixin, ScopedModelViewSet):
 
     @extend_schema(request=TransferCreateSerializer, responses={201: TransferSerializer})
     def create(self, request, *args, **kwargs):
-        data = TransferCreateSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        transfer = services.member_transfer(
-            member=data.validated_data["member"],
-            to_union=data.validated_data["to_union"],
-            transferred_on=data.validated_data["transferred_on"],
-            reason=data.validated_data.get("reason", ""),
-            user=request.user,
-        )
-        return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
+        data = self.validated(TransferCreateSerializer)
+        return _transfer(data["member"], data, user=request.user)
 
     @extend_schema(request=None, responses={200: TransferSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], write_permission_action="view")
     def accept(self, request, pk=None):
         transfer = services.transfer_accept(transfer=self.get_object(), user=request.user)
         return Response(TransferSerializer(transfer).data)
 
-    @extend_schema(request=ReasonSerializer, responses={200: TransferSerializer})
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        transfer = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        transfer = services.transfer_reject(
-            transfer=transfer, reason=data.validated_data["reason"], user=request.user
-        )
-        return Response(TransferSerializer(transfer).data)
 
+class JoinApplicationViewSet(_DecisionMixin, ScopedReadOnlyViewSet):
+    """Online applications (网上入会): workers submit on the public page; county staff of the
+    union's county approve or reject them here, never the user who last changed the
+    application (no create, edit or delete through the API)."""
 
-class JoinApplicationViewSet(_ServiceWritesMixin, ScopedModelViewSet):
-    """Online applications (网上入会): workers submit on the public page; staff approve or reject."""
-
-    queryset = JoinApplication.objects.select_related("union")
+    queryset = JoinApplication.objects.all()
+    selector = staticmethod(selectors.join_application_list)
+    reject_service = staticmethod(services.join_application_reject)
+    record_kwarg = "application"
     serializer_class = JoinApplicationSerializer
     filterset_class = JoinApplicationFilterSet
     search_fields = ["name", "=id_number"]
     ordering_fields = ["submitted_at", "name", "id"]
     ordering = ["-submitted_at", "-id"]
 
-    @extend_schema(exclude=True)
-    def create(self, request, *args, **kwargs):
-        raise MethodNotAllowed(request.method)
-
     @extend_schema(request=ApproveSerializer, responses={200: JoinApplicationSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], write_permission_action="view")
     def approve(self, request, pk=None):
         application = self.get_object()
-        data = ApproveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        joined_on = self.validated(ApproveSerializer).get("joined_on")
         application = services.join_application_approve(
-            application=application, user=request.user, joined_on=data.validated_data.get("joined_on")
-        )
-        return Response(self.get_serializer(application).data)
-
-    @extend_schema(request=ReasonSerializer, responses={200: JoinApplicationSerializer})
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        application = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = services.join_application_reject(
-            application=application, reason=data.validated_data["reason"], user=request.user
+            application=application, user=request.user, joined_on=joined_on
         )
         return Response(self.get_serializer(application).data)
 
@@ -258,20 +199,14 @@ class JoinApplicationViewSet(_ServiceWritesMixin, ScopedModelViewSet):
 class ContractViewSet(ScopedModelViewSet):
     """Collective contracts (集体合同). ``union`` takes the union code."""
 
-    queryset = CollectiveContract.objects.select_related("union")
+    queryset = CollectiveContract.objects.all()
+    selector = staticmethod(selectors.contract_list)
+    create_service = staticmethod(services.contract_create)
+    update_service = staticmethod(services.contract_update)
+    destroy_service = staticmethod(services.contract_delete)
+    record_kwarg = "contract"
     serializer_class = ContractSerializer
     filterset_class = ContractFilterSet
     search_fields = ["number", "union__name"]
     ordering_fields = ["signed_on", "expires_on", "number", "covered_workers"]
     ordering = ["-signed_on", "-id"]
-
-    def perform_create(self, serializer):
-        serializer.instance = services.contract_create(user=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.contract_update(
-            contract=serializer.instance, user=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.contract_delete(contract=instance, user=self.request.user)

@@ -110,7 +110,7 @@ def test_one_bad_row_writes_nothing_and_names_row_column_value(unions, tmp_path)
     good = make_resident_id("620102")
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     rows = [member_row(good), member_row(bad), member_row(make_resident_id("620102"), joined="2024-02-30")]
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="有 2 行数据有误，未写入任何数据"):
         call_command("import_records", "members", str(write_csv(tmp_path / "m.csv", MEMBER_HEADERS, rows)))
     assert Member.objects.count() == 0
     result = run_import("members", tmp_path / "m.csv")

@@ -169,7 +169,7 @@ def test_union_update_refuses_cycles_and_other_county(county_user, other_county_
     with pytest.raises(ApplicationError) as exc:
         services.union_update(union=top, user=county_user, parent=child)
     assert exc.value.message == "工会不能挂在自己的下级工会之下。"
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.union_update(union=top, user=other_county_user, name="改名")
     top.refresh_from_db()
     assert top.parent_id is None and top.name != "改名"
@@ -258,7 +258,7 @@ def test_register_race_on_the_unique_constraint_becomes_the_message(county_user,
 
 
 def test_register_into_other_county_or_dissolved_union_is_refused(county_user):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         register(GrassrootsUnionFactory(region=region("620103")), county_user)
     with pytest.raises(ApplicationError) as exc:
         register(GrassrootsUnionFactory(name="已撤工会", dissolved_on=D(2020, 1, 1)), county_user)
@@ -345,7 +345,7 @@ def test_transfer_to_other_county_waits_then_accepted(county_user, other_county_
         source,
         MemberStatus.TRANSFERRED,
     )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="只有负责该地区的县区工会人员可以"):
         services.transfer_accept(transfer=transfer, user=county_user)  # the sender cannot accept
     services.transfer_accept(transfer=transfer, user=other_county_user)
     member.refresh_from_db()
@@ -403,7 +403,7 @@ def test_pending_member_cannot_leave_or_transfer_again(county_user):
     with pytest.raises(ApplicationError) as exc:
         services.member_leave(member=member, left_on=D(2024, 5, 1), user=county_user)
     assert exc.value.message == f"{member.name}有待处理的转接，请先等待处理结果。"
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="只有在会或保留会籍的会员可以转接"):
         services.member_transfer(
             member=member,
             to_union=GrassrootsUnionFactory(),
@@ -522,7 +522,7 @@ def test_two_simultaneous_applications_with_one_id_leave_exactly_one_pending():
 
 def test_reject_needs_a_reason_and_is_final(county_user):
     application = JoinApplicationFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="原因为必填项"):
         services.join_application_reject(application=application, reason="", user=county_user)
     services.join_application_reject(application=application, reason="非本单位职工", user=county_user)
     application.refresh_from_db()
@@ -551,7 +551,7 @@ def test_submit_refuses_unknown_code_and_bad_phone(db):
 
 def test_approve_in_other_county_is_refused(other_county_user):
     application = JoinApplicationFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="只有负责该地区的县区工会人员可以"):
         services.join_application_approve(application=application, user=other_county_user)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
@@ -610,7 +610,7 @@ def test_contract_number_unique_and_scope(county_user):
             user=county_user,
         )
     assert exc.value.message == "合同编号 HT-2 已存在。"
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="您无权修改该地区的记录"):
         services.contract_create(
             number="HT-3",
             union=GrassrootsUnionFactory(region=region("620103")),

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: str, seed: int, years: str | None, if_empty: bool, **options) -> None:
-        from apps.unions.models import GrassrootsUnion
+        from apps.unions.public import GrassrootsUnion
 
         if if_empty and GrassrootsUnion.objects.exists():
             self.stdout.write("demo data: the database already holds unions, nothing generated")

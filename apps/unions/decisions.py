@@ -1,0 +1,130 @@
+"""Who decides a membership transfer and an online joining, declared once with the core rule
+(``apps.core.decisions.DecisionStep``) and obeyed by the services, so that the pages, the API,
+the admin and any script follow the same separation of duties.
+
+- ``TRANSFER_DECISION`` (accept or send back a pending transfer, 会籍转接): county staff of the
+  receiving union's county (CHANGE scope; transfers are scoped by the receiving union), never
+  the user who requested the transfer.
+- ``JOIN_DECISION`` (approve or reject an online application, 网上入会): county staff of the
+  union's county, never whoever last changed the application's contents (the applicant submits
+  without an account; staff who corrected an application leave the decision to a colleague).
+
+Services call ``step.check(user, record)``; pages show the buttons only where
+``step.allows(user, record)`` and otherwise say on whom the record waits (``waiting_on``) and
+why this user may not decide (``step.refusal``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.choices import AuditAction, RegionLevel, Role
+from apps.core.decisions import DecisionStep, last_editor_id
+from apps.core.models import Region
+from apps.core.scoping import CHANGE
+
+from .choices import ApplicationStatus, TransferStatus
+from .models import JoinApplication, MembershipTransfer
+
+# What the decision on an application writes: it does not make anyone the application's editor.
+APPLICATION_DECISION_FIELDS = ("status", "reason", "decided_at", "decided_by", "member")
+LAST_EDITOR_ATTR = "_last_content_editor_id"
+_UNKNOWN = object()
+
+
+def application_last_editor_id(application: JoinApplication) -> int | None:
+    """Who last changed the application's contents (not its decision), read once per instance;
+    a list page fills it for all its rows at once (``prefetch_last_editors``)."""
+    cached = getattr(application, LAST_EDITOR_ATTR, _UNKNOWN)
+    if cached is _UNKNOWN:
+        cached = last_editor_id(application, ignore_fields=APPLICATION_DECISION_FIELDS)
+        setattr(application, LAST_EDITOR_ATTR, cached)
+    return cached
+
+
+def prefetch_last_editors(applications: Iterable[JoinApplication]) -> None:
+    """``application_last_editor_id`` for a page of applications in one query, by the same
+    reading of the audit trail as ``apps.core.decisions.last_editor_id``."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.core.models import AuditEntry
+
+    pending = [a for a in applications if getattr(a, LAST_EDITOR_ATTR, _UNKNOWN) is _UNKNOWN]
+    if not pending:
+        return
+    ignored = set(APPLICATION_DECISION_FIELDS)
+    found: dict[str, int | None] = {}
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(JoinApplication, for_concrete_model=True),
+        object_id__in=[str(a.pk) for a in pending],
+        action__in=(AuditAction.CREATE, AuditAction.UPDATE),
+    ).order_by("-id")
+    for object_id, user_id, changes in entries.values_list("object_id", "user_id", "changes"):
+        if object_id not in found and (not changes or set(changes) - ignored):
+            found[object_id] = user_id
+    for application in pending:
+        setattr(application, LAST_EDITOR_ATTR, found.get(str(application.pk)))
+
+
+def _county_name(region: Region) -> str:
+    # a union of a township waits on the county above it
+    if region.level == RegionLevel.TOWNSHIP and region.parent_id:
+        return region.parent.name
+    return region.name
+
+
+TRANSFER_DECISION = DecisionStep(
+    name="transfer_decision",
+    label=_("accept or send back the membership transfer"),
+    roles=(Role.COUNTY,),
+    scope_action=CHANGE,
+    region_of=lambda transfer: transfer.to_union.region_id,
+    excluded=lambda transfer: {transfer.requested_by_id},
+    scope_model=MembershipTransfer,
+)
+
+JOIN_DECISION = DecisionStep(
+    name="join_decision",
+    label=_("approve or reject the online application"),
+    roles=(Role.COUNTY,),
+    scope_action=CHANGE,
+    region_of=lambda application: application.union.region_id,
+    excluded=lambda application: {application_last_editor_id(application)},
+    scope_model=JoinApplication,
+)
+
+
+def transfer_waits(transfer: MembershipTransfer) -> bool:
+    return transfer.status == TransferStatus.PENDING
+
+
+def application_waits(application: JoinApplication) -> bool:
+    return application.status == ApplicationStatus.SUBMITTED
+
+
+def _waiting_text(step: DecisionStep, region) -> str:
+    return gettext("Next step: %(roles)s staff responsible for %(region)s %(step)s.") % {
+        "roles": "、".join(str(Role(r).label) for r in step.roles),
+        "region": _county_name(region),
+        "step": step.label,
+    }
+
+
+def decision_state(user: Any, record: MembershipTransfer | JoinApplication) -> dict[str, Any]:
+    """What a page shows ``user`` about the decision a transfer or an application waits for:
+    ``may`` (offer the buttons), or ``waiting`` — on whom it waits (``who``) and why this user
+    may not decide (``why``). Nothing once it is decided."""
+    if isinstance(record, MembershipTransfer):
+        step, waits, region = TRANSFER_DECISION, transfer_waits(record), record.to_union.region
+    else:
+        step, waits, region = JOIN_DECISION, application_waits(record), record.union.region
+    if not waits:
+        return {"may": False, "waiting": None}
+    why = step.refusal(user, record)
+    if why is None:
+        return {"may": True, "waiting": None}
+    return {"may": False, "waiting": {"who": _waiting_text(step, region), "why": why}}
