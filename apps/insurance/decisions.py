@@ -22,8 +22,10 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import AuditAction, Role
-from apps.core.decisions import DecisionStep, last_editor_id
+from apps.core.choices import Role
+from apps.core.decisions import LAST_EDITOR_ATTR as LAST_EDITOR_ATTR  # the tests read it here
+from apps.core.decisions import DecisionStep, cached_last_editor_id
+from apps.core.decisions import prefetch_last_editors as core_prefetch_last_editors
 from apps.core.scoping import CHANGE, REVIEW
 
 from .choices import ClaimStatus
@@ -41,42 +43,16 @@ DECISION_FIELDS = (
     "year_used_before",
     "paid_on",
 )
-LAST_EDITOR_ATTR = "_last_content_editor_id"
-_UNKNOWN = object()
 
 
 def claim_last_editor_id(claim: Claim) -> int | None:
-    """Who last changed the claim's contents (not its decisions), read once per instance;
-    a list page fills it for all its rows at once (``prefetch_last_editors``)."""
-    cached = getattr(claim, LAST_EDITOR_ATTR, _UNKNOWN)
-    if cached is _UNKNOWN:
-        cached = last_editor_id(claim, ignore_fields=DECISION_FIELDS)
-        setattr(claim, LAST_EDITOR_ATTR, cached)
-    return cached
+    """Who last changed the claim's contents (not its decisions), read once per instance."""
+    return cached_last_editor_id(claim, ignore_fields=DECISION_FIELDS)
 
 
 def prefetch_last_editors(claims: Iterable[Claim]) -> None:
-    """``claim_last_editor_id`` for many claims in one query (the review queue), by the same
-    reading of the audit trail as ``apps.core.decisions.last_editor_id``."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from apps.core.models import AuditEntry
-
-    claims = [c for c in claims if getattr(c, LAST_EDITOR_ATTR, _UNKNOWN) is _UNKNOWN]
-    if not claims:
-        return
-    ignored = set(DECISION_FIELDS)
-    found: dict[str, int | None] = {}
-    entries = AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Claim, for_concrete_model=True),
-        object_id__in=[str(c.pk) for c in claims],
-        action__in=(AuditAction.CREATE, AuditAction.UPDATE),
-    ).order_by("-id")
-    for object_id, user_id, changes in entries.values_list("object_id", "user_id", "changes"):
-        if object_id not in found and (not changes or set(changes) - ignored):
-            found[object_id] = user_id
-    for claim in claims:
-        setattr(claim, LAST_EDITOR_ATTR, found.get(str(claim.pk)))
+    """``claim_last_editor_id`` for a page of claims in one query."""
+    core_prefetch_last_editors(claims, ignore_fields=DECISION_FIELDS)
 
 
 def _region(claim: Claim) -> int | None:

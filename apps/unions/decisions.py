@@ -22,8 +22,10 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import AuditAction, RegionLevel, Role
-from apps.core.decisions import DecisionStep, last_editor_id
+from apps.core.choices import RegionLevel, Role
+from apps.core.decisions import LAST_EDITOR_ATTR as LAST_EDITOR_ATTR  # the tests read it here
+from apps.core.decisions import DecisionStep, cached_last_editor_id
+from apps.core.decisions import prefetch_last_editors as core_prefetch_last_editors
 from apps.core.models import Region
 from apps.core.scoping import CHANGE
 
@@ -32,42 +34,16 @@ from .models import JoinApplication, MembershipTransfer
 
 # What the decision on an application writes: it does not make anyone the application's editor.
 APPLICATION_DECISION_FIELDS = ("status", "reason", "decided_at", "decided_by", "member")
-LAST_EDITOR_ATTR = "_last_content_editor_id"
-_UNKNOWN = object()
 
 
 def application_last_editor_id(application: JoinApplication) -> int | None:
-    """Who last changed the application's contents (not its decision), read once per instance;
-    a list page fills it for all its rows at once (``prefetch_last_editors``)."""
-    cached = getattr(application, LAST_EDITOR_ATTR, _UNKNOWN)
-    if cached is _UNKNOWN:
-        cached = last_editor_id(application, ignore_fields=APPLICATION_DECISION_FIELDS)
-        setattr(application, LAST_EDITOR_ATTR, cached)
-    return cached
+    """Who last changed the application's contents (not its decisions), read once per instance."""
+    return cached_last_editor_id(application, ignore_fields=APPLICATION_DECISION_FIELDS)
 
 
 def prefetch_last_editors(applications: Iterable[JoinApplication]) -> None:
-    """``application_last_editor_id`` for a page of applications in one query, by the same
-    reading of the audit trail as ``apps.core.decisions.last_editor_id``."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from apps.core.models import AuditEntry
-
-    pending = [a for a in applications if getattr(a, LAST_EDITOR_ATTR, _UNKNOWN) is _UNKNOWN]
-    if not pending:
-        return
-    ignored = set(APPLICATION_DECISION_FIELDS)
-    found: dict[str, int | None] = {}
-    entries = AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(JoinApplication, for_concrete_model=True),
-        object_id__in=[str(a.pk) for a in pending],
-        action__in=(AuditAction.CREATE, AuditAction.UPDATE),
-    ).order_by("-id")
-    for object_id, user_id, changes in entries.values_list("object_id", "user_id", "changes"):
-        if object_id not in found and (not changes or set(changes) - ignored):
-            found[object_id] = user_id
-    for application in pending:
-        setattr(application, LAST_EDITOR_ATTR, found.get(str(application.pk)))
+    """``application_last_editor_id`` for a page of applications in one query."""
+    core_prefetch_last_editors(applications, ignore_fields=APPLICATION_DECISION_FIELDS)
 
 
 def _county_name(region: Region) -> str:
