@@ -25,6 +25,7 @@ SOURCES: list[tuple[str, str, str]] = [
     ("mw", "劳模工匠", "apps.model_workers.selectors.mw_indicators"),
     ("hs", "困难职工帮扶", "apps.hardship.selectors.hs_indicators"),
     ("ins", "职工医疗互助保障", "apps.insurance.selectors.ins_indicators"),
+    ("svc", "普惠服务与维权", "apps.services.selectors.svc_indicators"),
 ]
 
 
@@ -103,6 +104,29 @@ INDICATORS: list[Indicator] = [
     _I("ins.contributions", "互助保障缴费金额（元）", amount=True),
     _I("ins.claims_paid", "当年理赔件数"),
     _I("ins.payout_amount", "当年理赔金额（元）", amount=True),
+    _I("svc.jinqiu_students", "金秋助学人次", own_region=True),
+    _I("svc.jinqiu_amount", "金秋助学金额（元）", amount=True, own_region=True),
+    _I("svc.relief_amount", "专项帮扶发放金额（元）", amount=True, own_region=True),
+    _I("svc.relief_migrant", "其中：困难农民工帮扶人次", own_region=True),
+    _I("svc.relief_workers", "专项帮扶职工人数", distinct=True, own_region=True),
+    _I("svc.warmth_enterprises", "送温暖走访企业数", distinct=True, own_region=True),
+    _I("svc.warmth_households", "送温暖走访职工家庭数", distinct=True, own_region=True),
+    _I("svc.warmth_amount", "送温暖慰问金额（元）", amount=True, own_region=True),
+    _I("svc.job_fairs", "春送岗位专场招聘会场次", own_region=True),
+    _I("svc.job_fair_positions", "招聘会提供岗位数", own_region=True),
+    _I("svc.employment_services", "免费就业服务人次", own_region=True),
+    _I("svc.labour_export", "其中：劳务输出人次", own_region=True),
+    _I("svc.placements", "实现就业人数", own_region=True),
+    _I("svc.trainings", "技能培训班数", own_region=True),
+    _I("svc.training_attendance", "培训人次", own_region=True),
+    _I("svc.cadre_training_attendance", "其中：工会干部培训人次", own_region=True),
+    _I("svc.wage_cases", "欠薪案件办结数", own_region=True),
+    _I("svc.wage_workers", "帮助讨薪职工人次", own_region=True),
+    _I("svc.wage_amount", "追回欠薪金额（元）", amount=True, own_region=True),
+    _I("svc.cases_open", "年末未办结维权案件数", own_region=True),
+    _I("svc.loans", "小额贷款笔数", own_region=True),
+    _I("svc.loan_amount", "小额贷款金额（元）", amount=True, own_region=True),
+    _I("svc.loan_jobs", "带动就业人数", own_region=True),
 ]
 del _I
 

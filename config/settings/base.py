@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "apps.model_workers",
     "apps.hardship",
     "apps.insurance",
+    "apps.services",
     "apps.reports",
 ]
 

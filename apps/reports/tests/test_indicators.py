@@ -158,13 +158,16 @@ def test_a_source_not_installed_yet_is_left_out(settings, db):
 
 
 def test_registry_holds_every_code_of_indicators_md_once():
-    assert len(indicators.CODES) == len(set(indicators.CODES)) == 56
-    assert {i.domain for i in indicators.INDICATORS} == {"org", "comp", "mw", "hs", "ins"}
+    assert len(indicators.CODES) == len(set(indicators.CODES)) == 79
+    assert {i.domain for i in indicators.INDICATORS} == {"org", "comp", "mw", "hs", "ins", "svc"}
     assert {i.code for i in indicators.INDICATORS if i.distinct} == {
         "hs.households_aided",
         "hs.warmth_households",
         "ins.units",
         "ins.covered_workers",
+        "svc.relief_workers",
+        "svc.warmth_enterprises",
+        "svc.warmth_households",
     }
     assert {i.code for i in indicators.INDICATORS if i.amount} == {
         "mw.benefits_amount",
@@ -172,12 +175,17 @@ def test_registry_holds_every_code_of_indicators_md_once():
         "hs.aid_amount",
         "ins.contributions",
         "ins.payout_amount",
+        "svc.jinqiu_amount",
+        "svc.relief_amount",
+        "svc.warmth_amount",
+        "svc.wage_amount",
+        "svc.loan_amount",
     }
     assert all(i.name for i in indicators.INDICATORS)
 
 
 def test_the_real_sources_give_exactly_the_codes_of_the_contract(settings, db):
-    """With the five domain selectors installed, a report holds every code and nothing else."""
+    """With the six domain selectors installed, a report holds every code and nothing else."""
     del settings.REPORTS_INDICATOR_SOURCES
     missing = [path for _d, path in indicators.source_paths() if indicators.load_source(path) is None]
     if missing:

@@ -1,0 +1,290 @@
+"""Import/export templates of the worker-services domain (IMPORT.md: relief, visits, job_fairs,
+employment_services, trainings, rights_cases, loans), through the one pipeline of
+apps/core/importing/. 所属地区代码 is any region in the user's scope; the rules a row obeys
+are the models' ``clean()`` (``rules.py``), the ones the services run.
+
+Rows of an import are work already done: a relief row is a payment made. Above its programme's
+approval threshold only provincial staff and administrators may import one (as for historical
+households); county and prefecture staff file such a payment in the browser for approval.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, ClassVar
+
+from apps.core.choices import Role
+from apps.core.importing import (
+    Column,
+    Context,
+    ImportResource,
+    RegionRefMixin,
+    Row,
+    choice_column,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_optional_resident_id,
+    parse_resident_id,
+    parse_text,
+    register,
+)
+
+from . import rules
+from .choices import (
+    CaseKind,
+    CaseStatus,
+    EmploymentKind,
+    Programme,
+    RecipientKind,
+    ReliefStatus,
+    SchoolLevel,
+    TrainingKind,
+    VisitKind,
+)
+from .models import (
+    ApprovalThreshold,
+    EmploymentService,
+    JobFair,
+    MicroLoan,
+    ReliefPayment,
+    RightsCase,
+    ServiceRecord,
+    TrainingClass,
+    Visit,
+)
+
+_text = partial(parse_text, max_length=64)
+_long_text = partial(parse_text, max_length=200)
+
+
+def _upper(raw: Any) -> str:
+    return parse_text(raw, max_length=18).upper()
+
+
+def _number(header: str) -> Column:
+    return Column(header, "number", partial(parse_text, max_length=32), required=True, key=True)
+
+
+def _region() -> Column:
+    return Column("所属地区代码", "region_code", required=True, export=lambda r: r.region.code)
+
+
+def _yes_no(name: str, header: str) -> Column:
+    return Column(header, name, parse_bool, export=lambda r: "是" if getattr(r, name) else "否")
+
+
+class _ServiceResource(RegionRefMixin, ImportResource):
+    """A register of this domain: keyed by its number, in the region of its 所属地区代码; a row
+    sets ``fields`` from the values of the same names."""
+
+    fields: ClassVar[tuple[str, ...]] = ()
+    export_related = ("region",)
+    export_order = ("number",)
+
+    @property
+    def compare_fields(self) -> list[str]:  # type: ignore[override]
+        return ["region", *self.fields]
+
+    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, ServiceRecord]:
+        return self.existing_by_key(
+            rows, ctx, self.model.objects.all(), region_of=lambda r: r.region_id, noun=self.title
+        )
+
+    def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
+        v = row.values
+        record = record or self.model(number=v["number"])
+        record.region = ctx.cache["regions"][v["region_code"]]
+        for field in self.fields:
+            setattr(record, field, v[field])
+        return record
+
+
+@register
+class ReliefResource(_ServiceResource):
+    name = "relief"
+    title = "专项帮扶发放"
+    model = ReliefPayment
+    columns = [
+        _number("发放编号"),
+        Column("身份证号", "id_number", parse_resident_id, required=True, sensitive=True),
+        Column("姓名", "name", _text, required=True),
+        _region(),
+        choice_column("项目", "programme", Programme),
+        choice_column("对象类型", "recipient_kind", RecipientKind),
+        Column("金额", "amount", parse_decimal, required=True),
+        Column("发放日期", "paid_on", parse_date, required=True),
+        Column("学生姓名", "student_name", _text),
+        choice_column("入学层次", "school_level", SchoolLevel, required=False),
+    ]
+    fields = (
+        "id_number", "name", "programme", "recipient_kind", "amount", "paid_on", "student_name", "school_level",
+    )  # fmt: skip
+
+    @property
+    def compare_fields(self) -> list[str]:  # type: ignore[override]
+        return ["region", "status", *self.fields]
+
+    def prepare(self, rows: list[Row], ctx: Context) -> None:
+        super().prepare(rows, ctx)
+        if "thresholds" not in ctx.cache:
+            ctx.cache["thresholds"] = {
+                **rules.DEFAULT_THRESHOLDS,
+                **dict(ApprovalThreshold.objects.values_list("programme", "amount")),
+            }
+
+    def check(self, row: Row, ctx: Context) -> None:
+        super().check(row, ctx)
+        v, user = row.values, ctx.user
+        top = user is None or user.is_superuser or user.role in (Role.PROVINCE, Role.ADMIN)
+        threshold = ctx.cache["thresholds"].get(v.get("programme"))
+        if not top and v.get("amount") is not None and rules.needs_approval(v["amount"], threshold):
+            row.error(
+                "金额",
+                f"{v['amount']} 元超过该项目的审批限额 {threshold} 元：须在系统中录入并经上级审批，"
+                "不能直接导入为已发放",
+            )
+
+    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, ServiceRecord]:
+        found = super().existing(rows, ctx)
+        for row in rows:
+            record = found.get(self.key_of(row))
+            if record is not None and record.status != ReliefStatus.PAID:
+                row.error("发放编号", f"发放“{record.number}”{record.get_status_display()}，不能通过导入修改")
+        return found
+
+    def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
+        record = super().apply(row, record, ctx)
+        record.status = ReliefStatus.PAID
+        return record
+
+
+@register
+class VisitResource(_ServiceResource):
+    name = "visits"
+    title = "走访慰问"
+    model = Visit
+    columns = [
+        _number("走访编号"),
+        _region(),
+        Column("走访日期", "visited_on", parse_date, required=True),
+        choice_column("对象类型", "kind", VisitKind),
+        Column("单位统一社会信用代码", "credit_code", _upper),
+        Column("户主身份证号", "head_id_number", parse_optional_resident_id, sensitive=True),
+        Column("名称", "name", _long_text, required=True),
+        Column("慰问金额", "amount", parse_decimal),
+    ]
+    fields = ("visited_on", "kind", "credit_code", "head_id_number", "name", "amount")
+
+    def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
+        record = super().apply(row, record, ctx)
+        record.amount = row.values["amount"] or 0
+        return record
+
+
+@register
+class JobFairResource(_ServiceResource):
+    name = "job_fairs"
+    title = "春送岗位招聘会"
+    model = JobFair
+    columns = [
+        _number("招聘会编号"),
+        Column("名称", "name", _long_text, required=True),
+        _region(),
+        Column("举办日期", "held_on", parse_date, required=True),
+        Column("参会企业数", "enterprises", parse_int, required=True),
+        Column("提供岗位数", "positions", parse_int, required=True),
+        Column("进场人数", "attendees", parse_int, required=True),
+    ]
+    fields = ("name", "held_on", "enterprises", "positions", "attendees")
+
+
+@register
+class EmploymentServiceResource(_ServiceResource):
+    name = "employment_services"
+    title = "就业服务"
+    model = EmploymentService
+    columns = [
+        _number("服务编号"),
+        Column("身份证号", "id_number", parse_resident_id, required=True, sensitive=True),
+        Column("姓名", "name", _text, required=True),
+        _region(),
+        Column("服务日期", "served_on", parse_date, required=True),
+        choice_column("服务类型", "kind", EmploymentKind),
+        _yes_no("placed", "是否就业"),
+    ]
+    fields = ("id_number", "name", "served_on", "kind", "placed")
+
+
+@register
+class TrainingResource(_ServiceResource):
+    name = "trainings"
+    title = "培训班"
+    model = TrainingClass
+    columns = [
+        _number("培训班编号"),
+        Column("名称", "name", _long_text, required=True),
+        _region(),
+        choice_column("培训类型", "kind", TrainingKind),
+        Column("开班日期", "start_date", parse_date, required=True),
+        Column("结业日期", "end_date", parse_date, required=True),
+        Column("培训人数", "trainees", parse_int, required=True),
+    ]
+    fields = ("name", "kind", "start_date", "end_date", "trainees")
+
+
+@register
+class RightsCaseResource(_ServiceResource):
+    name = "rights_cases"
+    title = "维权案件"
+    model = RightsCase
+    columns = [
+        _number("案件编号"),
+        _region(),
+        Column("受理日期", "received_on", parse_date, required=True),
+        choice_column("案件类型", "kind", CaseKind),
+        Column("涉及职工人数", "workers", parse_int, required=True),
+        Column("追回金额", "amount_recovered", parse_decimal),
+        Column("办结日期", "closed_on", parse_date),
+    ]
+    fields = ("received_on", "kind", "workers", "amount_recovered", "closed_on")
+
+    @property
+    def compare_fields(self) -> list[str]:  # type: ignore[override]
+        return ["region", "status", *self.fields]
+
+    def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
+        was = record.status if record is not None else CaseStatus.RECEIVED
+        record = super().apply(row, record, ctx)
+        record.amount_recovered = row.values["amount_recovered"] or 0
+        if record.closed_on:
+            record.status = CaseStatus.CLOSED
+        else:  # open: as it was, or back in progress when the file reopens a closed case
+            record.status = CaseStatus.IN_PROGRESS if was == CaseStatus.CLOSED else was
+        return record
+
+
+@register
+class LoanResource(_ServiceResource):
+    name = "loans"
+    title = "小额贷款"
+    model = MicroLoan
+    columns = [
+        _number("贷款编号"),
+        Column("身份证号", "id_number", parse_resident_id, required=True, sensitive=True),
+        Column("姓名", "name", _text, required=True),
+        _region(),
+        Column("发放日期", "granted_on", parse_date, required=True),
+        Column("金额", "amount", parse_decimal, required=True),
+        Column("带动就业人数", "jobs_created", parse_int, required=True),
+        Column("还清日期", "repaid_on", parse_date),
+    ]
+    fields = ("id_number", "name", "granted_on", "amount", "jobs_created", "repaid_on")
+
+    def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
+        granted_before = record.granted_on if record is not None else None
+        record = super().apply(row, record, ctx)
+        if granted_before != record.granted_on:  # new, or its grant date corrected
+            record.due_on = rules.compute_due_on(record.granted_on)
+        return record

@@ -1,0 +1,157 @@
+"""Reads of the worker-services domain: the yearly ``svc.*`` indicators, then list selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from apps.core.models import Region
+from apps.core.scoping import VIEW, scope_region_ids
+from apps.core.selectors import in_region
+
+from .choices import (
+    CaseKind,
+    CaseStatus,
+    EmploymentKind,
+    Programme,
+    RecipientKind,
+    ReliefStatus,
+    TrainingKind,
+    VisitKind,
+)
+from .models import EmploymentService, JobFair, MicroLoan, ReliefPayment, RightsCase, TrainingClass, Visit
+
+
+def _year(field: str, year: int) -> Q:
+    return Q(**{f"{field}__gte": dt.date(year, 1, 1), f"{field}__lte": dt.date(year, 12, 31)})
+
+
+def svc_indicators(*, year: int, region: Region) -> dict[str, Any]:
+    """Every ``svc.*`` code of INDICATORS.md for the region and everything under it, each
+    record counted in its own region (所属地区代码). Distinct codes count a resident ID or a
+    credit code once in the region however many of its counties reached it."""
+    here = in_region("region", region)
+    year_end = dt.date(year, 12, 31)
+    relief = ReliefPayment.objects.filter(here, _year("paid_on", year), status=ReliefStatus.PAID).aggregate(
+        n_jinqiu_students=Count("id", filter=Q(programme=Programme.JINQIU)),
+        n_jinqiu_amount=Sum("amount", filter=Q(programme=Programme.JINQIU), default=0),
+        n_amount=Sum("amount", default=0),
+        n_migrant=Count("id", filter=Q(recipient_kind=RecipientKind.MIGRANT)),
+        n_workers=Count("id_number", distinct=True),
+    )
+    visits = Visit.objects.filter(here, _year("visited_on", year)).aggregate(
+        n_enterprises=Count("credit_code", distinct=True, filter=Q(kind=VisitKind.ENTERPRISE)),
+        n_households=Count("head_id_number", distinct=True, filter=Q(kind=VisitKind.HOUSEHOLD)),
+        n_amount=Sum("amount", default=0),
+    )
+    fairs = JobFair.objects.filter(here, _year("held_on", year)).aggregate(
+        n_fairs=Count("id"), n_positions=Sum("positions", default=0)
+    )
+    jobs = EmploymentService.objects.filter(here, _year("served_on", year)).aggregate(
+        n_services=Count("id"),
+        n_export=Count("id", filter=Q(kind=EmploymentKind.LABOUR_EXPORT)),
+        n_placed=Count("id", filter=Q(placed=True)),
+    )
+    trainings = TrainingClass.objects.filter(here, _year("start_date", year)).aggregate(
+        n_classes=Count("id"),
+        n_trainees=Sum("trainees", default=0),
+        n_cadres=Sum("trainees", filter=Q(kind=TrainingKind.CADRE), default=0),
+    )
+    cases = RightsCase.objects.filter(here).aggregate(
+        n_wage=Count("id", filter=_year("closed_on", year) & Q(kind=CaseKind.WAGE_ARREARS)),
+        n_wage_workers=Sum(
+            "workers", filter=_year("closed_on", year) & Q(kind=CaseKind.WAGE_ARREARS), default=0
+        ),
+        n_wage_amount=Sum(
+            "amount_recovered", filter=_year("closed_on", year) & Q(kind=CaseKind.WAGE_ARREARS), default=0
+        ),
+        n_open=Count(
+            "id",
+            filter=Q(received_on__lte=year_end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=year_end)),
+        ),
+    )
+    loans = MicroLoan.objects.filter(here, _year("granted_on", year)).aggregate(
+        n_loans=Count("id"), n_amount=Sum("amount", default=0), n_jobs=Sum("jobs_created", default=0)
+    )
+    return {
+        "svc.jinqiu_students": relief["n_jinqiu_students"],
+        "svc.jinqiu_amount": relief["n_jinqiu_amount"],
+        "svc.relief_amount": relief["n_amount"],
+        "svc.relief_migrant": relief["n_migrant"],
+        "svc.relief_workers": relief["n_workers"],
+        "svc.warmth_enterprises": visits["n_enterprises"],
+        "svc.warmth_households": visits["n_households"],
+        "svc.warmth_amount": visits["n_amount"],
+        "svc.job_fairs": fairs["n_fairs"],
+        "svc.job_fair_positions": fairs["n_positions"],
+        "svc.employment_services": jobs["n_services"],
+        "svc.labour_export": jobs["n_export"],
+        "svc.placements": jobs["n_placed"],
+        "svc.trainings": trainings["n_classes"],
+        "svc.training_attendance": trainings["n_trainees"],
+        "svc.cadre_training_attendance": trainings["n_cadres"],
+        "svc.wage_cases": cases["n_wage"],
+        "svc.wage_workers": cases["n_wage_workers"],
+        "svc.wage_amount": cases["n_wage_amount"],
+        "svc.cases_open": cases["n_open"],
+        "svc.loans": loans["n_loans"],
+        "svc.loan_amount": loans["n_amount"],
+        "svc.loan_jobs": loans["n_jobs"],
+    }
+
+
+# List and detail selectors -----------------------------------------------------------------
+
+
+def relief_list(*, user: Any, action: str = VIEW) -> QuerySet[ReliefPayment]:
+    return ReliefPayment.objects.restrict(user, action).select_related("region", "filed_by", "decided_by")
+
+
+def visit_list(*, user: Any, action: str = VIEW) -> QuerySet[Visit]:
+    return Visit.objects.restrict(user, action).select_related("region")
+
+
+def job_fair_list(*, user: Any, action: str = VIEW) -> QuerySet[JobFair]:
+    return JobFair.objects.restrict(user, action).select_related("region")
+
+
+def employment_service_list(*, user: Any, action: str = VIEW) -> QuerySet[EmploymentService]:
+    return EmploymentService.objects.restrict(user, action).select_related("region")
+
+
+def training_list(*, user: Any, action: str = VIEW) -> QuerySet[TrainingClass]:
+    return TrainingClass.objects.restrict(user, action).select_related("region")
+
+
+def case_list(*, user: Any, action: str = VIEW) -> QuerySet[RightsCase]:
+    return RightsCase.objects.restrict(user, action).select_related("region")
+
+
+def open_case_list(*, user: Any) -> QuerySet[RightsCase]:
+    """Cases not closed, the oldest first (the list shows the days each has been open)."""
+    return case_list(user=user).exclude(status=CaseStatus.CLOSED).order_by("received_on", "id")
+
+
+def loan_list(*, user: Any, action: str = VIEW) -> QuerySet[MicroLoan]:
+    return MicroLoan.objects.restrict(user, action).select_related("region")
+
+
+def overdue_loan_list(*, user: Any, today: dt.date) -> QuerySet[MicroLoan]:
+    """Loans past their due date and not repaid, the longest overdue first."""
+    return loan_list(user=user).filter(repaid_on__isnull=True, due_on__lt=today).order_by("due_on", "id")
+
+
+def pending_relief_list(*, user: Any) -> QuerySet[ReliefPayment]:
+    """Payments awaiting approval that the user can see, the oldest first (pages show the
+    decide buttons only where ``RELIEF_APPROVAL`` allows)."""
+    return relief_list(user=user).filter(status=ReliefStatus.PENDING).order_by("id")
+
+
+def service_regions(*, user: Any, action: str = "change") -> QuerySet[Region]:
+    """The regions a user may record worker services in (any level of their scope)."""
+    ids = scope_region_ids(user, action, ReliefPayment)
+    if ids is None:
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=ids)
