@@ -13,7 +13,9 @@ from django.contrib.auth.backends import ModelBackend
 
 from .choices import Role
 
-DOMAIN_APPS = frozenset({"unions", "competitions", "model_workers", "hardship", "insurance", "reports"})
+DOMAIN_APPS = frozenset(
+    {"unions", "competitions", "model_workers", "hardship", "insurance", "services", "reports"}
+)
 READ_ONLY_CORE = frozenset({"core.view_region", "core.view_auditentry"})
 
 ROLE_ACTIONS = {
@@ -21,6 +23,11 @@ ROLE_ACTIONS = {
     Role.PREFECTURE: frozenset({"view"}),
     Role.PROVINCE: frozenset({"view"}),
 }
+# Apps whose work every level's union office does itself (the province runs its own job fairs
+# and cadre classes): their records are added and changed by prefecture and provincial staff
+# too, each in their own scope (the models' ``scope_rules``).
+ALL_LEVELS_APPS = frozenset({"services"})
+ALL_ACTIONS = ROLE_ACTIONS[Role.COUNTY]
 
 
 def staff_for(*, role: str | None, is_superuser: bool = False) -> bool:
@@ -50,6 +57,8 @@ class RoleBackend(ModelBackend):
         app_label, _dot, codename = perm.partition(".")
         action = codename.split("_", 1)[0]
         if app_label in DOMAIN_APPS and action in ROLE_ACTIONS.get(role, ()):
+            return True
+        if app_label in ALL_LEVELS_APPS and role in ROLE_ACTIONS and action in ALL_ACTIONS:
             return True
         return super().has_perm(user_obj, perm, obj)
 

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# The five domains and the reports, in the order staff work through them. A section whose
+# The six domains and the reports, in the order staff work through them. A section whose
 # pages are not installed yet is left out rather than linked to nothing.
 SECTIONS = [
     ("unions:union-list", _("Unions & members")),
@@ -10,6 +10,7 @@ SECTIONS = [
     ("model_workers:modelworker-list", _("Model workers")),
     ("hardship:household-list", _("Hardship households")),
     ("insurance:plan-list", _("Mutual medical insurance")),
+    ("services:index", _("Worker services")),
     ("reports:dashboard", _("Reports")),
 ]
 

@@ -33,6 +33,7 @@ from django.views.generic import DetailView, ListView
 from . import personal
 from .audit import history_for
 from .exceptions import ApplicationError
+from .history import describe
 from .locking import VersionedFormMixin
 from .scoping import CHANGE, VIEW
 
@@ -185,8 +186,11 @@ class ScopedDetailView(ScopedMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(self.page_context())
         obj = self.object
-        history = Paginator(history_for(obj), self.history_paginate_by)
-        ctx["history"] = history.get_page(self.request.GET.get("history_page"))
+        history = Paginator(history_for(obj), self.history_paginate_by).get_page(
+            self.request.GET.get("history_page")
+        )
+        history.object_list = describe(history.object_list, type(obj))
+        ctx["history"] = history
         ctx["can_change"] = self.may_change(obj)
         ctx["edit_url"] = self.edit_url(obj)
         if self.masked_id_field:
