@@ -31,7 +31,7 @@ from .importing import (
     max_upload_bytes,
     registry,
     run_export,
-    write_table,
+    write_template,
 )
 from .models import ImportJob, ImportJobStatus, ImportJobStep
 
@@ -216,10 +216,10 @@ def _download(path: Path, filename: str) -> FileResponse:
 
 @login_required
 def import_template(request: HttpRequest, resource: str) -> FileResponse:
-    """An empty template with the exact headers of IMPORT.md."""
+    """The template with the exact headers of IMPORT.md, drop-downs and an instruction sheet."""
     res = _resource_or_404(resource)
     path = _upload_dir() / f"template-{res.name}-{uuid.uuid4().hex}.xlsx"
-    write_table(path, res.headers, [])
+    write_template(res, path)
     return _download(path, f"{res.title or res.name}导入模板.xlsx")
 
 

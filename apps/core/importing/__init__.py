@@ -26,6 +26,7 @@ Modules, by concern (import from this package, not from them):
     keys        the keys seen, for duplicates
     running     ``run_import``: validate and write, batch by batch
     output      ``write_table``, the error file
+    template_file  the downloadable template: drop-downs, dates, an instruction sheet
     exporting   ``run_export``
 """
 
@@ -50,6 +51,7 @@ from .output import neutralise, write_error_file, write_table
 from .reading import check_file, read_table
 from .results import ImportResult, Row, RowError
 from .running import run_import
+from .template_file import write_template
 from .templates import (
     Column,
     Context,
@@ -101,4 +103,5 @@ __all__ = [
     "run_import",
     "write_error_file",
     "write_table",
+    "write_template",
 ]
