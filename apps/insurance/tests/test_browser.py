@@ -135,7 +135,7 @@ def test_a_claim_walks_through_separated_duties(live_server, browser):
     county.click("button.primary")
     county.wait_for_selector(".messages li")
     assert county.inner_text("[data-testid=status]") == "已支付"
-    assert county.inner_text("[data-testid=payout]") == "6600.00"
+    assert county.inner_text("[data-testid=payout]") == "6,600.00"
     assert county.locator("[data-testid=waiting]").count() == 0
     _shot(county, "5-paid-county")
 
