@@ -3,3 +3,21 @@
 document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
   select.addEventListener("change", function () { select.form.submit(); });
 });
+
+// On a phone the main menu folds behind a button (CSS shows the button below 720px).
+document.querySelectorAll(".navtoggle").forEach(function (button) {
+  button.addEventListener("click", function () {
+    var open = button.closest(".topbar").classList.toggle("nav-open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+});
+
+// On a phone the filters of a list fold away unless one is in use, so the list comes first.
+if (window.matchMedia("(max-width: 720px)").matches) {
+  document.querySelectorAll("details[data-fold-on-phone]").forEach(function (box) {
+    var used = Array.prototype.some.call(box.querySelectorAll("input:not([type=hidden]), select"), function (f) {
+      return f.value !== "";
+    });
+    if (!used) { box.removeAttribute("open"); }
+  });
+}
