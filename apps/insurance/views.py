@@ -80,6 +80,8 @@ class PlanDetailView(generic.ScopedDetailView):
         user, plan = self.request.user, self.object
         ctx["is_admin"] = user.is_superuser
         ctx["enrollment_open"] = services.enrollment_is_open(plan)
+        # only those who may enroll units see the button (prefecture and province staff read)
+        ctx["can_enroll"] = ctx["enrollment_open"] and user.has_perm("insurance.add_enrollment")
         enrollments = selectors.enrollment_list(user=user).filter(plan=plan)
         ctx["enrollments"] = enrollments.order_by("union__code")[:50]
         totals = selectors.coverage_list(user=user).filter(plan=plan).aggregate(fees=Sum("plan__fee"))

@@ -88,3 +88,10 @@ def test_celery_round_trip(celery_worker):
     assert result["echo"] == "你好"
     expected_pid = celery_worker.pid if celery_worker is not None else os.getpid()
     assert result["pid"] == expected_pid
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    """The admin and the API docs name no icon; the browser's /favicon.ico must not be a 404."""
+    resp = client.get("/favicon.ico")
+    assert resp.status_code == 301
+    assert resp["Location"].endswith("img/favicon.svg")

@@ -200,3 +200,16 @@ def test_claim_list_masks_resident_ids(client, county_user):
     body = client.get(reverse("insurance:claim-list")).content.decode()
     rid = claim.coverage.member.id_number
     assert rid not in body and rid[:6] + "********" + rid[-4:] in body
+
+
+def test_enroll_button_only_for_those_who_may_enroll(client, county_user, prefecture_user, province_user):
+    """Prefecture and provincial staff read plans; the enroll button (whose page would refuse
+    them) is not offered to them."""
+    plan = PlanFactory(enrollment_reopened=True)
+    url = reverse("insurance:plan-detail", args=[plan.pk])
+    enroll = reverse("insurance:enrollment-create")
+    for user, offered in ((county_user, True), (prefecture_user, False), (province_user, False)):
+        client.force_login(user)
+        resp = client.get(url)
+        assert resp.status_code == 200
+        assert (enroll in resp.content.decode()) is offered, user.username
