@@ -119,3 +119,26 @@ def celery_worker(django_db_setup, django_db_blocker):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say which tests were skipped for want of something on this machine, and how to get it:
+    a fresh machine without Chromium or a worker must not pass quietly with fewer tests."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    if not reasons:
+        return
+    hints = {
+        "Chromium is not installed": "apt-get install chromium fonts-noto-cjk (then run the tests again)",
+        "Redis": "start Redis and set REDIS_URL (see README: `.ci/run` does both)",
+        "PostgreSQL": "set DATABASE_URL to a PostgreSQL database (see README)",
+    }
+    terminalreporter.section("skipped for want of something on this machine")
+    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        hint = next((h for key, h in hints.items() if key.lower() in reason.lower()), "")
+        terminalreporter.write_line(f"{count:4d} × {reason}" + (f"  →  {hint}" if hint else ""))
