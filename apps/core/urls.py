@@ -1,13 +1,11 @@
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic.base import RedirectView
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     # browsers ask for /favicon.ico on pages that do not name an icon (the admin, the API docs)
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("regions/townships/new/", views.TownshipCreateView.as_view(), name="township-create"),
     path("regions/<str:code>/", views.RegionDetailView.as_view(), name="region-detail"),

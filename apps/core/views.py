@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -87,3 +88,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         state["broker"] = "eager (no broker configured)"
     healthy = not any(v.startswith("error") for v in state.values())
     return JsonResponse({"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin, the API docs). The
+    icon's URL is resolved per request: the static manifest exists only after collectstatic."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
