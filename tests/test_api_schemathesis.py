@@ -110,6 +110,17 @@ def _one_of_each() -> None:
     DisbursementFactory(household=household)
     ClaimFactory(coverage=CoverageFactory(member=member, union=union))
     YearlyReportFactory(region=county)
+    from apps.services.tests import factories as sf
+
+    sf.ReliefPaymentFactory(region=county, jinqiu=True)
+    sf.VisitFactory(region=county, enterprise=True)
+    sf.VisitFactory(region=county)
+    sf.JobFairFactory(region=county)
+    sf.EmploymentServiceFactory(region=county)
+    sf.TrainingClassFactory(region=county)
+    sf.RightsCaseFactory(region=county)
+    sf.RightsCaseFactory(region=county, closed=True)
+    sf.MicroLoanFactory(region=county)
 
 
 @pytest.mark.django_db

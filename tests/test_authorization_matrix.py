@@ -48,6 +48,8 @@ def _makers() -> dict[str, Any]:
         TalkFactory,
     )
     from apps.reports.tests.factories import YearlyReportFactory
+    from apps.services.choices import ReliefStatus
+    from apps.services.tests import factories as sf
     from apps.unions.tests.factories import (
         ContractFactory,
         GrassrootsUnionFactory,
@@ -105,6 +107,16 @@ def _makers() -> dict[str, Any]:
         "Coverage": lambda r: CoverageFactory(member=MemberFactory(union=union(r))),
         "Claim": lambda r: ClaimFactory(coverage=CoverageFactory(member=MemberFactory(union=union(r)))),
         "YearlyReport": report,
+        # a pending payment, so that the decision actions have something to decide
+        "ReliefPayment": lambda r: sf.ReliefPaymentFactory(
+            region=r, status=ReliefStatus.PENDING, paid_on=None, amount=Decimal("3000.00")
+        ),
+        "Visit": lambda r: sf.VisitFactory(region=r),
+        "JobFair": lambda r: sf.JobFairFactory(region=r),
+        "EmploymentService": lambda r: sf.EmploymentServiceFactory(region=r),
+        "TrainingClass": lambda r: sf.TrainingClassFactory(region=r),
+        "RightsCase": lambda r: sf.RightsCaseFactory(region=r),
+        "MicroLoan": lambda r: sf.MicroLoanFactory(region=r),
         "Region": lambda r: r,
         "AuditEntry": _audit_entry,
     }
