@@ -11,6 +11,7 @@ urlpatterns = [
     path("model-workers/", include("apps.model_workers.api.urls")),
     path("hardship/", include("apps.hardship.api.urls")),
     path("insurance/", include("apps.insurance.api.urls")),
+    path("services/", include("apps.services.api.urls")),
     path("reports/", include("apps.reports.api.urls")),
     path("", include("apps.core.api.urls")),
 ]

@@ -199,6 +199,8 @@ def relief_update(*, payment: ReliefPayment, user: Any, **changes: Any) -> Relie
     if payment.status == ReliefStatus.PENDING:
         changes.pop("paid_on", None)  # the payment date is written when it is paid
     else:
+        if "paid_on" in changes and changes["paid_on"] is None:
+            raise field_error("paid_on", _("A paid payment keeps the date it was paid."))
         amount = changes.get("amount", payment.amount)
         programme = changes.get("programme", payment.programme)
         if (
