@@ -28,6 +28,7 @@ urlpatterns = [
     path("model-workers/", include("apps.model_workers.urls")),
     path("hardship/", include("apps.hardship.urls")),
     path("insurance/", include("apps.insurance.urls")),
+    path("services/", include("apps.services.urls")),
     path("reports/", include("apps.reports.urls")),
     path("", include("apps.core.urls")),
 ]
