@@ -226,13 +226,18 @@ def test_the_checker_sees_the_real_doors():
     assert ("reports", "apps.hardship.selectors") in targets  # an indicator source (a string)
     assert ("reports", "apps.*.demo") in targets  # the demo command's generators (an f-string)
     assert ("model_workers", "apps.hardship.selectors") not in targets  # the cycle that was
+    assert ("reports", "apps.services.selectors") in targets  # the svc.* indicator source
+    # Worker services and the hardship page reach each other only through the core registry.
+    assert ("services", "apps.core.registry") in targets  # apps.py contributes its records
+    assert ("hardship", "apps.core.registry") in targets  # the household page asks for them
+    assert not {e for e in edges if {e.source_app, e.target_app} == {"hardship", "services"}}
 
 
 # The checker, on code that breaks the rules -------------------------------------------------
 
 
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
-    for app in ("core", "unions", "hardship", "model_workers", "insurance", "reports"):
+    for app in ("core", "unions", "hardship", "model_workers", "insurance", "services", "reports"):
         (tmp_path / "apps" / app).mkdir(parents=True, exist_ok=True)
         (tmp_path / "apps" / app / "__init__.py").write_text("")
         (tmp_path / "apps" / app / "apps.py").write_text("")
@@ -283,6 +288,12 @@ def test_the_checker_fails_on_a_domain_importing_another_domain(tmp_path):
         ("apps/core/tasks.py", 'm = import_module("apps.reports.tasks")\n', "apps.reports.tasks"),
         ("apps/reports/services.py", "from apps.hardship.services import x\n", "apps.hardship.services"),
         ("apps/reports/views.py", 'm = import_module(f"apps.{d}.services")\n', "apps.*.services"),
+        # the worker services and the hardship page: only through the core registry
+        ("apps/hardship/selectors.py", "from apps.services.links import x\n", "apps.services.links"),
+        ("apps/hardship/views.py", "from apps.services.selectors import x\n", "apps.services.selectors"),
+        ("apps/services/links.py", "from apps.hardship.models import IdClaim\n", "apps.hardship.models"),
+        ("apps/services/models.py", 'F = "unions.Member"\n', "apps.unions.models"),
+        ("apps/reports/views.py", "from apps.services.links import x\n", "apps.services.links"),
     ],
 )
 def test_the_checker_fails_on_each_kind_of_forbidden_reference(tmp_path, name, text, target):
@@ -301,6 +312,10 @@ def test_the_checker_allows_the_doors_and_skips_tests(tmp_path):
             "apps/hardship/tests/test_x.py": "from apps.model_workers.selectors import x\n",
             "apps/reports/indicators.py": 'S = ["apps.hardship.selectors.hs_indicators"]\n',
             "apps/reports/cmd.py": 'm = import_module(f"apps.{d}.demo")\n',
+            "apps/reports/sources.py": 'S = ["apps.services.selectors.svc_indicators"]\n',
+            "apps/services/apps.py": "from apps.core import registry\n",
+            "apps/services/forms.py": "from apps.unions.public import GrassrootsUnion\n",
+            "apps/services/tests/test_x.py": "from apps.hardship.tests.factories import x\n",
         },
     )
     assert violations(root) == []

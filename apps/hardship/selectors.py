@@ -1,5 +1,6 @@
 """Reads of the hardship domain: the yearly ``hs.*`` indicators, the province-wide ID look-up
-other apps use through the core registry, and the scoped list/detail selectors."""
+other apps use through the core registry, what the household page asks other domains through
+it, and the scoped list/detail selectors."""
 
 from __future__ import annotations
 
@@ -70,6 +71,13 @@ def model_worker_among(id_numbers: Iterable[str], *, user: Any = None) -> bool:
     """Whether any of these IDs (a household's head and members) is a model worker: asked
     through the core registry, which the model workers domain answers."""
     return bool(registry.holders(registry.MODEL_WORKER, id_numbers, user=user))
+
+
+def services_received(id_numbers: Iterable[str], *, user: Any) -> list[registry.ResidentRecord]:
+    """The relief payments and warmth visits these IDs (a household's head and members)
+    received from the worker-services registers, newest first, those the user may see: one
+    query, asked through the core registry, which the worker-services domain answers."""
+    return registry.records_for(registry.SERVICES_RECEIVED, id_numbers, user=user)
 
 
 # Lists and details ---------------------------------------------------------------------

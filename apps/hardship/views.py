@@ -147,6 +147,7 @@ class HouseholdDetailView(generic.ScopedDetailView):
             m.income_display = personal.display(user, m, "monthly_income")
         step = services.next_step(h)
         steps = list(selectors.household_steps(h))
+        id_numbers = [h.head_id_number, *(m.id_number for m in members)]
         ctx.update(
             {
                 "show_personal": personal.may_view(user, h),
@@ -176,7 +177,8 @@ class HouseholdDetailView(generic.ScopedDetailView):
                 "Status": Status,
                 "Step": Step,
                 "today": timezone.localdate(),
-                "model_worker": selectors.model_worker_among(services.household_id_numbers(h), user=user),
+                "model_worker": selectors.model_worker_among(id_numbers, user=user),
+                "services_received": selectors.services_received(id_numbers, user=user),
             }
         )
         labels = dict(Category.choices)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -13,12 +14,14 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from apps.core.models import Region
 from apps.core.scoping import VIEW
@@ -138,3 +141,23 @@ def statement_rows(*, user: Any, year: int | None = None, plan: Plan | None = No
     if plan is not None:
         qs = qs.filter(plan=plan)
     return qs.order_by("plan__code", "union__code")
+
+
+def insured_id_numbers(
+    id_numbers: Iterable[str], *, user: Any = None, today: dt.date | None = None
+) -> set[str]:
+    """The IDs among those given whose member is covered today by a mutual medical insurance
+    plan (within the plan period, and from ``covered_from`` for a late enrollment), anywhere
+    in the province: one query. Contributed to the core registry as the ``insured`` flag;
+    ``user`` is not used, as the flag says only yes or no, province-wide."""
+    ids = {i for i in id_numbers if i}
+    if not ids:
+        return set()
+    today = today or timezone.localdate()
+    return set(
+        Coverage.objects.filter(
+            member__id_number__in=ids, plan__coverage_start__lte=today, plan__coverage_end__gte=today
+        )
+        .filter(Q(covered_from__isnull=True) | Q(covered_from__lte=today))
+        .values_list("member__id_number", flat=True)
+    )

@@ -80,6 +80,7 @@ def org_indicators(*, year: int, region: Region) -> dict[str, int]:
 # List and detail selectors ---------------------------------------------------------------
 # (appended by the pages/API work; the indicator functions above are not touched)
 
+from collections.abc import Iterable as _Iterable  # noqa: E402
 from typing import Any as _Any  # noqa: E402
 
 from django.db.models import QuerySet as _QuerySet  # noqa: E402
@@ -137,6 +138,21 @@ def regions_for_unions(*, user: _Any, action: str = "change") -> _QuerySet[Regio
     if ids is None:
         return Region.objects.all()
     return Region.objects.filter(pk__in=ids)
+
+
+# What other domains may know of a resident --------------------------------------------------
+
+
+def member_id_numbers(id_numbers: _Iterable[str], *, user: _Any = None) -> set[str]:
+    """The IDs among those given that are active members (not left) of a grassroots union
+    anywhere in the province: one query. Contributed to the core registry as the ``member``
+    flag; ``user`` is not used, as the flag says only yes or no, province-wide."""
+    ids = {i for i in id_numbers if i}
+    if not ids:
+        return set()
+    return set(
+        Member.objects.filter(id_number__in=ids, left_on__isnull=True).values_list("id_number", flat=True)
+    )
 
 
 # Moved to core (the pages and the API of every domain paginate large tables alike);
