@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Programme(models.TextChoices):
@@ -60,7 +61,7 @@ class CaseKind(models.TextChoices):
 class CaseStatus(models.TextChoices):
     RECEIVED = "received", _("received")
     IN_PROGRESS = "in_progress", _("in progress")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("rights case", "closed")
 
 
 class LoanStatus(models.TextChoices):

@@ -13,6 +13,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
+
 from apps.core.choices import Role
 from apps.core.importing import (
     Column,
@@ -159,6 +161,11 @@ class ReliefResource(_ServiceResource):
         record.status = ReliefStatus.PAID
         return record
 
+    def export_queryset(self, user: Any) -> QuerySet:
+        # a row is a payment made: one awaiting approval, approved or rejected is not (and,
+        # without its payment date, would not import back)
+        return super().export_queryset(user).filter(status=ReliefStatus.PAID)
+
 
 @register
 class VisitResource(_ServiceResource):
@@ -282,9 +289,16 @@ class LoanResource(_ServiceResource):
     ]
     fields = ("id_number", "name", "granted_on", "amount", "jobs_created", "repaid_on")
 
+    @property
+    def compare_fields(self) -> list[str]:  # type: ignore[override]
+        return ["region", "due_on", *self.fields]  # due_on follows a corrected grant date
+
     def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
         granted_before = record.granted_on if record is not None else None
+        due_on = record.due_on if record is not None else None
         record = super().apply(row, record, ctx)
         if granted_before != record.granted_on:  # new, or its grant date corrected
-            record.due_on = rules.compute_due_on(record.granted_on)
+            record.due_on = rules.compute_moved_due_on(
+                granted_before=granted_before, granted_on=record.granted_on, due_on=due_on
+            )
         return record

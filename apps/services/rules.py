@@ -85,6 +85,17 @@ def compute_due_on(granted_on: dt.date, months: int = DEFAULT_LOAN_TERM_MONTHS) 
     return dt.date(year, month, min(granted_on.day, calendar.monthrange(year, month)[1]))
 
 
+def compute_moved_due_on(
+    *, granted_before: dt.date | None, granted_on: dt.date, due_on: dt.date | None
+) -> dt.date:
+    """The due date after the grant date is set or corrected: the standard term from the new
+    grant date, unless the loan has a due date of its own (one that is not the standard term
+    of its old grant date), which stays as agreed."""
+    if due_on is None or granted_before is None or due_on == compute_due_on(granted_before):
+        return compute_due_on(granted_on)
+    return due_on
+
+
 def compute_loan_status(*, repaid_on: dt.date | None, due_on: dt.date | None, today: dt.date) -> str:
     if repaid_on is not None:
         return LoanStatus.REPAID

@@ -164,6 +164,7 @@ def relief_create(
     pending = (
         user is not None
         and programme in Programme.values
+        and amount is not None  # no amount: the model's validation says so, on its field
         and rules.needs_approval(amount, approval_threshold(programme))
     )
     if not pending and paid_on is None:
@@ -206,7 +207,9 @@ def relief_update(*, payment: ReliefPayment, user: Any, **changes: Any) -> Relie
         if (
             user is not None
             and programme in Programme.values
-            and amount != payment.amount
+            and amount is not None
+            # a new amount, or a programme with a lower threshold: either may need approval
+            and (amount != payment.amount or programme != payment.programme)
             and rules.needs_approval(amount, approval_threshold(programme))
         ):
             raise field_error(
@@ -413,8 +416,15 @@ def loan_create(*, user: Any, granted_on: dt.date, due_on: dt.date | None = None
 
 
 def loan_update(*, loan: MicroLoan, user: Any, **changes: Any) -> MicroLoan:
+    """Correct a loan. A corrected grant date moves a standard-term due date with it (as the
+    import does); an agreed due date stays unless a new one is given."""
+    granted_on = changes.get("granted_on") or loan.granted_on
     if "due_on" in changes and changes["due_on"] is None:
-        changes["due_on"] = rules.compute_due_on(changes.get("granted_on") or loan.granted_on)
+        changes["due_on"] = rules.compute_due_on(granted_on)
+    elif "due_on" not in changes and granted_on != loan.granted_on:
+        changes["due_on"] = rules.compute_moved_due_on(
+            granted_before=loan.granted_on, granted_on=granted_on, due_on=loan.due_on
+        )
     return record_update(loan, user=user, fields=LOAN_FIELDS, **changes)
 
 

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import factory
 
+from apps.core.models import Region
+from apps.core.services import township_create
 from apps.core.tests.factories import make_resident_id, region
 from apps.core.validators import USCC_ALPHABET, uscc_check_char
 from apps.services import rules
@@ -30,6 +32,18 @@ from apps.services.models import (
     TrainingClass,
     Visit,
 )
+
+
+def wrong_check(code: str) -> str:
+    """A resident ID or credit code with a wrong last (check) character, all else kept."""
+    return code[:-1] + ("0" if code[-1] != "0" else "1")
+
+
+def township(code: str = "620102001", name: str = "测试街道") -> Region:
+    """A township (9-digit region) under the county its code starts with, made the way an
+    administrator adds one (``township_create``); the same one when asked twice."""
+    found = Region.objects.filter(code=code).first()
+    return found or township_create(parent=region(code[:6]), code=code, name=name)
 
 
 def make_credit_code(rng: random.Random | None = None, prefix: str = "91620102") -> str:
