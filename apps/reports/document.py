@@ -11,8 +11,11 @@ from typing import Any
 
 from django.conf import settings
 
+from apps.core.models import Region
+
 from . import indicators
 from .excel import region_names
+from .seed import SEED_FIGURES
 
 # fontTools logs every subsetting step at INFO
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -38,15 +41,31 @@ HEADLINE_CODES = [
     "hs.aid_amount",
     "ins.covered_workers",
     "ins.payout_amount",
+    "svc.jinqiu_students",
+    "svc.warmth_households",
+    "svc.employment_services",
+    "svc.wage_amount",
 ]
-BREAKDOWN_CODES = [
-    "org.unions",
-    "org.members",
-    "comp.participating_units",
-    "hs.aid_amount",
-    "ins.covered_workers",
+# The breakdowns by child region: (heading, codes), one table each.
+BREAKDOWNS = [
+    (
+        "分地区情况",
+        ["org.unions", "org.members", "comp.participating_units", "hs.aid_amount", "ins.covered_workers"],
+    ),
+    (
+        "分地区情况（普惠服务与维权）",
+        [
+            "svc.jinqiu_students",
+            "svc.warmth_households",
+            "svc.employment_services",
+            "svc.training_attendance",
+            "svc.wage_amount",
+            "svc.loans",
+        ],
+    ),
 ]
-CHART_CODES = ["org.members", "hs.aid_amount"]
+CHART_CODES = ["org.members", "hs.aid_amount", "svc.employment_services"]
+SEED_HEADER = "工作报告数据"
 BAR_COLOR = (84, 112, 198)
 
 
@@ -140,6 +159,8 @@ def render_document(data: dict[str, Any]) -> bytes | None:
 
     section = 2
     numerals = "一二三四五六七八九十"
+    # The province's figures stand next to the seed report's (SEED_FIGURES) where it has them.
+    seeded = data["region"] == _province_code()
     for domain, domain_name in indicators.DOMAIN_NAMES.items():
         rows = [i for i in indicators.indicators_of(domain) if i.code in ind]
         if not rows:
@@ -148,24 +169,34 @@ def render_document(data: dict[str, Any]) -> bytes | None:
         pdf.cell(0, 9, f"{numerals[section - 1]}、{domain_name}", new_x="LMARGIN", new_y="NEXT")
         section += 1
         pdf.set_font("cjk", size=9)
+        seed = seeded and any(i.code in SEED_FIGURES for i in rows)
         with pdf.table(
-            col_widths=(110, 70), text_align=("LEFT", "RIGHT"), line_height=6, headings_style=heading
+            col_widths=(100, 45, 35) if seed else (110, 70),
+            text_align=("LEFT", "RIGHT", "RIGHT") if seed else ("LEFT", "RIGHT"),
+            line_height=6,
+            headings_style=heading,
         ) as table:
             head = table.row()
             head.cell("指标")
             head.cell(region_name)
+            if seed:
+                head.cell(SEED_HEADER)
             for i in rows:
                 row = table.row()
                 row.cell(i.name)
                 row.cell(fmt(i.code, ind[i.code]))
+                if seed:
+                    row.cell(fmt(i.code, SEED_FIGURES[i.code]) if i.code in SEED_FIGURES else "—")
         pdf.ln(3)
 
     children = data["children"]
-    codes = [c for c in BREAKDOWN_CODES if c in ind]
-    if children and codes:
+    for title, wanted in BREAKDOWNS:
+        codes = [c for c in wanted if c in ind]
+        if not (children and codes):
+            continue
         pdf.add_page()
         pdf.set_font("cjk", size=13)
-        pdf.cell(0, 9, f"{numerals[section - 1]}、分地区情况", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 9, f"{numerals[section - 1]}、{title}", new_x="LMARGIN", new_y="NEXT")
         section += 1
         pdf.set_font("cjk", size=8)
         with pdf.table(
@@ -185,9 +216,13 @@ def render_document(data: dict[str, Any]) -> bytes | None:
             for code in codes:
                 row.cell(fmt(code, ind[code]))
         for code in CHART_CODES:
-            if code in ind:
+            if code in codes:
                 _bar_chart(pdf, names, children, code)
     return bytes(pdf.output())
+
+
+def _province_code() -> str | None:
+    return Region.objects.filter(parent__isnull=True).order_by("code").values_list("code", flat=True).first()
 
 
 def _bar_chart(pdf: Any, names: dict[str, str], children: list[dict], code: str) -> None:

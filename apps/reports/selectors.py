@@ -144,6 +144,56 @@ LIST_FILTERS: dict[str, Any] = {
 }
 
 
+# Worker services: each figure's register, filtered by the year of the register's own date
+# (``year``, apps/services/filtersets.py) and narrowed to what the code counts; the open cases
+# are a state at the year's end, not a year's records (None: no year), so their link lists the
+# region's cases without a year.
+PAID = {"status": "paid"}
+WAGE_CLOSED = {"kind": "wage_arrears", "status": "closed"}
+SERVICE_LISTS: dict[str, dict[str, dict[str, str] | None]] = {
+    "services:relief-list": {
+        "svc.jinqiu_students": {"programme": "jinqiu", **PAID},
+        "svc.jinqiu_amount": {"programme": "jinqiu", **PAID},
+        "svc.relief_amount": PAID,
+        "svc.relief_migrant": {"recipient_kind": "migrant", **PAID},
+        "svc.relief_workers": PAID,
+    },
+    "services:visit-list": {
+        "svc.warmth_enterprises": {"kind": "enterprise"},
+        "svc.warmth_households": {"kind": "household"},
+        "svc.warmth_amount": {},
+    },
+    "services:jobfair-list": {"svc.job_fairs": {}, "svc.job_fair_positions": {}},
+    "services:employmentservice-list": {
+        "svc.employment_services": {},
+        "svc.labour_export": {"kind": "labour_export"},
+        "svc.placements": {"placed": "true"},
+    },
+    "services:training-list": {
+        "svc.trainings": {},
+        "svc.training_attendance": {},
+        "svc.cadre_training_attendance": {"kind": "cadre"},
+    },
+    "services:rightscase-list": {
+        "svc.wage_cases": WAGE_CLOSED,
+        "svc.wage_workers": WAGE_CLOSED,
+        "svc.wage_amount": WAGE_CLOSED,
+        "svc.cases_open": None,
+    },
+    "services:loan-list": {"svc.loans": {}, "svc.loan_amount": {}, "svc.loan_jobs": {}},
+}
+
+
+def _in_service_year(extra: dict[str, str] | None) -> Any:
+    return (lambda y: {}) if extra is None else (lambda y: {"year": str(y), **extra})
+
+
+for _route, _codes in SERVICE_LISTS.items():
+    LIST_URLS += [(code, _route) for code in _codes]
+    LIST_FILTERS.update({code: _in_service_year(extra) for code, extra in _codes.items()})
+del _route, _codes
+
+
 def figure_url(code: str, region: Region, year: int, *, user: Any = None) -> str | None:
     """The filtered list behind a figure, or None when that list is not installed or, given a
     user, when that user may not open it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import mimetypes
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from .choices import ReportFile, ReportStatus
 from .filtersets import YearlyReportFilterSet
 from .forms import ReportRequestForm
 from .models import IndicatorSummary, YearlyReport
+from .seed import SEED_FIGURES
 
 HEADLINE_CODES = [
     "org.unions",
@@ -38,10 +40,24 @@ HEADLINE_CODES = [
     "hs.aid_amount",
     "ins.covered_workers",
     "ins.payout_amount",
+    "svc.employment_services",
+    "svc.wage_amount",
 ]
 BREAKDOWN_CODES = ["org.unions", "org.members", "comp.participating_units", "hs.households", "hs.aid_amount"]
-TREND_CODES = ["org.members", "org.members_joined", "hs.households_aided"]
+TREND_CODES = ["org.members", "org.members_joined", "hs.households_aided", "svc.employment_services"]
 BAR_CODES = ["org.members", "hs.aid_amount"]
+# The worker-services section: every svc figure over the years shown (the province's next to
+# the seed report's, SEED_FIGURES), and the programmes' reach by child region.
+SERVICES = "svc"
+SERVICE_BREAKDOWN_CODES = [
+    "svc.jinqiu_students",
+    "svc.relief_amount",
+    "svc.warmth_households",
+    "svc.employment_services",
+    "svc.training_attendance",
+    "svc.wage_amount",
+    "svc.loans",
+]
 CONTENT_TYPES = {
     ReportFile.JSON: "application/json",
     ReportFile.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -138,35 +154,50 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         # Links lead only where the user may go: no region above the user's own, no list they may not open.
         ctx["breadcrumbs"] = selectors.dashboard_path(user=user, region=region)
         ctx["headline"] = [figure(c) for c in HEADLINE_CODES if c in current]
+        # Worker services have a section of their own (below), the other domains a table each.
         ctx["domains"] = [
             {
                 "name": name,
                 "figures": [figure(i.code) for i in indicators.indicators_of(key) if i.code in current],
             }
             for key, name in indicators.DOMAIN_NAMES.items()
+            if key != SERVICES
         ]
         ctx["domains"] = [d for d in ctx["domains"] if d["figures"]]
+        drills = {
+            child.pk: (
+                f"{reverse('reports:dashboard')}?region={child.code}&year={year}"
+                if selectors.user_may_see_region(user, child)
+                else None
+            )
+            for child in children
+        }
+
+        def breakdown(codes: list[str]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "region": child,
+                    "drill": drills[child.pk],
+                    "values": [
+                        {
+                            "value": _number(c, data[(year, child.pk)].get(c)),
+                            "amount": indicators.BY_CODE[c].amount,
+                            "url": selectors.figure_url(c, child, year, user=user),
+                        }
+                        for c in codes
+                    ],
+                }
+                for child in children
+            ]
+
         codes = [c for c in BREAKDOWN_CODES if c in current]
         ctx["breakdown_headers"] = [indicators.BY_CODE[c].name for c in codes]
-        ctx["breakdown"] = [
-            {
-                "region": child,
-                "drill": (
-                    f"{reverse('reports:dashboard')}?region={child.code}&year={year}"
-                    if selectors.user_may_see_region(user, child)
-                    else None
-                ),
-                "values": [
-                    {
-                        "value": _number(c, data[(year, child.pk)].get(c)),
-                        "amount": indicators.BY_CODE[c].amount,
-                        "url": selectors.figure_url(c, child, year, user=user),
-                    }
-                    for c in codes
-                ],
-            }
-            for child in children
-        ]
+        ctx["breakdown"] = breakdown(codes)
+        ctx["services"] = services_section(region=region, year=year, years=years, data=data, user=user)
+        if ctx["services"]:
+            codes = [c for c in SERVICE_BREAKDOWN_CODES if c in current]
+            ctx["services"]["breakdown_headers"] = [indicators.BY_CODE[c].name for c in codes]
+            ctx["services"]["breakdown"] = breakdown(codes)
         ctx["echarts"] = echarts_installed()
         ctx["chart_data"] = {
             "years": years,
@@ -189,6 +220,43 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             ],
         }
         return ctx
+
+
+def services_section(
+    *, region: Region, year: int, years: list[int], data: dict[tuple[int, int], dict[str, Any]], user: Any
+) -> dict[str, Any] | None:
+    """Every worker-services figure of the region over the years that have any (always the year
+    shown), each year's value linked to the register's list of that year; for the province, the
+    seed report's figure and the share of it the year reached. None without svc figures."""
+    current = data[(year, region.pk)]
+    codes = [i.code for i in indicators.indicators_of(SERVICES) if i.code in current]
+    if not codes:
+        return None
+    shown = [y for y in years if y == year or any(_number(c, data[(y, region.pk)].get(c)) for c in codes)]
+    province = region.level == RegionLevel.PROVINCE
+    rows = []
+    for code in codes:
+        value = _number(code, current.get(code))
+        seed = SEED_FIGURES.get(code) if province else None
+        rows.append(
+            {
+                "code": code,
+                "name": indicators.BY_CODE[code].name,
+                "amount": indicators.BY_CODE[code].amount,
+                "cells": [
+                    {
+                        "year": y,
+                        "value": _number(code, data[(y, region.pk)].get(code)),
+                        "url": selectors.figure_url(code, region, y, user=user),
+                    }
+                    for y in shown
+                ],
+                "value": value,
+                "seed": seed,
+                "share": (Decimal(value) / Decimal(seed)) if seed else None,
+            }
+        )
+    return {"name": indicators.DOMAIN_NAMES[SERVICES], "years": shown, "rows": rows, "seed": province}
 
 
 def _as_float(code: str, value: Any) -> float | int:

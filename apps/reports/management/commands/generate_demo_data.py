@@ -3,8 +3,10 @@
     python manage.py generate_demo_data --scale demo|province [--seed N] [--years 2022,2023,2024] [--if-empty]
 
 Calls apps.<domain>.demo.generate(rng=, scale=, years=) for unions → competitions →
-model_workers → hardship → insurance (a domain without demo.py is skipped, and said so),
-then refreshes the dashboard summaries of those years.
+model_workers → hardship → insurance → services (a domain without demo.py is skipped, and said
+so), then refreshes the dashboard summaries of those years. A generator whose data links to an
+earlier domain's is handed what it needs as keyword arguments (``HANDOFFS``), read through that
+domain's selectors (the reports' door, docs/architecture.md): no domain imports another.
 """
 
 from __future__ import annotations
@@ -12,15 +14,38 @@ from __future__ import annotations
 import importlib
 import random
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from apps.core.audit import audit_context
-from apps.core.choices import AuditSource
+from apps.core.choices import AuditSource, Role
+from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
 
-DOMAINS = ["unions", "competitions", "model_workers", "hardship", "insurance"]
+DOMAINS = ["unions", "competitions", "model_workers", "hardship", "insurance", "services"]
+
+
+def hardship_household_heads() -> dict[str, list[tuple[str, str]]]:
+    """By demo county: (resident ID, name) of heads of the hardship households its county user
+    sees (through the hardship selectors, in that user's scope), for the worker-services demo
+    to visit some of them; it keeps those the core registry confirms as filed."""
+    from apps.hardship.selectors import household_list
+
+    heads: dict[str, list[tuple[str, str]]] = {}
+    for code in DEMO_COUNTIES:
+        for clerk in demo_staff(Role.COUNTY, code)[:1]:
+            rows = household_list(user=clerk).order_by("id").values_list("head_id_number", "head_name")
+            heads[code] = list(rows[:200])
+    return heads
+
+
+# What a generator is handed besides rng, scale and years, by domain.
+HANDOFFS: dict[str, Callable[[], dict[str, Any]]] = {
+    "services": lambda: {"household_heads": hardship_household_heads()},
+}
 
 
 def load_generator(domain: str):
@@ -68,8 +93,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"{domain}: skipped (no apps/{domain}/demo.py yet)")
                     continue
                 started = time.monotonic()
+                handed = HANDOFFS[domain]() if domain in HANDOFFS else {}
                 with transaction.atomic():
-                    counts = generate(rng=random.Random(rng.random()), scale=scale, years=year_list)
+                    counts = generate(rng=random.Random(rng.random()), scale=scale, years=year_list, **handed)
                 done = ", ".join(f"{k} {v:,}" for k, v in counts.items())
                 self.stdout.write(f"{domain}: {done} ({time.monotonic() - started:.1f} s)")
         if not options["no_summaries"]:
