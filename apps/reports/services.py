@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from apps.core import audit
-from apps.core.choices import AuditAction
+from apps.core.choices import AuditAction, Role
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Region
 from apps.core.scoping import VIEW, user_may
@@ -227,3 +227,36 @@ def summary_refresh(*, years: list[int], regions: list[Region] | None = None) ->
             )
             written += 1
     return written
+
+
+def may_refresh_summaries(user: Any) -> bool:
+    """Provincial staff and administrators may recompute the dashboards on demand."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.role in (Role.PROVINCE, Role.ADMIN))
+    )
+
+
+def summary_refresh_request(*, region: Region, year: int, user: Any) -> bool:
+    """Recompute now, in the worker, the summaries a dashboard of ``region`` shows for ``year``:
+    the region, the regions above it and the ones right under it. True when it has already
+    run (no worker: the embedded default runs it at once), False when it is queued."""
+    from .tasks import indicator_summaries_refresh_task
+
+    if not may_refresh_summaries(user):
+        raise ApplicationError(_("Only provincial staff and administrators may refresh the figures now."))
+    _check_year(year)
+    ids = {region.pk, *Region.objects.filter(parent=region).values_list("pk", flat=True)}
+    ids.update(
+        Region.objects.filter(code__in=[c for c in region.path.strip("/").split("/") if c]).values_list(
+            "pk", flat=True
+        )
+    )
+    try:
+        result = indicator_summaries_refresh_task.apply_async(
+            kwargs={"years": [year], "region_ids": sorted(ids)}
+        )
+    except BrokerError as exc:
+        raise ReportQueueUnavailable(_("The task queue is not reachable; try again in a moment.")) from exc
+    return result.ready()

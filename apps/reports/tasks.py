@@ -42,7 +42,9 @@ def yearly_report_generate_task(self, report_id: int) -> dict:
     return {"id": report.pk, "status": report.status}
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=TIME_LIMIT)
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 60
+)
 def yearly_report_last_year_task() -> int:
     """Beat, every January 1: the provincial report of the year that just ended."""
     from apps.core.models import Region
@@ -67,13 +69,21 @@ def yearly_reports_requeue_task() -> list[int]:
         return report_requeue_stale()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=TIME_LIMIT)
-def indicator_summaries_refresh_task(years: list[int] | None = None) -> int:
-    """Recompute the dashboard summaries (nightly, and after imports); returns how many were written."""
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 60
+)
+def indicator_summaries_refresh_task(
+    years: list[int] | None = None, region_ids: list[int] | None = None
+) -> int:
+    """Recompute the dashboard summaries (nightly, after imports, and when provincial staff ask
+    for it: then only ``region_ids``); returns how many were written."""
+    from apps.core.models import Region
+
     from .services import summary_refresh
 
     if not years:
         this_year = timezone.localdate().year
         span = getattr(settings, "REPORTS_DASHBOARD_YEARS", 5)
         years = list(range(this_year - span + 1, this_year + 1))
-    return summary_refresh(years=years)
+    regions = list(Region.objects.filter(pk__in=region_ids).order_by("code")) if region_ids else None
+    return summary_refresh(years=years, regions=regions)

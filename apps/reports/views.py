@@ -144,6 +144,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
         ctx["region"] = region
         ctx["year"] = year
+        ctx["may_refresh"] = services.may_refresh_summaries(user)
         ctx["computed_at"] = (
             IndicatorSummary.objects.filter(year=year, region=region)
             .values_list("computed_at", flat=True)
@@ -339,3 +340,31 @@ class ReportDownloadView(generic.ScopedDetailView):
         if response is None:
             raise Http404
         return response
+
+
+class DashboardRefreshView(LoginRequiredMixin, View):
+    """POST: provincial staff recompute now the figures of the dashboard they are looking at
+    (a region and year), instead of waiting for the night; then back to that dashboard."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        region = Region.objects.filter(code=(request.POST.get("region") or "").strip()).first()
+        if region is None or not selectors.user_may_see_region(request.user, region):
+            raise Http404
+        try:
+            year = int(request.POST.get("year") or "")
+        except ValueError:
+            messages.error(request, _("Choose a year."))
+            return redirect(f"{reverse('reports:dashboard')}?region={region.code}")
+        try:
+            done = services.summary_refresh_request(region=region, year=year, user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The figures have been recomputed.")
+                if done
+                else _("The figures are being recomputed; reload the page in a minute."),
+            )
+            return redirect(f"{reverse('reports:dashboard')}?region={region.code}&year={year}")
+        return redirect(f"{reverse('reports:dashboard')}?region={region.code}")

@@ -472,13 +472,13 @@ class RegisterMixin:
 
     register: ClassVar[Register]
 
-    @property
-    def model(self):
-        return self.register.model
-
-    @property
-    def selector(self):
-        return self.register.selector
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # the model and selector as class attributes, as every scoped view declares them
+        super().__init_subclass__(**kwargs)
+        register = cls.__dict__.get("register")
+        if register is not None:
+            cls.model = register.model
+            cls.selector = staticmethod(register.selector)
 
     @property
     def route_base(self) -> str:

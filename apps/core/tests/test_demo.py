@@ -22,6 +22,15 @@ from apps.insurance import services as insurance_services
 from apps.insurance.choices import ClaimStatus, Product
 from apps.insurance.models import Claim, Enrollment, Plan
 from apps.model_workers.models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation
+from apps.services.models import (
+    EmploymentService,
+    JobFair,
+    MicroLoan,
+    ReliefPayment,
+    RightsCase,
+    TrainingClass,
+    Visit,
+)
 from apps.unions.choices import ApplicationStatus, MemberStatus, TransferStatus, UnionKind
 from apps.unions.models import (
     CollectiveContract,
@@ -112,6 +121,13 @@ def test_every_domain_has_records_in_chengguan(demo, db):
         BenefitPayment,
         Recuperation,
         InnovationStudio,
+        ReliefPayment,
+        Visit,
+        JobFair,
+        EmploymentService,
+        TrainingClass,
+        RightsCase,
+        MicroLoan,
     ):
         assert model.objects.restrict(cg).exists(), model.__name__
     statuses = set(Household.objects.restrict(cg).values_list("status", flat=True))

@@ -158,3 +158,46 @@ def test_figures_link_to_the_narrowed_list_behind_them(data, client, county_user
     assert resp.status_code == 200
     joined = list(resp.context["object_list"])
     assert len(joined) == indicators.compute(year=2024, region=cg)["org.members_joined"] == 2
+
+
+# Recompute now ------------------------------------------------------------------------------
+
+REFRESH = "/reports/refresh/"
+
+
+def test_provincial_staff_recompute_the_dashboard_they_look_at(client, province_user):
+    from apps.unions.tests.factories import MemberFactory
+
+    services.summary_refresh(years=[2024], regions=[region("620000")])
+    before = IndicatorSummary.objects.get(year=2024, region=region("620000"))
+    MemberFactory(union__region=region("620102"), joined_on="2024-03-01")
+    client.force_login(province_user)
+    resp = client.post(REFRESH, {"region": "620000", "year": "2024"})
+    assert resp.status_code == 302 and resp["Location"] == f"{DASHBOARD}?region=620000&year=2024"
+    after = IndicatorSummary.objects.get(year=2024, region=region("620000"))
+    assert after.computed_at > before.computed_at
+    assert after.indicators["org.members"] == before.indicators["org.members"] + 1
+    # the prefecture right under the province is recomputed with it
+    assert IndicatorSummary.objects.get(year=2024, region=region("620100")).indicators["org.members"] >= 1
+    page = client.get(resp["Location"])
+    assert "统计数据已重新计算" in page.content.decode()
+
+
+def test_county_and_prefecture_staff_may_not_recompute(client, county_user, prefecture_user):
+    services.summary_refresh(years=[2024], regions=[region("620102")])
+    before = IndicatorSummary.objects.get(year=2024, region=region("620102")).computed_at
+    for user in (county_user, prefecture_user):
+        client.force_login(user)
+        resp = client.post(REFRESH, {"region": "620102", "year": "2024"}, follow=True)
+        assert "只有省总工会工作人员和系统管理员可以立即重新计算统计数据" in resp.content.decode()
+        assert 'data-testid="refresh"' not in resp.content.decode()
+    assert IndicatorSummary.objects.get(year=2024, region=region("620102")).computed_at == before
+
+
+def test_recompute_refuses_a_region_out_of_sight_and_a_bad_year(client, county_user, province_user):
+    client.force_login(county_user)
+    assert client.post(REFRESH, {"region": "620103", "year": "2024"}).status_code == 404
+    client.force_login(province_user)
+    resp = client.post(REFRESH, {"region": "620000", "year": "20x4"})
+    assert not IndicatorSummary.objects.filter(region=region("620000")).exists()  # nothing computed
+    assert "请选择年度" in client.get(resp["Location"]).content.decode()
