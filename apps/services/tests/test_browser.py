@@ -26,6 +26,18 @@ pytestmark = [
 
 
 @pytest.fixture
+def eager_tasks():
+    """The recompute runs in the request (as on the embedded default), also when REDIS_URL
+    points at a broker: no worker serves this test's database."""
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture
 def browser(monkeypatch):
     pytest.importorskip("playwright")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -65,7 +77,7 @@ def _figure(page, code: str) -> str:
     )
 
 
-def test_a_visit_and_an_education_aid_payment_reach_the_province_dashboard(browser, live_server):
+def test_a_visit_and_an_education_aid_payment_reach_the_province_dashboard(browser, live_server, eager_tasks):
     UserFactory(username="svc_cg", role=Role.COUNTY, region=region("620102"))
     UserFactory(username="svc_prov", role=Role.PROVINCE, region=region("620000"))
     today = timezone.localdate()
