@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors, services
+from . import selectors, services, work
 from . import views_base as generic
 from .filtersets import RegionFilterSet
 from .forms import TownshipForm
@@ -19,9 +19,25 @@ from .models import Region
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """What needs the user today: the domains' work queues with items waiting for this user
+    (``apps.core.work``, one query per queue whatever the number of items), the headline
+    figures of the user's region, and the recent changes in the user's scope."""
     user = request.user
-    recent = selectors.audit_list(user=user)[:10]
-    return render(request, "core/home.html", {"recent": recent, "region": user.region})
+    waiting = work.waiting_for(user)
+    sections: dict[str, list[work.Waiting]] = {}
+    for item in waiting:
+        sections.setdefault(str(item.section), []).append(item)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "recent": selectors.audit_list(user=user)[:10],
+            "region": user.region,
+            "waiting": waiting,
+            "waiting_sections": list(sections.items()),
+            "headline": work.headline_for(user),
+        },
+    )
 
 
 class RegionListView(generic.ScopedListView):

@@ -177,3 +177,74 @@ def household_yearly_totals(household: Household) -> list[dict[str, Any]]:
 
 def living_standard_list(*, user: Any) -> QuerySet[LivingStandard]:
     return LivingStandard.objects.select_related("region")
+
+
+# What waits for the user: the home page's work queues (apps.core.work, contributed in apps.py) --
+
+from apps.core import work as _work  # noqa: E402
+from apps.core.choices import Role as _Role  # noqa: E402
+from apps.core.scoping import CHANGE as _CHANGE  # noqa: E402
+
+from .decisions import DECISION_FIELDS as _DECISION_FIELDS  # noqa: E402
+from .decisions import HOUSEHOLD_RECHECK as _HOUSEHOLD_RECHECK  # noqa: E402
+from .decisions import HOUSEHOLD_REVIEW as _HOUSEHOLD_REVIEW  # noqa: E402
+
+# The statuses whose next step county staff take (visit ... post the public notice), in order.
+WORK_STEP_STATUSES = (
+    Status.NEW,
+    Status.VISITED,
+    Status.INSPECTED,
+    Status.CALCULATED,
+    Status.DELIBERATED,
+    Status.EVALUATED,
+)
+
+
+def hardship_work_step(user: Any, status: str) -> int:
+    """Households of the user's county whose next filing step (the one after ``status``) the
+    user may take: any county clerk of the county (CHANGE scope), no four eyes on these steps.
+    The filing is the county's work: an administrator may step in, but it does not wait on them.
+    Exact, one query."""
+    if not _work.takes(user, (_Role.COUNTY,)):
+        return 0
+    return _work.capped_count(household_list(user=user, action=_CHANGE).filter(status=status))
+
+
+def _step_count(status: str) -> Any:
+    def count(user: Any) -> int:
+        return hardship_work_step(user, status)
+
+    count.__name__ = count.__qualname__ = f"hardship_work_step_{status}"
+    return count
+
+
+# One count function per step, made once (a queue contributed again must bring the same function).
+hardship_work_steps = {status: _step_count(status) for status in WORK_STEP_STATUSES}
+
+
+def hardship_work_reviews(user: Any, *, today: dt.date | None = None) -> int:
+    """Households ``HOUSEHOLD_REVIEW`` lets the user review now: in the review queue (public
+    notice, prefecture or province above the county), the notice ended, no objection open
+    (``services.review_waits``), not entered by the user, and not edited by the user — the last
+    content editor is read from the audit trail per household on the page; here one query
+    excludes every household the user ever edited (``work.content_edited_by``), which may leave
+    out one a colleague edited later, never count one four eyes refuses."""
+    if not _work.takes(user, _HOUSEHOLD_REVIEW.roles):
+        return 0
+    today = today or timezone.localdate()
+    return _work.capped_count(
+        review_queue(user=user)
+        .filter(objection_open=False)
+        .filter(Q(notice_ends_on__isnull=True) | Q(notice_ends_on__lt=today))
+        .exclude(created_by=user)
+        .exclude(_work.content_edited_by(user, Household, ignore_fields=_DECISION_FIELDS))
+    )
+
+
+def hardship_work_rechecks(user: Any) -> int:
+    """Filed households due for their annual re-check (``recheck_due``) that
+    ``HOUSEHOLD_RECHECK`` lets the user re-check: county staff of the county, not whoever
+    entered the household. Exact, one query."""
+    if not _work.takes(user, _HOUSEHOLD_RECHECK.roles):
+        return 0
+    return _work.capped_count(recheck_due(user=user).restrict(user, _CHANGE).exclude(created_by=user))

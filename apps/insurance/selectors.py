@@ -161,3 +161,57 @@ def insured_id_numbers(
         .filter(Q(covered_from__isnull=True) | Q(covered_from__lte=today))
         .values_list("member__id_number", flat=True)
     )
+
+
+# What waits for the user: the home page's work queues (apps.core.work, contributed in apps.py) --
+
+from apps.core import work as _work  # noqa: E402
+from apps.core.scoping import CHANGE as _CHANGE  # noqa: E402
+from apps.core.scoping import REVIEW as _REVIEW  # noqa: E402
+
+from .choices import ReviewMode as _ReviewMode  # noqa: E402
+from .decisions import CLAIM_APPROVE as _CLAIM_APPROVE  # noqa: E402
+from .decisions import CLAIM_PAY as _CLAIM_PAY  # noqa: E402
+from .decisions import CLAIM_REVIEW as _CLAIM_REVIEW  # noqa: E402
+from .decisions import DECISION_FIELDS as _CLAIM_DECISION_FIELDS  # noqa: E402
+
+
+def _claims_to_decide(user: Any, status: str) -> QuerySet[Claim]:
+    """Claims of ``status`` in the user's REVIEW scope that the user neither submitted nor
+    edited. The last content editor is read from the audit trail per claim on the queue page;
+    here one query excludes every claim the user ever edited (``work.content_edited_by``), which
+    may leave out one a colleague edited later, never count one four eyes refuses."""
+    return (
+        claim_list(user=user, action=_REVIEW)
+        .filter(status=status)
+        .exclude(submitted_by=user)
+        .exclude(_work.content_edited_by(user, Claim, ignore_fields=_CLAIM_DECISION_FIELDS))
+    )
+
+
+def insurance_work_to_review(user: Any) -> int:
+    """Submitted claims ``CLAIM_REVIEW`` lets the user review: prefecture or province staff
+    above the claim's county, not its filer nor its editor. One query."""
+    if not _work.takes(user, _CLAIM_REVIEW.roles):
+        return 0
+    return _work.capped_count(_claims_to_decide(user, ClaimStatus.SUBMITTED))
+
+
+def insurance_work_to_approve(user: Any) -> int:
+    """Reviewed claims ``CLAIM_APPROVE`` lets the user approve: as for the review, and on a
+    double-review plan not the claim's reviewer. One query."""
+    if not _work.takes(user, _CLAIM_APPROVE.roles):
+        return 0
+    return _work.capped_count(
+        _claims_to_decide(user, ClaimStatus.REVIEWED).exclude(
+            coverage__plan__review_mode=_ReviewMode.DOUBLE, reviewed_by=user
+        )
+    )
+
+
+def insurance_work_to_pay(user: Any) -> int:
+    """Approved claims ``CLAIM_PAY`` lets the user pay: county staff of the claim's county
+    (CHANGE scope). Exact, one query."""
+    if not _work.takes(user, _CLAIM_PAY.roles):
+        return 0
+    return _work.capped_count(claim_list(user=user, action=_CHANGE).filter(status=ClaimStatus.APPROVED))

@@ -210,3 +210,56 @@ def figure_url(code: str, region: Region, year: int, *, user: Any = None) -> str
                 params.update(LIST_FILTERS[code](year))
             return f"{url}?{urlencode(params)}"
     return None
+
+
+# The headline of the home page (apps.core.work, contributed in apps.py) ----------------------
+
+from apps.core import work as _work  # noqa: E402
+
+# The region's key figures on the home page: a few of the dashboard's headline.
+HOME_HEADLINE_CODES = [
+    "org.unions",
+    "org.members",
+    "hs.households",
+    "hs.aid_amount",
+    "ins.payout_amount",
+    "svc.employment_services",
+]
+
+
+def reports_work_headline(user: Any) -> _work.Headline | None:
+    """The key figures of the user's region (a township's staff: none, as the dashboards are
+    computed down to counties) for the latest complete year whose summary is computed, read
+    from the precomputed summaries in one query — never computed here: before the nightly
+    task has run, the headline has no figures and links to the dashboard. None when the user
+    may not see the region's dashboard."""
+    region = default_region(user)
+    if region is None or region.level == RegionLevel.TOWNSHIP or not user_may_see_region(user, region):
+        return None
+    summary = (
+        IndicatorSummary.objects.filter(region=region, year__lte=default_year())
+        .order_by("-year")
+        .only("year", "indicators")
+        .first()
+    )
+    try:
+        dashboard = reverse("reports:dashboard")
+    except NoReverseMatch:
+        dashboard = ""
+    if summary is None:
+        return _work.Headline(
+            region=region.name, year=None, url=f"{dashboard}?region={region.code}" if dashboard else ""
+        )
+    figures = tuple(
+        _work.Figure(
+            code=code,
+            label=indicators.BY_CODE[code].name,
+            value=indicators.parse_value(code, summary.indicators[code]),
+            amount=indicators.BY_CODE[code].amount,
+            url=figure_url(code, region, summary.year, user=user) or "",
+        )
+        for code in HOME_HEADLINE_CODES
+        if code in summary.indicators and code in indicators.BY_CODE
+    )
+    url = f"{dashboard}?{urlencode({'region': region.code, 'year': summary.year})}" if dashboard else ""
+    return _work.Headline(region=region.name, year=summary.year, figures=figures, url=url)

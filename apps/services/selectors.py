@@ -155,3 +155,55 @@ def service_regions(*, user: Any, action: str = "change") -> QuerySet[Region]:
     if ids is None:
         return Region.objects.all()
     return Region.objects.filter(pk__in=ids)
+
+
+# What waits for the user: the home page's work queues (apps.core.work, contributed in apps.py) --
+# The same work the services overview shows (views.waiting_work), each in one query.
+
+from django.utils import timezone as _timezone  # noqa: E402
+
+from apps.core import work as _work  # noqa: E402
+from apps.core.scoping import CHANGE as _CHANGE  # noqa: E402
+
+from .decisions import DECISION_FIELDS as _RELIEF_DECISION_FIELDS  # noqa: E402
+from .decisions import RELIEF_APPROVAL as _RELIEF_APPROVAL  # noqa: E402
+
+
+def services_work_relief_to_approve(user: Any) -> int:
+    """Payments awaiting approval that ``RELIEF_APPROVAL`` lets the user decide: the user's role
+    is among the step's, the level above the payment's region (``decisions.level_above``: its
+    parent, or a top region itself) lies in the user's reach, the user did not file it, and did
+    not edit it — the last content editor is read from the audit trail per payment on the
+    queue page; here one query excludes every payment the user ever edited
+    (``work.content_edited_by``), which may leave out one a colleague edited later, never count
+    one four eyes refuses."""
+    if not _work.takes(user, _RELIEF_APPROVAL.roles):
+        return 0
+    qs = pending_relief_list(user=user)
+    ids = scope_region_ids(user, _RELIEF_APPROVAL.scope_action, ReliefPayment)
+    if ids is not None:
+        qs = qs.filter(Q(region__parent_id__in=ids) | Q(region__parent__isnull=True, region_id__in=ids))
+    return _work.capped_count(
+        qs.exclude(filed_by=user).exclude(
+            _work.content_edited_by(user, ReliefPayment, ignore_fields=_RELIEF_DECISION_FIELDS)
+        )
+    )
+
+
+def services_work_relief_to_pay(user: Any) -> int:
+    """Approved payments the user may record as paid (``services.relief_pay``: CHANGE scope of
+    the payment's region). Exact, one query."""
+    return _work.capped_count(relief_list(user=user, action=_CHANGE).filter(status=ReliefStatus.APPROVED))
+
+
+def services_work_open_cases(user: Any) -> int:
+    """Open rights cases (``open_case_list``) the user may take up or close (CHANGE scope).
+    Exact, one query."""
+    return _work.capped_count(open_case_list(user=user).restrict(user, _CHANGE))
+
+
+def services_work_overdue_loans(user: Any, *, today: dt.date | None = None) -> int:
+    """Overdue loans (``overdue_loan_list``) whose repayment the user may record (CHANGE scope).
+    Exact, one query."""
+    today = today or _timezone.localdate()
+    return _work.capped_count(overdue_loan_list(user=user, today=today).restrict(user, _CHANGE))

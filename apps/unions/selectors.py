@@ -158,3 +158,46 @@ def member_id_numbers(id_numbers: _Iterable[str], *, user: _Any = None) -> set[s
 # Moved to core (the pages and the API of every domain paginate large tables alike);
 # the names stay here for the unions pages and tests that read them from this module.
 from apps.core.pagination import EstimatedCountPaginator, planner_row_estimate  # noqa: E402, F401
+
+# What waits for the user: the home page's work queues (apps.core.work, contributed in apps.py).
+# (Imported where used: the imports above end in a re-export block of their own.)
+
+
+def unions_work_transfers(user: _Any) -> int:
+    """Pending transfers ``TRANSFER_DECISION`` lets the user accept or send back: county staff,
+    into a union of their county (CHANGE scope of the receiving union), not requested by the
+    user. Exact, one query."""
+    from apps.core import work
+    from apps.core.scoping import CHANGE
+
+    from .choices import TransferStatus
+    from .decisions import TRANSFER_DECISION
+
+    if not work.takes(user, TRANSFER_DECISION.roles):
+        return 0
+    return work.capped_count(
+        transfer_list(user=user, action=CHANGE)
+        .filter(status=TransferStatus.PENDING)
+        .exclude(requested_by=user)
+    )
+
+
+def unions_work_applications(user: _Any) -> int:
+    """Online applications waiting for a decision that ``JOIN_DECISION`` lets the user take:
+    county staff, unions of their county, not the application's last content editor. That
+    editor is read from the audit trail per application on the queue page; here one query
+    excludes every application the user has ever edited (``work.content_edited_by``), so the
+    count may leave out one a colleague edited after the user, never count one four eyes refuses."""
+    from apps.core import work
+    from apps.core.scoping import CHANGE
+
+    from .choices import ApplicationStatus
+    from .decisions import APPLICATION_DECISION_FIELDS, JOIN_DECISION
+
+    if not work.takes(user, JOIN_DECISION.roles):
+        return 0
+    return work.capped_count(
+        join_application_list(user=user, action=CHANGE)
+        .filter(status=ApplicationStatus.SUBMITTED)
+        .exclude(work.content_edited_by(user, JoinApplication, ignore_fields=APPLICATION_DECISION_FIELDS))
+    )
