@@ -119,7 +119,22 @@ def _makers() -> dict[str, Any]:
         "MicroLoan": lambda r: sf.MicroLoanFactory(region=r),
         "Region": lambda r: r,
         "AuditEntry": _audit_entry,
+        "Attachment": _attachment,
     }
+
+
+def _attachment(r):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.core.attachments import attachment_add
+    from apps.insurance.tests.factories import ClaimFactory, CoverageFactory
+    from apps.unions.tests.factories import GrassrootsUnionFactory, MemberFactory
+
+    claim = ClaimFactory(
+        coverage=CoverageFactory(member=MemberFactory(union=GrassrootsUnionFactory(region=r)))
+    )
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    return attachment_add(record=claim, file=SimpleUploadedFile("a.pdf", pdf), kind="invoice", user=None)
 
 
 def _audit_entry(r):

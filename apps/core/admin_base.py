@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import model_ngettext, quote, unquote
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -25,7 +26,7 @@ from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from . import audit, personal, services
+from . import audit, autocomplete, personal, services
 from .choices import Role
 from .exceptions import ApplicationError
 from .scoping import CHANGE, VIEW, region_of, user_may
@@ -91,6 +92,33 @@ def delete_selected_through_service(modeladmin, request, queryset):
     return None
 
 
+class PickerRawIdWidget(ForeignKeyRawIdWidget):
+    """The raw-id input of a foreign key to a record the pages type by its code (a union, a
+    region, a competition, a plan): the pages' picker (``apps.core.autocomplete``) finds the
+    record by part of its name or code, in the user's change scope, and fills in the id the
+    input holds, so the form checks it as before (against the admin's scoped queryset). The
+    chosen record's name is shown beside it; the magnifier still opens the scoped list."""
+
+    class Media:
+        js = ("js/autocomplete.js",)
+        css = {"all": ("css/autocomplete.css",)}
+
+    def __init__(self, rel, admin_site, *, kind: str, attrs=None, using=None) -> None:
+        super().__init__(rel, admin_site, attrs, using)
+        self.kind = kind
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        picker = autocomplete.picker_attrs(self.kind, CHANGE, fill="id")
+        if picker:
+            context["widget"]["attrs"].update(picker)
+            if context.get("link_label"):
+                # shown by the picker, which keeps it up to date when another record is chosen
+                context["widget"]["attrs"]["data-autocomplete-label"] = context["link_label"]
+                context["link_label"] = None
+        return context
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Lists and opens only records in the user's scope (others are a 404), checks the
     scope again before any write, writes through the model's domain services (``writes``;
@@ -130,6 +158,12 @@ class ScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = choices(user=request.user)
         elif "queryset" not in kwargs and hasattr(related.objects, "restrict"):
             kwargs["queryset"] = related.objects.restrict(request.user, CHANGE)
+        kind = autocomplete.for_model(related) if db_field.name in self.raw_id_fields else None
+        if kind is not None and "widget" not in kwargs:
+            # the raw-id input with the pages' picker: found by name or code, it fills the id
+            kwargs["widget"] = PickerRawIdWidget(
+                db_field.remote_field, self.admin_site, kind=kind.name, using=kwargs.get("using")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

@@ -11,9 +11,11 @@ from django.db import models
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from . import autocomplete
 from .choices import RegionLevel
 from .exceptions import ApplicationError
 from .models import Region
+from .scoping import VIEW
 
 # Shared by every domain's staff forms ---------------------------------------------------
 
@@ -57,7 +59,13 @@ class ServiceForm(forms.Form):
 class CodeField(forms.CharField):
     """A record typed by its code (never a <select> of every record), resolved in
     ``queryset``, which the form narrows to the user's scope. A code not found there is
-    ``not_found`` (code ``error_code``); ``upper`` codes are compared in capitals."""
+    ``not_found`` (code ``error_code``); ``upper`` codes are compared in capitals.
+
+    A subclass that names its ``model`` declares the picker of that model
+    (``apps.core.autocomplete``): the kind ``kind_name`` (the model's name unless told), the
+    records offered for a ``purpose`` (``choices``: by default what ``restrict(user, purpose)``
+    leaves) and the text fields searched (``search_fields``: the name when the model has one).
+    The input offers the picker; the value typed or picked is the code, checked as above."""
 
     model: ClassVar[type[models.Model]]
     not_found: ClassVar[Any]
@@ -65,10 +73,45 @@ class CodeField(forms.CharField):
     upper: ClassVar[bool] = True
     input_attrs: ClassVar[dict[str, Any]] = {"size": 16, "autocomplete": "off"}
     default_max_length: ClassVar[int] = 32
+    # The picker: which records it offers (VIEW: those the user sees; CHANGE for write forms).
+    kind_name: ClassVar[str] = ""
+    search_fields: ClassVar[tuple[str, ...] | None] = None
+    purpose: ClassVar[str] = VIEW
+    kind: ClassVar[autocomplete.Kind | None] = None
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "model" not in cls.__dict__:
+            return
+        fields = {f.name for f in cls.model._meta.get_fields()}
+        search = (
+            cls.search_fields if cls.search_fields is not None else tuple(f for f in ("name",) if f in fields)
+        )
+        cls.kind = autocomplete.register(
+            autocomplete.Kind(
+                name=cls.kind_name or cls.model._meta.model_name,
+                model=cls.model,
+                choices=cls.choices,
+                search=search,
+                upper=cls.upper,
+                declared_by=f"{cls.__module__}.{cls.__qualname__}",
+            )
+        )
+
+    @classmethod
+    def choices(cls, user: Any, purpose: str) -> models.QuerySet:
+        """The records the picker offers the user for ``purpose``."""
+        return autocomplete.scoped(cls.model)(user, purpose)
+
+    def __init__(self, *args: Any, purpose: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", self.default_max_length)
-        kwargs.setdefault("widget", forms.TextInput(attrs=dict(self.input_attrs)))
+        if "widget" not in kwargs:
+            attrs = dict(self.input_attrs)
+            kind = type(self).kind
+            if kind is None:
+                kwargs["widget"] = forms.TextInput(attrs=attrs)
+            else:
+                kwargs["widget"] = autocomplete.PickerInput(kind.name, purpose or self.purpose, attrs=attrs)
         super().__init__(*args, **kwargs)
         self.queryset = self.model.objects.none()
 
@@ -90,6 +133,13 @@ class RegionCodeField(CodeField):
     upper = False
     input_attrs = {"size": 12}
     default_max_length = 12
+    kind_name = "region"
+
+    @classmethod
+    def choices(cls, user: Any, purpose: str) -> models.QuerySet:
+        # The regions the user sees (their subtree): each form narrows them to where its
+        # records may go; the regions' own CHANGE scope (reference data) would leave none.
+        return Region.objects.restrict(user, VIEW)
 
 
 def model_fields(model, names, **kwargs) -> dict[str, forms.Field]:

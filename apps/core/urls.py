@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import autocomplete, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # the pickers of the code inputs (static/js/autocomplete.js): ?q=<part of a name or code>
+    path("autocomplete/<slug:kind>/", autocomplete.lookup, name="autocomplete"),
     # browsers ask for /favicon.ico on pages that do not name an icon (the admin, the API docs)
     path("favicon.ico", views.favicon),
     path("regions/", views.RegionListView.as_view(), name="region-list"),
@@ -20,4 +22,19 @@ urlpatterns += [
     path("imports/jobs/<uuid:job_id>/errors/", import_views.import_job_errors, name="import-job-errors"),
     path("imports/templates/<str:resource>.xlsx", import_views.import_template, name="import-template"),
     path("exports/<str:resource>/", import_views.export_records, name="export-records"),
+]
+
+from . import attachment_views  # noqa: E402
+
+urlpatterns += [
+    path("attachments/<int:pk>/download/", attachment_views.attachment_download, name="attachment-download"),
+    path(
+        "attachments/<int:pk>/thumbnail/", attachment_views.attachment_thumbnail, name="attachment-thumbnail"
+    ),
+    path("attachments/<int:pk>/delete/", attachment_views.attachment_delete, name="attachment-delete"),
+    path(
+        "attachments/<str:model>/<str:object_id>/",
+        attachment_views.attachment_upload,
+        name="attachment-upload",
+    ),
 ]

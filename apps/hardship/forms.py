@@ -116,7 +116,12 @@ class RecheckForm(ServiceForm):
 
 
 class DisbursementForm(ServiceForm):
-    kind = forms.ChoiceField(label=_("Aid kind"), choices=AidKind.choices)
+    """An aid payment to a household; the cursor starts in the aid kind ("save and add
+    another" opens the next payment to the same household)."""
+
+    kind = forms.ChoiceField(
+        label=_("Aid kind"), choices=AidKind.choices, widget=forms.Select(attrs={"autofocus": True})
+    )
     amount = forms.DecimalField(label=_("Amount"), **MONEY)
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
     fund_source = forms.CharField(label=_("Fund source"), max_length=64, required=False)

@@ -157,7 +157,16 @@ class AddMembersForm(ServiceForm):
 
 
 class ClaimForm(ServiceForm):
+    """Claim entry. The unit is optional: given, the member is looked up among its covered
+    members only ("save and add another" starts the next claim with the same plan and unit);
+    the cursor starts in the first field not filled in beforehand."""
+
     plan = PlanCodeField(label=_("plan code"))
+    union = UnionCodeField(
+        label=_("unit code"),
+        required=False,
+        help_text=_("Optional: the member's unit, to enter its claims in a row."),
+    )
     id_number = forms.CharField(label=_("resident ID of the member"), max_length=20)
     number = forms.CharField(
         label=_("claim number"),
@@ -170,6 +179,13 @@ class ClaimForm(ServiceForm):
     total_expense = forms.DecimalField(label=_("total medical expense"), **MONEY)
     basic_insurance_paid = forms.DecimalField(label=_("paid by basic medical insurance"), **MONEY)
 
+    def __init__(self, *args, user: Any = None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
+        first_empty = next((f for name, f in self.fields.items() if not self.initial.get(name)), None)
+        if first_empty is not None:
+            first_empty.widget.attrs["autofocus"] = True
+
     def clean_id_number(self):
         try:
             id_number = validate_resident_id(normalize_resident_id(self.cleaned_data["id_number"]))
@@ -179,18 +195,24 @@ class ClaimForm(ServiceForm):
 
     def clean(self):
         data = super().clean()
-        plan, id_number = data.get("plan"), data.get("id_number")
-        if plan is None or not id_number:
+        plan, id_number, union = data.get("plan"), data.get("id_number"), data.get("union")
+        if plan is None or not id_number or self.has_error("union"):
             return data
         from .models import Coverage
 
-        coverage = (
-            Coverage.objects.restrict(self.user, CHANGE)
-            .filter(plan=plan, member__id_number=id_number)
-            .select_related("member")
-            .first()
+        coverages = Coverage.objects.restrict(self.user, CHANGE).filter(
+            plan=plan, member__id_number=id_number
         )
-        if coverage is None:
+        if union is not None:
+            coverages = coverages.filter(union=union)
+        coverage = coverages.select_related("member").first()
+        if coverage is None and union is not None:
+            self.add_error(
+                "id_number",
+                _("No member with this resident ID is covered by %(plan)s in unit %(union)s.")
+                % {"plan": plan.code, "union": union.code},
+            )
+        elif coverage is None:
             self.add_error(
                 "id_number",
                 _("No member with this resident ID is covered by %(plan)s in your scope.")

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -392,11 +393,22 @@ class ClaimCreateView(generic.ServiceFormView):
                 )
         return self.render_form(form)
 
+    def get_initial(self):
+        # the plan and the unit a claim starts with ("save and add another" names them)
+        return {name: self.request.GET.get(name, "") for name in ("plan", "union")}
+
     def form_context(self):
-        return {"breakdown": self.breakdown}
+        return {"breakdown": self.breakdown, "add_another": _("Save and add another")}
 
     def perform(self, form):
         return services.claim_submit(user=self.request.user, **form.service_kwargs())
+
+    def success_url(self, claim):
+        if "add_another" in self.request.POST:  # the next claim, in the same plan and unit
+            coverage = claim.coverage
+            query = urlencode({"plan": coverage.plan.code, "union": coverage.union.code})
+            return f"{reverse('insurance:claim-create')}?{query}"
+        return super().success_url(claim)
 
     def get_success_message(self, result):
         return _("Claim %(n)s submitted.") % {"n": result.number}

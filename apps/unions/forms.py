@@ -23,6 +23,10 @@ class UnionCodeField(CodeField):
     model = GrassrootsUnion
     not_found = _("No union with code %(code)s in your scope.")
     error_code = "union_scope"
+    # the picker (apps.core.autocomplete): by part of the name or the code; a write form
+    # offers the unions the user may change, a field that takes any visible union says VIEW
+    kind_name = "union"
+    purpose = CHANGE
 
 
 # Unions ----------------------------------------------------------------------------------
@@ -45,7 +49,7 @@ _union_fields = model_fields(GrassrootsUnion, UNION_FORM_FIELDS)
 UnionForm.base_fields = {
     **{k: _union_fields[k] for k in ("code", "name", "kind")},
     "region": RegionCodeField(label=_("Region code"), help_text=_("County or township division code")),
-    "parent": UnionCodeField(label=_("Parent union code"), required=False),
+    "parent": UnionCodeField(label=_("Parent union code"), required=False, purpose=VIEW),
     **{k: v for k, v in _union_fields.items() if k not in ("code", "name", "kind")},
 }
 
@@ -66,11 +70,16 @@ MEMBER_FORM_FIELDS = [
 
 
 class MemberForm(ServiceForm):
-    """Register a member: the union is typed by its code, checked against the change scope."""
+    """Register a member: the union is typed by its code, checked against the change scope.
+    The cursor starts in the first field not filled in beforehand (the name, when the union
+    is given: "save and add another" keeps it)."""
 
     def __init__(self, *args, user: Any, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["union"].queryset = GrassrootsUnion.objects.restrict(user, CHANGE)
+        first_empty = next((f for name, f in self.fields.items() if not self.initial.get(name)), None)
+        if first_empty is not None:
+            first_empty.widget.attrs["autofocus"] = True
 
 
 _member_fields = model_fields(Member, MEMBER_FORM_FIELDS)
@@ -102,7 +111,7 @@ class MemberLeaveForm(ServiceForm):
 
 
 class MemberTransferForm(ServiceForm):
-    to_union = UnionCodeField(label=_("Code of the receiving union"))
+    to_union = UnionCodeField(label=_("Code of the receiving union"), purpose=VIEW)
     transferred_on = forms.DateField(label=_("Transfer date"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 

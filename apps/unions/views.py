@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -126,6 +127,14 @@ class MemberCreateView(_FormView, generic.ServiceCreateView):
     title = gettext_lazy("Register member")
     initial_from_query = ("union",)
     success_message = gettext_lazy("Member %(name)s registered.")
+
+    def form_context(self):
+        return {"add_another": _("Save and add another")}
+
+    def success_url(self, member):
+        if "add_another" in self.request.POST:  # the next member, of the same union
+            return f"{reverse('unions:member-create')}?{urlencode({'union': member.union.code})}"
+        return super().success_url(member)
 
 
 class MemberUpdateView(VersionedFormViewMixin, _FormView, generic.ServiceUpdateView):

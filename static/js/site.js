@@ -21,3 +21,10 @@ if (window.matchMedia("(max-width: 720px)").matches) {
     if (!used) { box.removeAttribute("open"); }
   });
 }
+
+// A form shown again with its errors: the cursor goes to the first field to correct (before
+// the browser's autofocus, which then stands aside), so keyboard entry carries on from there.
+(function () {
+  var invalid = document.querySelector("form [aria-invalid=true]");
+  if (invalid) { invalid.focus(); }
+})();

@@ -1,6 +1,7 @@
+from .attachments import Attachment
 from .audit import AuditEntry
 from .imports import ImportJob, ImportJobStatus, ImportJobStep
 from .regions import Region
 from .users import User
 
-__all__ = ["AuditEntry", "ImportJob", "ImportJobStatus", "ImportJobStep", "Region", "User"]
+__all__ = ["Attachment", "AuditEntry", "ImportJob", "ImportJobStatus", "ImportJobStep", "Region", "User"]

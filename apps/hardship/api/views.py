@@ -9,6 +9,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.core.api.attachments import AttachmentsViewSetMixin
 from apps.core.api.base import (
     ScopedModelViewSet,
     ScopedReadOnlyViewSet,
@@ -35,7 +36,13 @@ from .serializers import (
 
 
 @versioned_schema(HouseholdSerializer)
-class HouseholdViewSet(VersionedViewSetMixin, ServiceCreateMixin, ServiceUpdateMixin, ScopedReadOnlyViewSet):
+class HouseholdViewSet(
+    AttachmentsViewSetMixin,
+    VersionedViewSetMixin,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
+    ScopedReadOnlyViewSet,
+):
     """Hardship households (困难职工家庭) and their seven-step filing. The detail carries an
     ETag; an update with If-Match is refused when the household changed since. A household
     is not deleted: it exits (and may re-enter).
@@ -46,9 +53,11 @@ class HouseholdViewSet(VersionedViewSetMixin, ServiceCreateMixin, ServiceUpdateM
     never the user who entered the household or last changed it (``step: "review"`` through
     ``advance`` approves). Sending back returns the filing to deliberation and needs a reason.
     The re-check and the exit are county decisions, never by the user who entered the
-    household. A refused decision is a 400 whose message says who may take it."""
+    household. A refused decision is a 400 whose message says who may take it.
+    ``{id}/attachments/`` holds the filing's evidence: visit photos, income and illness proofs."""
 
     queryset = Household.objects.all()
+    attachment_kinds = ("visit_photo", "income_proof", "illness_proof")
     selector = staticmethod(selectors.household_list)
     create_service = staticmethod(services.household_create)
     update_service = staticmethod(services.household_update)

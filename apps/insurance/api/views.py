@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from apps.core.api.attachments import AttachmentsViewSetMixin
 from apps.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, ServiceDestroyMixin
 from apps.core.locking import VersionedViewSetMixin, versioned_schema
 from apps.core.scoping import VIEW
@@ -137,7 +138,9 @@ class CoverageViewSet(ScopedReadOnlyViewSet):
 
 
 @versioned_schema(ClaimSerializer, request=ClaimUpdateSerializer)
-class ClaimViewSet(VersionedViewSetMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
+class ClaimViewSet(
+    AttachmentsViewSetMixin, VersionedViewSetMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet
+):
     """Claims (理赔): submitted → reviewed → approved → paid, or rejected with a reason.
     The payout is computed on payment; ``preview`` shows it with its breakdown. The detail
     carries an ETag; a correction with If-Match is refused when the claim changed since.
@@ -145,9 +148,11 @@ class ClaimViewSet(VersionedViewSetMixin, mixins.UpdateModelMixin, ScopedReadOnl
     Duties are separated: county staff submit and pay; the prefecture above the claim's
     county (or the province) reviews and approves, never the submitter or the claim's last
     editor, and on a double-review plan the approver is not the reviewer. A decision the user
-    may not take is a 400 whose message says who may."""
+    may not take is a 400 whose message says who may. ``{id}/attachments/`` holds its evidence:
+    the hospital's invoices and the discharge summary."""
 
     queryset = Claim.objects.all()
+    attachment_kinds = ("invoice", "discharge_summary")
     selector = staticmethod(selectors.claim_list)
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilterSet
