@@ -212,6 +212,7 @@ class TransferListView(generic.ScopedListView):
     model = MembershipTransfer
     filterset_class = TransferFilterSet
     template_name = "unions/transfer_list.html"
+    title = gettext_lazy("Incoming transfers")
     ordering_fields = ("created_at", "transferred_on")
     default_ordering = "-created_at"
 
@@ -285,6 +286,7 @@ class JoinApplicationListView(generic.ScopedListView):
     model = JoinApplication
     filterset_class = JoinApplicationFilterSet
     template_name = "unions/joinapplication_list.html"
+    title = gettext_lazy("Online applications")
     ordering_fields = ("submitted_at", "name")
     default_ordering = "submitted_at"
 

@@ -70,10 +70,6 @@ def test_crud_urls_refuses_an_action_whose_view_is_missing():
 # Generic templates ---------------------------------------------------------------------------
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-# The transfer and online-application pages are being reworked for issue 12; they move onto
-# the generic templates with that change.
-NOT_YET_GENERIC = {"unions/transfer_list.html", "unions/transfer_detail.html"}
-NOT_YET_GENERIC |= {"unions/joinapplication_list.html", "unions/joinapplication_detail.html"}
 # Pages of their own kind: the dashboard and a report's progress page.
 OWN_KIND = {"reports/report_detail.html"}
 
@@ -101,7 +97,7 @@ def test_every_list_and_detail_page_extends_the_generic_template(base, generic):
         opts = view.model._meta
         kind = "list" if base is ScopedListView else "detail"
         name = view.template_name or f"{opts.app_label}/{opts.model_name}_{kind}.html"
-        if name in NOT_YET_GENERIC | OWN_KIND:
+        if name in OWN_KIND:
             continue
         source = (TEMPLATES / name).read_text(encoding="utf-8")
         assert source.startswith(f'{{% extends "{generic}" %}}'), name
