@@ -6,6 +6,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.importing import (
     CellError,
     Column,
@@ -52,7 +54,7 @@ def competitions_by_code(codes: set[str]) -> dict[str, Competition]:
 @register
 class CompetitionResource(RegionRefMixin, ImportResource):
     name = "competitions"
-    title = "劳动竞赛"
+    title = _("劳动竞赛")
     model = Competition
     export_related = ("organizer_region",)
     export_order = ("code",)
@@ -94,7 +96,7 @@ class CompetitionResource(RegionRefMixin, ImportResource):
 @register
 class ParticipationResource(UnionRefMixin, ImportResource):
     name = "participations"
-    title = "竞赛参与"
+    title = _("竞赛参与")
     model = Participation
     export_related = ("competition", "union")
     export_order = ("competition__code", "union__code")
@@ -152,7 +154,7 @@ class ParticipationResource(UnionRefMixin, ImportResource):
 @register
 class InnovationResource(UnionRefMixin, ImportResource):
     name = "innovations"
-    title = "职工技术创新成果"
+    title = _("职工技术创新成果")
     model = InnovationAchievement
     export_related = ("union",)
     export_order = ("number",)

@@ -1,32 +1,35 @@
+"""Choices of core. The Chinese labels are msgids: locale/en has their English."""
+
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RegionLevel(models.TextChoices):
-    PROVINCE = "province", "省"
-    PREFECTURE = "prefecture", "市州"
-    COUNTY = "county", "县区"
-    TOWNSHIP = "township", "乡镇(街道)"
+    PROVINCE = "province", _("省")
+    PREFECTURE = "prefecture", _("市州")
+    COUNTY = "county", _("县区")
+    TOWNSHIP = "township", _("乡镇(街道)")
 
 
 class Role(models.TextChoices):
-    COUNTY = "county", "县区工会"
-    PREFECTURE = "prefecture", "市州工会"
-    PROVINCE = "province", "省总工会"
-    ADMIN = "admin", "系统管理员"
+    COUNTY = "county", _("县区工会")
+    PREFECTURE = "prefecture", _("市州工会")
+    PROVINCE = "province", _("省总工会")
+    ADMIN = "admin", _("系统管理员")
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", "新增"
-    UPDATE = "update", "修改"
-    DELETE = "delete", "删除"
-    VIEW = "view", "查看敏感信息"
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    VIEW = "view", _("查看敏感信息")
 
 
 class AuditSource(models.TextChoices):
-    PAGE = "page", "页面"
-    API = "api", "接口"
-    ADMIN = "admin", "管理后台"
-    IMPORT = "import", "导入"
-    COMMAND = "command", "命令行"
-    TASK = "task", "后台任务"
-    SYSTEM = "system", "系统"
+    PAGE = "page", _("页面")
+    API = "api", _("接口")
+    ADMIN = "admin", _("管理后台")
+    IMPORT = "import", _("导入")
+    COMMAND = "command", _("命令行")
+    TASK = "task", _("后台任务")
+    SYSTEM = "system", _("系统")

@@ -28,6 +28,7 @@ from typing import Any
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .choices import AuditAction, Role
 from .exceptions import ApplicationError
@@ -38,8 +39,9 @@ class DecisionRefused(ApplicationError):
     """The user may not take this decision; the message says who may."""
 
 
-def _role_labels(roles: Iterable[str]) -> str:
-    return "、".join(str(Role(r).label) for r in roles)
+def role_labels(roles: Iterable[str]) -> str:
+    """The roles' names as a list in the UI language (市州工会、省总工会 / Prefecture union, ...)."""
+    return pgettext("list separator", ", ").join(str(Role(r).label) for r in roles)
 
 
 @dataclass(frozen=True)
@@ -65,20 +67,20 @@ class DecisionStep:
         role = Role.ADMIN if user.is_superuser else user.role
         if role not in self.roles:
             return _("Only %(roles)s staff may %(step)s.") % {
-                "roles": _role_labels(self.roles),
+                "roles": role_labels(self.roles),
                 "step": self.label,
             }
         model = self.scope_model or type(record)
         if not user_may(user, self.scope_action, self.region_of(record), model):
             return _("Only %(roles)s staff responsible for this region may %(step)s.") % {
-                "roles": _role_labels(self.roles),
+                "roles": role_labels(self.roles),
                 "step": self.label,
             }
         if user.pk in {i for i in self.excluded(record) if i is not None}:
             return _(
                 "Four eyes: whoever filed this record, changed it last or decided an earlier step "
                 "may not %(step)s; another %(roles)s colleague must."
-            ) % {"step": self.label, "roles": _role_labels(self.roles)}
+            ) % {"step": self.label, "roles": role_labels(self.roles)}
         return None
 
     def allows(self, user: Any, record: Any) -> bool:

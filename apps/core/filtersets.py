@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import IContains
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -59,8 +61,52 @@ def region_q(lookup: str, value: str) -> Q | None:
 
 
 def looks_like_id(value: str) -> bool:
+    """A full resident ID (18 characters, the first 17 digits): searched for exactly, by the
+    index on the ID column, never as a substring."""
     v = normalize_resident_id(value)
     return len(v) == 18 and is_digits(v[:17])
+
+
+# Substring search that an index serves --------------------------------------------------------
+
+#: The SQL function (PostgreSQL, created by apps/unions/migrations/0003_search_indexes) that
+#: lists a text's grams: every character and every pair of adjacent characters.
+GRAMS_FUNCTION = "gonghui_grams"
+
+
+@models.CharField.register_lookup
+class GramContains(IContains):
+    """``field__gram_icontains``: ``icontains`` for a column with a gram index (PostgreSQL).
+
+    A Chinese name is searched by one or two characters ("张伟") as often as by more, and
+    pg_trgm finds no trigram in a two-character ``LIKE '%张伟%'``: its index would be read
+    whole. A GIN index over ``gonghui_grams(UPPER(column))`` holds each name's characters
+    and pairs; the query asks for the names holding every pair of the text (a one-character
+    text: that character), which for one or two characters is exactly the substring test,
+    and for longer texts narrows the rows that ``LIKE`` then checks. Elsewhere (SQLite) it is ``icontains``. The same results either way;
+    only columns with that index (see the migration) should be searched with it."""
+
+    lookup_name = "gram_icontains"
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(IContains(self.lhs, self.rhs))
+
+    def as_postgresql(self, compiler, connection):
+        text = self.rhs
+        if not (self.rhs_is_direct_value() and isinstance(text, str) and text):
+            return self.as_sql(compiler, connection)
+        column, column_params = compiler.compile(self.lhs)
+        # The pairs of the text imply its characters: asking for them alone reads fewer index
+        # entries and gives the planner a truer estimate (the grams are not independent).
+        wanted = sorted({text[i : i + 2] for i in range(len(text) - 1)}) or [text]
+        grams = "{}(UPPER(({})::text)) @> ARRAY[{}]::text[]".format(
+            GRAMS_FUNCTION, column, ", ".join(["UPPER(%s)"] * len(wanted))
+        )
+        params = (*column_params, *wanted)
+        if len(text) <= 2:  # a text of one or two characters is itself a gram
+            return grams, params
+        like, like_params = self.as_sql(compiler, connection)
+        return f"({grams} AND {like})", (*params, *like_params)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -113,15 +159,17 @@ class UnionFilterMixin(django_filters.FilterSet):
 
 
 class PersonSearchMixin:
-    """``q`` over people: a resident ID finds the person exactly (``id_lookup``), any other
-    text is searched in ``text_lookups`` (any of them matches)."""
+    """``q`` over people: a full resident ID finds the person exactly (``id_lookup``, an
+    equality the ID column's index answers, whatever ``text_lookups`` say), any other text is
+    searched in ``text_lookups`` (any of them matches; ``name__gram_icontains`` where the
+    name has a gram index, see ``GramContains``)."""
 
     id_lookup = "id_number"
     text_lookups: tuple[str, ...] = ("name__icontains",)
 
     def filter_q(self, queryset, name, value):
         if looks_like_id(value):
-            return queryset.filter(**{self.id_lookup: normalize_resident_id(value)})
+            return queryset.filter(**{f"{self.id_lookup}__exact": normalize_resident_id(value)})
         value = value.strip()
         q = Q()
         for lookup in self.text_lookups:

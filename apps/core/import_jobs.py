@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from . import freshness
 from .exceptions import ApplicationError
 from .importing import (
     ImportFileError,
@@ -32,7 +33,7 @@ from .importing import (
     get_resource,
     run_import,
 )
-from .models import ImportJob, ImportJobStatus, ImportJobStep
+from .models import AuditEntry, ImportJob, ImportJobStatus, ImportJobStep
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +169,17 @@ def _fail(job: ImportJob, message: str) -> None:
         ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
+def _written_region_ids(job: ImportJob) -> set[int]:
+    """The regions of the records this job wrote, read from their audit entries (one query,
+    none while nobody listens to changes): the job's user and door, since the job started."""
+    if not freshness.listening():
+        return set()
+    entries = AuditEntry.objects.filter(
+        user=job.user, source=job.source, at__gte=job.started_at, region__isnull=False
+    )
+    return set(entries.order_by().values_list("region_id", flat=True).distinct())
+
+
 def import_job_run(*, job_id: str) -> ImportJob | None:
     """Run the pending step of a job (the task's body); a finished step is left as it is."""
     from celery.exceptions import SoftTimeLimitExceeded
@@ -203,6 +215,9 @@ def import_job_run(*, job_id: str) -> ImportJob | None:
                 progress=progress,
             )
             _finish(job, result, error_name)
+            if result.written and (result.created or result.updated):
+                # the figures of the regions written to are stale: told once, on commit
+                freshness.on_changed(_written_region_ids(job))
         job.file.delete(save=False)
         ImportJob.objects.filter(pk=job.pk).update(file="")
     except (ImportFileError, ApplicationError) as exc:

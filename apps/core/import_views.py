@@ -33,6 +33,7 @@ from .importing import (
     run_export,
     write_template,
 )
+from .importing.cells import contract_text
 from .models import ImportJob, ImportJobStatus, ImportJobStep
 
 UPLOAD_DIR = "imports"
@@ -220,7 +221,7 @@ def import_template(request: HttpRequest, resource: str) -> FileResponse:
     res = _resource_or_404(resource)
     path = _upload_dir() / f"template-{res.name}-{uuid.uuid4().hex}.xlsx"
     write_template(res, path)
-    return _download(path, f"{res.title or res.name}导入模板.xlsx")
+    return _download(path, f"{contract_text(res.title) or res.name}导入模板.xlsx")
 
 
 @login_required
@@ -233,4 +234,4 @@ def export_records(request: HttpRequest, resource: str) -> FileResponse:
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     path = _upload_dir() / f"export-{uuid.uuid4().hex}.{fmt}"
     run_export(res, path, user=request.user)
-    return _download(path, f"{res.title or res.name}.{fmt}")
+    return _download(path, f"{contract_text(res.title) or res.name}.{fmt}")

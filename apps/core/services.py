@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, freshness
 from .auth import staff_for
 from .choices import AuditAction, RegionLevel, Role
 from .exceptions import ApplicationError
@@ -92,6 +92,7 @@ def model_create(model: type[M], *, user: Any = None, note: str = "", **data: An
     full_clean_or_raise(instance)
     _save(instance)
     audit.record(instance, AuditAction.CREATE, user=user, note=note)
+    freshness.on_changed([freshness.region_of_record(instance)])  # told once, on commit
     return instance
 
 
@@ -99,6 +100,7 @@ def model_create(model: type[M], *, user: Any = None, note: str = "", **data: An
 def model_update(instance: M, *, user: Any = None, note: str = "", **data: Any) -> tuple[M, bool]:
     """Apply the changed fields, validate, save and audit; returns (instance, changed)."""
     before = audit.snapshot(instance)
+    moved_from = freshness.region_before_update(instance, data)
     for field, value in data.items():
         setattr(instance, field, value)
     full_clean_or_raise(instance)
@@ -107,6 +109,7 @@ def model_update(instance: M, *, user: Any = None, note: str = "", **data: Any) 
         return instance, False
     _save(instance)
     audit.record(instance, AuditAction.UPDATE, changes=changes, user=user, note=note)
+    freshness.on_changed([moved_from, freshness.region_of_record(instance)])  # told once, on commit
     return instance, True
 
 
@@ -119,6 +122,7 @@ def model_delete(instance: models.Model, *, user: Any = None, note: str = "") ->
         user=user,
         note=note,
     )
+    region_id = freshness.region_of_record(instance)
     try:
         with transaction.atomic():
             instance.delete()
@@ -127,6 +131,7 @@ def model_delete(instance: models.Model, *, user: Any = None, note: str = "") ->
             _("“%(record)s” is still referenced by other records and cannot be deleted.")
             % {"record": instance}
         ) from exc
+    freshness.on_changed([region_id])  # told once, on commit
 
 
 @transaction.atomic
@@ -137,6 +142,7 @@ def bulk_create_audited(
     objs = list(objs)
     created = model.objects.bulk_create(objs, batch_size=batch_size)
     audit.record_many(created, AuditAction.CREATE, user=user, note=note)
+    freshness.records_changed(created)  # once per batch, told on commit
     return created
 
 

@@ -1,82 +1,87 @@
-"""Choices with the Chinese labels the import templates use (IMPORT.md): labels are a contract."""
+"""Choices with the Chinese labels the import templates use (IMPORT.md): labels are a contract.
+
+Each Chinese label is its own msgid: the pages show it in the UI language (locale/en has the
+English), while the import pipeline reads and writes it in Chinese whatever the language.
+"""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.TextChoices):
-    DEEP = "deep", "深度困难"
-    RELATIVE = "relative", "相对困难"
-    ACCIDENTAL = "accidental", "意外致困"
+    DEEP = "deep", _("深度困难")
+    RELATIVE = "relative", _("相对困难")
+    ACCIDENTAL = "accidental", _("意外致困")
 
 
 class Cause(models.TextChoices):
-    ILLNESS = "illness", "因病"
-    DISABILITY = "disability", "因残"
-    EDUCATION = "education", "因学"
-    DISASTER = "disaster", "因灾"
-    UNEMPLOYMENT = "unemployment", "下岗失业"
-    ENTERPRISE = "enterprise", "企业经营困难"
-    SINGLE_PARENT = "single_parent", "单亲"
-    ACCIDENT = "accident", "意外"
-    OTHER = "other", "其他"
+    ILLNESS = "illness", _("因病")
+    DISABILITY = "disability", _("因残")
+    EDUCATION = "education", _("因学")
+    DISASTER = "disaster", _("因灾")
+    UNEMPLOYMENT = "unemployment", _("下岗失业")
+    ENTERPRISE = "enterprise", _("企业经营困难")
+    SINGLE_PARENT = "single_parent", _("单亲")
+    ACCIDENT = "accident", _("意外")
+    OTHER = "other", _("其他")
 
 
 class Relation(models.TextChoices):
-    SPOUSE = "spouse", "配偶"
-    CHILD = "child", "子女"
-    PARENT = "parent", "父母"
-    SIBLING = "sibling", "兄弟姐妹"
-    GRANDPARENT = "grandparent", "祖父母"
-    GRANDCHILD = "grandchild", "孙子女"
-    OTHER = "other", "其他"
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    SIBLING = "sibling", _("兄弟姐妹")
+    GRANDPARENT = "grandparent", _("祖父母")
+    GRANDCHILD = "grandchild", _("孙子女")
+    OTHER = "other", _("其他")
 
 
 class Health(models.TextChoices):
-    HEALTHY = "healthy", "健康"
-    CHRONIC = "chronic", "慢性病"
-    SERIOUS = "serious", "重病"
-    DISABLED = "disabled", "残疾"
+    HEALTHY = "healthy", _("健康")
+    CHRONIC = "chronic", _("慢性病")
+    SERIOUS = "serious", _("重病")
+    DISABLED = "disabled", _("残疾")
 
 
 class Status(models.TextChoices):
     """Where a household stands: the last completed step of the seven-step filing."""
 
-    NEW = "new", "待入户走访"
-    VISITED = "visited", "已走访（进）"
-    INSPECTED = "inspected", "已查看（看）"
-    CALCULATED = "calculated", "已核算（算）"
-    DELIBERATED = "deliberated", "已评议（议）"
-    EVALUATED = "evaluated", "已评定（评）"
-    NOTICE = "notice", "公示中（公示）"
-    FILED = "filed", "已建档"
-    EXITED = "exited", "已解困脱困"
-    WITHDRAWN = "withdrawn", "已撤销"
+    NEW = "new", _("待入户走访")
+    VISITED = "visited", _("已走访（进）")
+    INSPECTED = "inspected", _("已查看（看）")
+    CALCULATED = "calculated", _("已核算（算）")
+    DELIBERATED = "deliberated", _("已评议（议）")
+    EVALUATED = "evaluated", _("已评定（评）")
+    NOTICE = "notice", _("公示中（公示）")
+    FILED = "filed", _("已建档")
+    EXITED = "exited", _("已解困脱困")
+    WITHDRAWN = "withdrawn", _("已撤销")
 
 
 class Step(models.TextChoices):
     """The seven steps (七步法), plus the events recorded in the same timeline."""
 
-    VISIT = "visit", "进"
-    INSPECT = "inspect", "看"
-    CALCULATE = "calculate", "算"
-    DELIBERATE = "deliberate", "议"
-    EVALUATE = "evaluate", "评"
-    NOTICE = "notice", "公示"
-    REVIEW = "review", "审核"
-    OBJECTION = "objection", "公示异议"
-    SEND_BACK = "send_back", "审核退回评议"
-    IMPORTED = "imported", "历史建档导入"
-    WITHDRAW = "withdraw", "撤销"
-    EXIT = "exit", "解困脱困"
+    VISIT = "visit", _("进")
+    INSPECT = "inspect", _("看")
+    CALCULATE = "calculate", _("算")
+    DELIBERATE = "deliberate", _("议")
+    EVALUATE = "evaluate", _("评")
+    NOTICE = "notice", _("公示")
+    REVIEW = "review", _("审核")
+    OBJECTION = "objection", _("公示异议")
+    SEND_BACK = "send_back", _("审核退回评议")
+    IMPORTED = "imported", _("历史建档导入")
+    WITHDRAW = "withdraw", _("撤销")
+    EXIT = "exit", _("解困脱困")
 
 
 class AidKind(models.TextChoices):
-    LIVING = "living", "生活救助"
-    MEDICAL = "medical", "医疗救助"
-    EDUCATION = "education", "金秋助学"
-    WARMTH = "warmth", "送温暖"
-    EMPLOYMENT = "employment", "就业帮扶"
-    OTHER = "other", "其他"
+    LIVING = "living", _("生活救助")
+    MEDICAL = "medical", _("医疗救助")
+    EDUCATION = "education", _("金秋助学")
+    WARMTH = "warmth", _("送温暖")
+    EMPLOYMENT = "employment", _("就业帮扶")
+    OTHER = "other", _("其他")
 
 
 # The seven steps in order: the status a step needs, and the status it leads to.

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
 from apps.core.importing import (
@@ -20,6 +21,7 @@ from apps.core.importing import (
     ImportResource,
     Row,
     choice_column,
+    choice_label,
     chunks,
     filter_in,
     parse_date,
@@ -29,6 +31,7 @@ from apps.core.importing import (
     parse_text,
     register,
 )
+from apps.core.importing.cells import contract_labels
 from apps.core.personal import AMOUNT
 from apps.unions.public import UnionRefMixin, union_column
 
@@ -50,7 +53,7 @@ def parse_causes(raw: Any) -> str:
     text = parse_text(raw)
     if not text:
         raise CellError("不能为空")
-    by_label = {label: value for value, label in Cause.choices}
+    by_label = dict(zip(contract_labels(Cause), Cause.values, strict=True))
     codes, bad = [], []
     for part in re.split(r"[；;]", text):
         part = part.strip()
@@ -61,14 +64,13 @@ def parse_causes(raw: Any) -> str:
         else:
             bad.append(part)
     if bad or not codes:
-        allowed = "、".join(label for _v, label in Cause.choices)
+        allowed = "、".join(contract_labels(Cause))
         raise CellError(f"“{'、'.join(bad) or text}”不是可选的致困原因（可选：{allowed}，用“；”分隔）")
     return ",".join(c for c in Cause.values if c in codes)
 
 
 def _causes_label(household: Household) -> str:
-    labels = dict(Cause.choices)
-    return "；".join(labels[c] for c in household.cause_list if c in labels)
+    return "；".join(choice_label(Cause, c) for c in household.cause_list if c in Cause.values)
 
 
 def _may_import_history(user: Any) -> bool:
@@ -108,7 +110,7 @@ def sync_claims(households: list[Household]) -> None:
 @register
 class HouseholdResource(UnionRefMixin, ImportResource):
     name = "households"
-    title = "困难职工家庭"
+    title = _("困难职工家庭")
     model = Household
     export_related = ("union",)
     columns = [
@@ -184,7 +186,7 @@ class HouseholdResource(UnionRefMixin, ImportResource):
                 other = active[0]
                 row.error(
                     "户主身份证号",
-                    f"信息比对：该户主已有{county_of(other.union.region).name}的困难家庭（{other.get_status_display()}）",
+                    f"信息比对：该户主已有{county_of(other.union.region).name}的困难家庭（{choice_label(Status, other.status)}）",
                 )
                 continue
             claim = ctx.cache["claims"].get(v["head_id_number"])
@@ -264,7 +266,7 @@ def _current(households: list[Household]) -> Household | None:
 @register
 class FamilyMemberResource(ImportResource):
     name = "family_members"
-    title = "困难家庭成员"
+    title = _("困难家庭成员")
     model = FamilyMember
     export_related = ("household",)
     export_order = ("household_id", "id")
@@ -360,7 +362,7 @@ class FamilyMemberResource(ImportResource):
 @register
 class DisbursementResource(ImportResource):
     name = "disbursements"
-    title = "帮扶救助发放"
+    title = _("帮扶救助发放")
     model = Disbursement
     export_related = ("household",)
     columns = [

@@ -31,6 +31,7 @@ from apps.core.cleaning import (
     rule_errors,
 )
 from apps.core.exceptions import ApplicationError
+from apps.core.importing import choice_label
 from apps.core.locking import check_version
 from apps.core.models import Region
 from apps.core.services import (
@@ -466,7 +467,7 @@ def _record_step(
         AuditAction.UPDATE,
         changes=audit.diff(before, audit.snapshot(household)),
         user=user,
-        note=f"七步法：{Step(step).label}",
+        note=f"七步法：{choice_label(Step, step)}",  # the trail keeps the Chinese step name
     )
 
 

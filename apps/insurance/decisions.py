@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
 from apps.core.decisions import LAST_EDITOR_ATTR as LAST_EDITOR_ATTR  # the tests read it here
-from apps.core.decisions import DecisionStep, cached_last_editor_id
+from apps.core.decisions import DecisionStep, cached_last_editor_id, role_labels
 from apps.core.decisions import prefetch_last_editors as core_prefetch_last_editors
 from apps.core.scoping import CHANGE, REVIEW
 
@@ -136,7 +136,7 @@ def waiting_on(claim: Claim) -> str:
     if step is None:
         return ""
     text = gettext("Next step: %(roles)s staff responsible for %(region)s %(step)s.") % {
-        "roles": "、".join(str(Role(r).label) for r in step.roles),
+        "roles": role_labels(step.roles),
         "region": claim.coverage.union.region.name,
         "step": step.label,
     }

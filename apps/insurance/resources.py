@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.exceptions import ApplicationError
 from apps.core.importing import (
@@ -78,7 +79,7 @@ money = partial(parse_decimal, places=2)
 @register
 class PlanResource(ImportResource):
     name = "plans"
-    title = "医疗互助计划"
+    title = gettext_lazy("医疗互助计划")
     model = Plan
     export_order = ("code",)
     columns = [
@@ -142,7 +143,7 @@ def _window_error(plan: Plan, ctx: Context) -> str | None:
 @register
 class EnrollmentResource(ImportResource):
     name = "enrollments"
-    title = "医疗互助参保"
+    title = gettext_lazy("医疗互助参保")
     model = Coverage
     export_related = ("plan", "member", "union")
     export_order = ("plan__code", "id")
@@ -248,7 +249,7 @@ class EnrollmentResource(ImportResource):
 @register
 class ClaimResource(ImportResource):
     name = "claims"
-    title = "医疗互助理赔"
+    title = gettext_lazy("医疗互助理赔")
     model = Claim
     export_related = ("coverage__plan", "coverage__member")
     export_order = ("discharged_on", "number")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.importing import (
     Column,
     Context,
@@ -43,7 +45,7 @@ from .selectors import model_workers_by_id
 @register
 class ModelWorkerResource(UnionRefMixin, ImportResource):
     name = "model_workers"
-    title = "劳动模范"
+    title = _("劳动模范")
     model = ModelWorker
     export_related = ("union",)
     columns = [
@@ -74,7 +76,7 @@ class ModelWorkerResource(UnionRefMixin, ImportResource):
 @register
 class HonourResource(UnionRefMixin, ImportResource):
     name = "honours"
-    title = "五一劳动奖章等荣誉"
+    title = _("五一劳动奖章等荣誉")
     model = Honour
     export_related = ("union",)
     export_order = ("number",)
@@ -126,7 +128,7 @@ class WorkerRefMixin(RefMixin):
 @register
 class BenefitResource(WorkerRefMixin, ImportResource):
     name = "benefits"
-    title = "劳模待遇发放"
+    title = _("劳模待遇发放")
     model = BenefitPayment
     export_related = ("model_worker",)
     export_order = ("number",)
@@ -169,7 +171,7 @@ class BenefitResource(WorkerRefMixin, ImportResource):
 @register
 class RecuperationResource(WorkerRefMixin, ImportResource):
     name = "recuperations"
-    title = "劳模疗休养"
+    title = _("劳模疗休养")
     model = Recuperation
     export_related = ("model_worker",)
     columns = [
@@ -210,7 +212,7 @@ class RecuperationResource(WorkerRefMixin, ImportResource):
 @register
 class StudioResource(UnionRefMixin, ImportResource):
     name = "studios"
-    title = "劳模创新工作室"
+    title = _("劳模创新工作室")
     model = InnovationStudio
     export_related = ("union",)
     export_order = ("code",)
@@ -252,7 +254,7 @@ class StudioResource(UnionRefMixin, ImportResource):
 @register
 class TalkResource(RegionRefMixin, ImportResource):
     name = "talks"
-    title = "劳模宣讲"
+    title = _("劳模宣讲")
     model = Talk
     export_related = ("region",)
     export_order = ("number",)

@@ -15,6 +15,7 @@ class YearlyReportAdmin(ScopedAdmin):
         "region",
         "status",
         "progress",
+        "stage",
         "requested_by",
         "requested_at",
         "started_at",

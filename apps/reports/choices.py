@@ -9,6 +9,15 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ReportStage(models.TextChoices):
+    """What a running report is doing now (``YearlyReport.stage``). The computing stage is stored
+    with the region and the count, ``computing:<region code>:<n>:<total>``."""
+
+    COMPUTING = "computing", _("computing")
+    WORKBOOK = "workbook", _("writing the workbook")
+    DOCUMENT = "document", _("writing the printable document")
+
+
 class ReportFile(models.TextChoices):
     JSON = "json", "JSON"
     XLSX = "xlsx", "Excel"

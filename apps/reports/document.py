@@ -1,5 +1,6 @@
 """The printable document of a yearly report: a PDF with the headline figures, a table per
-domain, the breakdown by child region and the dashboard's charts, in an embedded Chinese font."""
+domain, the breakdown by child region (with the region's own level, 本级, by the workbook's rule
+``indicators.direct_value`` and its note) and the dashboard's charts, in an embedded Chinese font."""
 
 from __future__ import annotations
 
@@ -212,9 +213,16 @@ def render_document(data: dict[str, Any]) -> bytes | None:
                 for code in codes:
                     row.cell(fmt(code, child["indicators"].get(code, 0)))
             row = table.row()
+            row.cell(indicators.DIRECT_HEADER)
+            for code in codes:
+                direct = indicators.direct_value(code, data)
+                row.cell("" if direct is None else fmt(code, direct))
+            row = table.row()
             row.cell("合计")
             for code in codes:
                 row.cell(fmt(code, ind[code]))
+        pdf.set_font("cjk", size=7)
+        pdf.multi_cell(0, 4, indicators.direct_note(codes), new_x="LMARGIN", new_y="NEXT")
         for code in CHART_CODES:
             if code in codes:
                 _bar_chart(pdf, names, children, code)

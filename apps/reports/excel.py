@@ -1,5 +1,7 @@
 """The Excel workbook of a yearly report: a sheet per domain, rows = indicators (Chinese names),
-columns = the region, each child region and the region's own level, so totals add up."""
+columns = the region, each child region and the region's own level (本级), so totals add up;
+under the table, a note on what 本级 holds and why it is blank for some indicators
+(``indicators.direct_value``, the rule the printable document follows too)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from apps.core.models import Region
 
 from . import indicators
 
-DIRECT_HEADER = "本级"
+DIRECT_HEADER = indicators.DIRECT_HEADER
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
 
@@ -62,6 +64,12 @@ def render_workbook(data: dict[str, Any]) -> bytes:
             if ind.amount:
                 for cell in ws[ws.max_row][2:]:
                     cell.number_format = "#,##0.00"
+        # the note: one blank row under the table, across its width
+        note_row = ws.max_row + 2
+        ws.cell(note_row, 1, indicators.direct_note([i.code for i in rows]))
+        ws.cell(note_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=len(header))
+        ws.row_dimensions[note_row].height = 45
         ws.freeze_panes = "C2"
         ws.column_dimensions["A"].width = 40
         ws.column_dimensions["B"].width = 42

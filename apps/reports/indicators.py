@@ -1,6 +1,10 @@
 """The yearly indicators of INDICATORS.md: where each code comes from, its Chinese name, and the
 JSON form of a report (a region with its children).
 
+The Chinese names are msgids (marked for translation with ``gettext_noop``): ``Indicator.name`` and
+``DOMAIN_NAMES`` give them in the active language, so the pages follow the user's language and
+the report's files, written with Chinese active, keep the names of INDICATORS.md.
+
 This module is the one place that knows the indicator sources. Each source is a domain
 selector ``(*, year: int, region: Region) -> dict[str, int | Decimal]``; the settings
 ``REPORTS_INDICATOR_SOURCES`` may replace the list (tests do while a domain is not there).
@@ -9,33 +13,39 @@ selector ``(*, year: int, region: Region) -> dict[str, int | Decimal]``; the set
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 from apps.core.models import Region
 
 # (domain key, Chinese domain name, dotted path of the selector), in report order.
 SOURCES: list[tuple[str, str, str]] = [
-    ("org", "组织建设", "apps.unions.selectors.org_indicators"),
-    ("comp", "劳动和技能竞赛", "apps.competitions.selectors.comp_indicators"),
-    ("mw", "劳模工匠", "apps.model_workers.selectors.mw_indicators"),
-    ("hs", "困难职工帮扶", "apps.hardship.selectors.hs_indicators"),
-    ("ins", "职工医疗互助保障", "apps.insurance.selectors.ins_indicators"),
-    ("svc", "普惠服务与维权", "apps.services.selectors.svc_indicators"),
+    ("org", gettext_noop("组织建设"), "apps.unions.selectors.org_indicators"),
+    ("comp", gettext_noop("劳动和技能竞赛"), "apps.competitions.selectors.comp_indicators"),
+    ("mw", gettext_noop("劳模工匠"), "apps.model_workers.selectors.mw_indicators"),
+    ("hs", gettext_noop("困难职工帮扶"), "apps.hardship.selectors.hs_indicators"),
+    ("ins", gettext_noop("职工医疗互助保障"), "apps.insurance.selectors.ins_indicators"),
+    ("svc", gettext_noop("普惠服务与维权"), "apps.services.selectors.svc_indicators"),
 ]
 
 
 @dataclass(frozen=True)
 class Indicator:
     code: str
-    name: str
+    chinese_name: str  # as INDICATORS.md names it; the msgid of its translation
     amount: bool = False  # yuan, 2 decimal places; otherwise an integer count
     distinct: bool = False  # counted once in a region: not the sum of its children
     own_region: bool = False  # belongs to the record's own region (may sit at the parent itself)
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        return gettext(self.chinese_name)
 
     @property
     def domain(self) -> str:
@@ -48,91 +58,109 @@ class Indicator:
 
 _I = Indicator
 INDICATORS: list[Indicator] = [
-    _I("org.unions", "基层工会组织数"),
-    _I("org.unions_founded", "当年新建基层工会数"),
-    _I("org.normalized_township_unions", "规范化乡镇（街道）工会数"),
-    _I("org.demonstration_village_community_unions", "示范村、社区工会数"),
-    _I("org.members", "工会会员数"),
-    _I("org.members_female", "其中：女性会员数"),
-    _I("org.members_migrant", "其中：农民工会员数"),
-    _I("org.members_joined", "当年新入会会员数"),
-    _I("org.members_joined_online", "其中：网上入会数"),
-    _I("org.members_joined_key_groups", "其中：八大重点群体入会数"),
-    _I("org.contracts_general", "综合性集体合同数"),
-    _I("org.contracts_wage", "工资专项集体合同数"),
-    _I("org.contracts_safety", "劳动安全卫生专项集体合同数"),
-    _I("org.contracts_safety_workers", "劳动安全卫生专项集体合同覆盖职工数"),
-    _I("org.workers_congresses", "建立职代会制度的基层工会数"),
-    _I("org.affairs_disclosure", "实行厂务公开的基层工会数"),
-    _I("comp.competitions", "劳动和技能竞赛数", own_region=True),
-    _I("comp.participating_units", "参赛单位数（次）"),
-    _I("comp.participating_workers", "参赛职工数（人次）"),
-    _I("comp.skill_contests", "其中：职工技能竞赛数", own_region=True),
-    _I("comp.skill_contest_workers", "技能竞赛参赛职工数（人次）"),
-    _I("comp.promoted_workers", "晋升技术等级职工数"),
-    _I("comp.ankang_units", "“安康杯”竞赛参赛单位数"),
-    _I("comp.ankang_workers", "“安康杯”竞赛参赛职工数"),
-    _I("comp.innovations", "职工技术创新成果数"),
-    _I("comp.operating_methods", "先进操作法数"),
-    _I("comp.innovation_awards_special", "创新成果及操作法特等奖数"),
-    _I("comp.innovation_awards_first", "创新成果及操作法一等奖数"),
-    _I("mw.model_workers", "在世劳动模范数"),
-    _I("mw.model_workers_national", "其中：全国劳动模范数"),
-    _I("mw.craftsmen", "工匠数"),
-    _I("mw.medals", "当年五一劳动奖章数"),
-    _I("mw.certificates", "当年五一劳动奖状数"),
-    _I("mw.pioneer_teams", "当年工人先锋号数"),
-    _I("mw.benefits_amount", "劳模待遇发放金额（元）", amount=True),
-    _I("mw.hardship_subsidy_amount", "其中：困难补助及特困帮扶金额（元）", amount=True),
-    _I("mw.recuperation", "劳模疗休养人次"),
-    _I("mw.studios", "劳模创新工作室数"),
-    _I("mw.studios_demonstration", "其中：省级示范性劳模创新工作室数"),
-    _I("mw.skill_leaders", "培养技能带头人数"),
-    _I("mw.mentor_pairs", "师带徒结对数"),
-    _I("mw.talks", "劳模宣讲场次", own_region=True),
-    _I("mw.talk_audience", "劳模宣讲受众人次", own_region=True),
-    _I("hs.households", "在档困难职工家庭数"),
-    _I("hs.households_deep", "其中：深度困难家庭数"),
-    _I("hs.households_filed", "当年新建档家庭数"),
-    _I("hs.households_exited", "当年解困脱档家庭数"),
-    _I("hs.households_aided", "当年帮扶救助家庭数", distinct=True),
-    _I("hs.aid_amount", "帮扶救助金额（元）", amount=True),
-    _I("hs.students_aided", "金秋助学人次"),
-    _I("hs.warmth_households", "送温暖走访家庭数", distinct=True),
-    _I("ins.units", "参保单位数", distinct=True),
-    _I("ins.covered_workers", "参保职工数", distinct=True),
-    _I("ins.contributions", "互助保障缴费金额（元）", amount=True),
-    _I("ins.claims_paid", "当年理赔件数"),
-    _I("ins.payout_amount", "当年理赔金额（元）", amount=True),
-    _I("svc.jinqiu_students", "金秋助学人次", own_region=True),
-    _I("svc.jinqiu_amount", "金秋助学金额（元）", amount=True, own_region=True),
-    _I("svc.relief_amount", "专项帮扶发放金额（元）", amount=True, own_region=True),
-    _I("svc.relief_migrant", "其中：困难农民工帮扶人次", own_region=True),
-    _I("svc.relief_workers", "专项帮扶职工人数", distinct=True, own_region=True),
-    _I("svc.warmth_enterprises", "送温暖走访企业数", distinct=True, own_region=True),
-    _I("svc.warmth_households", "送温暖走访职工家庭数", distinct=True, own_region=True),
-    _I("svc.warmth_amount", "送温暖慰问金额（元）", amount=True, own_region=True),
-    _I("svc.job_fairs", "春送岗位专场招聘会场次", own_region=True),
-    _I("svc.job_fair_positions", "招聘会提供岗位数", own_region=True),
-    _I("svc.employment_services", "免费就业服务人次", own_region=True),
-    _I("svc.labour_export", "其中：劳务输出人次", own_region=True),
-    _I("svc.placements", "实现就业人数", own_region=True),
-    _I("svc.trainings", "技能培训班数", own_region=True),
-    _I("svc.training_attendance", "培训人次", own_region=True),
-    _I("svc.cadre_training_attendance", "其中：工会干部培训人次", own_region=True),
-    _I("svc.wage_cases", "欠薪案件办结数", own_region=True),
-    _I("svc.wage_workers", "帮助讨薪职工人次", own_region=True),
-    _I("svc.wage_amount", "追回欠薪金额（元）", amount=True, own_region=True),
-    _I("svc.cases_open", "年末未办结维权案件数", own_region=True),
-    _I("svc.loans", "小额贷款笔数", own_region=True),
-    _I("svc.loan_amount", "小额贷款金额（元）", amount=True, own_region=True),
-    _I("svc.loan_jobs", "带动就业人数", own_region=True),
+    _I("org.unions", gettext_noop("基层工会组织数")),
+    _I("org.unions_founded", gettext_noop("当年新建基层工会数")),
+    _I("org.normalized_township_unions", gettext_noop("规范化乡镇（街道）工会数")),
+    _I("org.demonstration_village_community_unions", gettext_noop("示范村、社区工会数")),
+    _I("org.members", gettext_noop("工会会员数")),
+    _I("org.members_female", gettext_noop("其中：女性会员数")),
+    _I("org.members_migrant", gettext_noop("其中：农民工会员数")),
+    _I("org.members_joined", gettext_noop("当年新入会会员数")),
+    _I("org.members_joined_online", gettext_noop("其中：网上入会数")),
+    _I("org.members_joined_key_groups", gettext_noop("其中：八大重点群体入会数")),
+    _I("org.contracts_general", gettext_noop("综合性集体合同数")),
+    _I("org.contracts_wage", gettext_noop("工资专项集体合同数")),
+    _I("org.contracts_safety", gettext_noop("劳动安全卫生专项集体合同数")),
+    _I("org.contracts_safety_workers", gettext_noop("劳动安全卫生专项集体合同覆盖职工数")),
+    _I("org.workers_congresses", gettext_noop("建立职代会制度的基层工会数")),
+    _I("org.affairs_disclosure", gettext_noop("实行厂务公开的基层工会数")),
+    _I("comp.competitions", gettext_noop("劳动和技能竞赛数"), own_region=True),
+    _I("comp.participating_units", gettext_noop("参赛单位数（次）")),
+    _I("comp.participating_workers", gettext_noop("参赛职工数（人次）")),
+    _I("comp.skill_contests", gettext_noop("其中：职工技能竞赛数"), own_region=True),
+    _I("comp.skill_contest_workers", gettext_noop("技能竞赛参赛职工数（人次）")),
+    _I("comp.promoted_workers", gettext_noop("晋升技术等级职工数")),
+    _I("comp.ankang_units", gettext_noop("“安康杯”竞赛参赛单位数")),
+    _I("comp.ankang_workers", gettext_noop("“安康杯”竞赛参赛职工数")),
+    _I("comp.innovations", gettext_noop("职工技术创新成果数")),
+    _I("comp.operating_methods", gettext_noop("先进操作法数")),
+    _I("comp.innovation_awards_special", gettext_noop("创新成果及操作法特等奖数")),
+    _I("comp.innovation_awards_first", gettext_noop("创新成果及操作法一等奖数")),
+    _I("mw.model_workers", gettext_noop("在世劳动模范数")),
+    _I("mw.model_workers_national", gettext_noop("其中：全国劳动模范数")),
+    _I("mw.craftsmen", gettext_noop("工匠数")),
+    _I("mw.medals", gettext_noop("当年五一劳动奖章数")),
+    _I("mw.certificates", gettext_noop("当年五一劳动奖状数")),
+    _I("mw.pioneer_teams", gettext_noop("当年工人先锋号数")),
+    _I("mw.benefits_amount", gettext_noop("劳模待遇发放金额（元）"), amount=True),
+    _I("mw.hardship_subsidy_amount", gettext_noop("其中：困难补助及特困帮扶金额（元）"), amount=True),
+    _I("mw.recuperation", gettext_noop("劳模疗休养人次")),
+    _I("mw.studios", gettext_noop("劳模创新工作室数")),
+    _I("mw.studios_demonstration", gettext_noop("其中：省级示范性劳模创新工作室数")),
+    _I("mw.skill_leaders", gettext_noop("培养技能带头人数")),
+    _I("mw.mentor_pairs", gettext_noop("师带徒结对数")),
+    _I("mw.talks", gettext_noop("劳模宣讲场次"), own_region=True),
+    _I("mw.talk_audience", gettext_noop("劳模宣讲受众人次"), own_region=True),
+    _I("hs.households", gettext_noop("在档困难职工家庭数")),
+    _I("hs.households_deep", gettext_noop("其中：深度困难家庭数")),
+    _I("hs.households_filed", gettext_noop("当年新建档家庭数")),
+    _I("hs.households_exited", gettext_noop("当年解困脱档家庭数")),
+    _I("hs.households_aided", gettext_noop("当年帮扶救助家庭数"), distinct=True),
+    _I("hs.aid_amount", gettext_noop("帮扶救助金额（元）"), amount=True),
+    _I("hs.students_aided", gettext_noop("金秋助学人次")),
+    _I("hs.warmth_households", gettext_noop("送温暖走访家庭数"), distinct=True),
+    _I("ins.units", gettext_noop("参保单位数"), distinct=True),
+    _I("ins.covered_workers", gettext_noop("参保职工数"), distinct=True),
+    _I("ins.contributions", gettext_noop("互助保障缴费金额（元）"), amount=True),
+    _I("ins.claims_paid", gettext_noop("当年理赔件数")),
+    _I("ins.payout_amount", gettext_noop("当年理赔金额（元）"), amount=True),
+    _I("svc.jinqiu_students", gettext_noop("金秋助学人次"), own_region=True),
+    _I("svc.jinqiu_amount", gettext_noop("金秋助学金额（元）"), amount=True, own_region=True),
+    _I("svc.relief_amount", gettext_noop("专项帮扶发放金额（元）"), amount=True, own_region=True),
+    _I("svc.relief_migrant", gettext_noop("其中：困难农民工帮扶人次"), own_region=True),
+    _I("svc.relief_workers", gettext_noop("专项帮扶职工人数"), distinct=True, own_region=True),
+    _I("svc.warmth_enterprises", gettext_noop("送温暖走访企业数"), distinct=True, own_region=True),
+    _I("svc.warmth_households", gettext_noop("送温暖走访职工家庭数"), distinct=True, own_region=True),
+    _I("svc.warmth_amount", gettext_noop("送温暖慰问金额（元）"), amount=True, own_region=True),
+    _I("svc.job_fairs", gettext_noop("春送岗位专场招聘会场次"), own_region=True),
+    _I("svc.job_fair_positions", gettext_noop("招聘会提供岗位数"), own_region=True),
+    _I("svc.employment_services", gettext_noop("免费就业服务人次"), own_region=True),
+    _I("svc.labour_export", gettext_noop("其中：劳务输出人次"), own_region=True),
+    _I("svc.placements", gettext_noop("实现就业人数"), own_region=True),
+    _I("svc.trainings", gettext_noop("技能培训班数"), own_region=True),
+    _I("svc.training_attendance", gettext_noop("培训人次"), own_region=True),
+    _I("svc.cadre_training_attendance", gettext_noop("其中：工会干部培训人次"), own_region=True),
+    _I("svc.wage_cases", gettext_noop("欠薪案件办结数"), own_region=True),
+    _I("svc.wage_workers", gettext_noop("帮助讨薪职工人次"), own_region=True),
+    _I("svc.wage_amount", gettext_noop("追回欠薪金额（元）"), amount=True, own_region=True),
+    _I("svc.cases_open", gettext_noop("年末未办结维权案件数"), own_region=True),
+    _I("svc.loans", gettext_noop("小额贷款笔数"), own_region=True),
+    _I("svc.loan_amount", gettext_noop("小额贷款金额（元）"), amount=True, own_region=True),
+    _I("svc.loan_jobs", gettext_noop("带动就业人数"), own_region=True),
 ]
 del _I
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 CODES: list[str] = [i.code for i in INDICATORS]
-DOMAIN_NAMES: dict[str, str] = {key: name for key, name, _path in SOURCES}
+
+
+class _DomainNames(Mapping[str, str]):
+    """Domain key -> its name in the active language, in report order."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(self._names[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+DOMAIN_NAMES: Mapping[str, str] = _DomainNames({key: name for key, name, _path in SOURCES})
 TWO_PLACES = Decimal("0.01")
 
 
@@ -192,22 +220,23 @@ def children_of(region: Region) -> list[Region]:
 
 
 def build_report(
-    *, year: int, region: Region, on_step: Callable[[int, int], None] | None = None
+    *, year: int, region: Region, on_region: Callable[[int, int, Region], None] | None = None
 ) -> dict[str, Any]:
     """The JSON form: ``{"year", "region", "indicators", "children": [{"region", "indicators"}]}``.
 
-    ``on_step(done, total)`` is called after each region is computed (for progress).
+    ``on_region(n, total, region)`` is called before the ``n``-th of ``total`` regions (the
+    region itself, then its children) is computed, for the progress and the stage.
     """
     children = children_of(region)
     total = 1 + len(children)
+    if on_region:
+        on_region(1, total, region)
     indicators = compute(year=year, region=region)
-    if on_step:
-        on_step(1, total)
     out_children = []
     for n, child in enumerate(children, start=2):
+        if on_region:
+            on_region(n, total, child)
         out_children.append({"region": child.code, "indicators": compute(year=year, region=child)})
-        if on_step:
-            on_step(n, total)
     return {"year": year, "region": region.code, "indicators": indicators, "children": out_children}
 
 
@@ -218,11 +247,27 @@ def parse_value(code: str, value: Any) -> int | Decimal:
     return int(value)
 
 
+# 本级 ("the region's own level"): the one rule of the workbook and the printable document.
+DIRECT_HEADER = "本级"
+
+
 def direct_value(code: str, report: dict[str, Any]) -> int | Decimal | None:
-    """The part of an additive code that sits at the region itself (parent minus children)."""
+    """本级 of a code: the part of an additive indicator that sits at the region itself, not in
+    any child region (the total minus the children's): always a number, 0 included. None, shown
+    blank, for a ``distinct`` indicator: it is counted once in the region and is not the sum of
+    its parts, so it has no part of its own (``direct_note`` says so under the table)."""
     indicator = BY_CODE.get(code)
     if indicator is None or indicator.distinct:
         return None
     total = parse_value(code, report["indicators"].get(code, 0))
     children = sum((parse_value(code, c["indicators"].get(code, 0)) for c in report["children"]), 0)
     return total - children
+
+
+def direct_note(codes: list[str]) -> str:
+    """The note under a table with a 本级 column or row, naming its blank (distinct) indicators."""
+    note = f"注：“{DIRECT_HEADER}”为合计中不属于任何下级地区、记在本地区自身的部分（合计减去各下级之和），没有时填 0。"
+    distinct = [BY_CODE[c].name for c in codes if c in BY_CODE and BY_CODE[c].distinct]
+    if distinct:
+        note += f"{'、'.join(distinct)}按去重计数，合计不是各下级之和，没有本级数，留空。"
+    return note

@@ -9,11 +9,31 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.models import Region
 from apps.core.scoping import ScopedQuerySet
 
-from .choices import ReportFile, ReportStatus
+from .choices import ReportFile, ReportStage, ReportStatus
+
+
+def computing_stage(region_code: str, n: int, total: int) -> str:
+    """The stored stage of computing the ``n``-th of ``total`` regions."""
+    return f"{ReportStage.COMPUTING}:{region_code}:{n}:{total}"
+
+
+def stage_label(stage: str) -> str:
+    """The stage for people, in the active language: "computing 兰州市 (3 of 15)", "writing the
+    workbook"; "" when there is none (not started, or done)."""
+    kind, _sep, rest = (stage or "").partition(":")
+    if kind == ReportStage.COMPUTING:
+        code, n, total = ([*rest.split(":"), "", "", ""])[:3]
+        name = Region.objects.filter(code=code).values_list("name", flat=True).first() or code
+        return gettext("computing %(region)s (%(n)s of %(total)s)") % {"region": name, "n": n, "total": total}
+    if kind in ReportStage.values:
+        return str(ReportStage(kind).label)
+    return ""
 
 
 class YearlyReportQuerySet(ScopedQuerySet):
@@ -49,6 +69,8 @@ class YearlyReport(models.Model):
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.PENDING, db_index=True
     )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # What the generation is doing now (ReportStage; see stage_label), updated with the progress.
+    stage = models.CharField(_("stage"), max_length=64, blank=True, default="")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -82,6 +104,9 @@ class YearlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.region.name}"
+
+    def get_stage_display(self) -> str:
+        return stage_label(self.stage)
 
     def file_for(self, kind: str):
         return {

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -14,18 +18,20 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from apps.core import audit
-from apps.core.choices import AuditAction, Role
+from apps.core.choices import AuditAction, RegionLevel, Role
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Region
 from apps.core.scoping import VIEW, user_may
 
 from . import indicators
-from .choices import ReportStatus
-from .models import IndicatorSummary, YearlyReport
+from .choices import ReportStage, ReportStatus
+from .models import IndicatorSummary, YearlyReport, computing_stage
 
 logger = logging.getLogger(__name__)
 
 MIN_YEAR = 1949
+# The regions that have dashboard summaries (the nightly refresh computes these levels).
+SUMMARY_LEVELS = [RegionLevel.PROVINCE, RegionLevel.PREFECTURE, RegionLevel.COUNTY]
 
 
 class ReportQueueUnavailable(ApplicationError):
@@ -83,10 +89,11 @@ def _enqueue_generation(report: YearlyReport, *, user: Any = None) -> None:
 
     report.status = ReportStatus.PENDING
     report.progress = 0
+    report.stage = ""
     report.error = ""
     report.enqueued_at = timezone.now()
     report.requested_by = user or report.requested_by
-    report.save(update_fields=["status", "progress", "error", "enqueued_at", "requested_by"])
+    report.save(update_fields=["status", "progress", "stage", "error", "enqueued_at", "requested_by"])
     task, report_id = yearly_report_generate_task, report.pk
     # ignore_result: nobody waits for this result (the report row is the result), and a result
     # backend on the same dead Redis would otherwise retry for about 20 s before failing.
@@ -142,8 +149,9 @@ def report_requeue_stale() -> list[int]:
     return queued
 
 
-def _set_progress(report_id: int, progress: int) -> None:
-    YearlyReport.objects.filter(pk=report_id).update(progress=progress)
+def _set_progress(report_id: int, progress: int, stage: str) -> None:
+    """The progress and what is being done now (the page and the API show both)."""
+    YearlyReport.objects.filter(pk=report_id).update(progress=progress, stage=stage)
 
 
 def _file_name(report: YearlyReport, ext: str) -> str:
@@ -178,18 +186,22 @@ def report_generate(*, report_id: int) -> YearlyReport:
         report.started_at = timezone.now()
         report.finished_at = None
         report.progress = 0
+        report.stage = ""
         report.attempts += 1
         report.error = ""
-        report.save(update_fields=["status", "started_at", "finished_at", "progress", "attempts", "error"])
+        report.save(
+            update_fields=["status", "started_at", "finished_at", "progress", "stage", "attempts", "error"]
+        )
 
-    def on_step(done: int, total: int) -> None:
-        _set_progress(report_id, int(80 * done / total))
+    def on_region(n: int, total: int, region: Region) -> None:
+        _set_progress(report_id, int(80 * (n - 1) / total), computing_stage(region.code, n, total))
 
     try:
-        data = indicators.build_report(year=report.year, region=report.region, on_step=on_step)
+        data = indicators.build_report(year=report.year, region=report.region, on_region=on_region)
+        _set_progress(report_id, 80, ReportStage.WORKBOOK)
         json_name = _store(report, "json", json.dumps(data, ensure_ascii=False, indent=2).encode())
         xlsx_name = _store(report, "xlsx", render_workbook(data))
-        _set_progress(report_id, 90)
+        _set_progress(report_id, 90, ReportStage.DOCUMENT)
         pdf_bytes = render_document(data)
         pdf_name = _store(report, "pdf", pdf_bytes) if pdf_bytes is not None else ""
     except Exception as exc:
@@ -201,6 +213,7 @@ def report_generate(*, report_id: int) -> YearlyReport:
     YearlyReport.objects.filter(pk=report_id).update(
         status=ReportStatus.DONE,
         progress=100,
+        stage="",
         snapshot=data,
         json_file=json_name,
         xlsx_file=xlsx_name,
@@ -216,7 +229,7 @@ def summary_refresh(*, years: list[int], regions: list[Region] | None = None) ->
     """Recompute the dashboard summaries of the given years for the regions (default: province,
     prefectures and counties); returns the number of summaries written."""
     if regions is None:
-        regions = list(Region.objects.filter(level__in=["province", "prefecture", "county"]).order_by("code"))
+        regions = list(Region.objects.filter(level__in=SUMMARY_LEVELS).order_by("code"))
     now = timezone.now()
     written = 0
     for year in years:
@@ -260,3 +273,89 @@ def summary_refresh_request(*, region: Region, year: int, user: Any) -> bool:
     except BrokerError as exc:
         raise ReportQueueUnavailable(_("The task queue is not reachable; try again in a moment.")) from exc
     return result.ready()
+
+
+# Refresh after writes: debounced, in the worker -------------------------------------------------
+
+
+def refresh_on_write() -> bool:
+    """Whether writes and imports lead to a refresh of the summaries (REPORTS_REFRESH_ON_WRITE:
+    on in production; off on the embedded default, which has no worker to defer it to)."""
+    return bool(getattr(settings, "REPORTS_REFRESH_ON_WRITE", False))
+
+
+def _pending_key(region_id: int, year: int) -> str:
+    return f"reports:summary-pending:{region_id}:{year}"
+
+
+def summary_regions_above(region_ids: Iterable[int]) -> list[int]:
+    """The regions with summaries among ``region_ids`` and every region above them (their
+    figures include the ones below): two queries."""
+    codes: set[str] = set()
+    for path in Region.objects.filter(pk__in=set(region_ids)).values_list("path", flat=True):
+        codes.update(c for c in path.strip("/").split("/") if c)
+    return sorted(
+        Region.objects.filter(code__in=codes, level__in=SUMMARY_LEVELS).values_list("pk", flat=True)
+    )
+
+
+def summary_pending_since(*, region: Region, year: int) -> str | None:
+    """When the summary of (region, year) was first marked stale and waits for its refresh
+    (ISO time), or None."""
+    return cache.get(_pending_key(region.pk, year))
+
+
+def summaries_changed(region_ids: Iterable[int], years: Iterable[int]) -> list[list[int]]:
+    """Records of ``region_ids`` changed (the listener of ``apps.core.freshness``, registered by
+    ``ReportsConfig.ready``): mark the summaries of those regions and the regions above them
+    stale for ``years`` and schedule one refresh task ``REPORTS_REFRESH_DELAY_SECONDS`` later.
+
+    Debounced: a (region, year) already marked is left to the task already scheduled, which
+    has not started yet (it unmarks before it computes, so it sees every write made until
+    then). A burst of writes thus costs one task, and several counties of one prefecture one
+    computation of the prefecture and the province. A mark lives at most the delay plus the
+    task's time limit, so a lost task delays a refresh until then, and the nightly refresh
+    catches up in any case. Returns the [region id, year] pairs newly scheduled.
+    """
+    if not refresh_on_write():
+        return []
+    from .tasks import TIME_LIMIT, indicator_summaries_refresh_pending_task
+
+    this_year = timezone.localdate().year
+    years = sorted({y for y in years if MIN_YEAR <= y <= this_year})
+    regions = summary_regions_above(region_ids) if years else []
+    delay = max(0, int(getattr(settings, "REPORTS_REFRESH_DELAY_SECONDS", 300)))
+    marked_at = timezone.now().isoformat()
+    new = [
+        [region_id, year]
+        for year in years
+        for region_id in regions
+        if cache.add(_pending_key(region_id, year), marked_at, timeout=delay + TIME_LIMIT)
+    ]
+    if not new:
+        return []
+    try:
+        indicator_summaries_refresh_pending_task.apply_async(
+            kwargs={"pairs": new}, countdown=delay, ignore_result=True
+        )
+    except BrokerError as exc:  # the write is done; the nightly refresh will catch up
+        cache.delete_many([_pending_key(r, y) for r, y in new])
+        logger.warning("the summaries refresh could not be queued: %s", exc)
+        return []
+    return new
+
+
+def summary_refresh_pending(*, pairs: Iterable[Iterable[int]]) -> int:
+    """Recompute the summaries of the [region id, year] pairs marked stale (the body of the
+    scheduled task); returns how many were written. They are unmarked first, so a write made
+    while this runs schedules the next refresh. Safe to run twice."""
+    pairs = [(int(r), int(y)) for r, y in pairs]
+    cache.delete_many([_pending_key(r, y) for r, y in pairs])
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for region_id, year in pairs:
+        by_year[year].add(region_id)
+    written = 0
+    for year, ids in sorted(by_year.items()):
+        regions = list(Region.objects.filter(pk__in=ids).order_by("code"))
+        written += summary_refresh(years=[year], regions=regions)
+    return written

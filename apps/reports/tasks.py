@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.core.audit import audit_context
 from apps.core.choices import AuditSource
@@ -14,6 +14,9 @@ from apps.core.choices import AuditSource
 logger = logging.getLogger(__name__)
 
 TIME_LIMIT = getattr(settings, "REPORTS_TASK_TIME_LIMIT", 30 * 60)
+# The report's files keep the Chinese names of INDICATORS.md whatever the language of the
+# request that queued the task (an eager task runs inside it).
+FILES_LANGUAGE = "zh-hans"
 
 
 @shared_task(
@@ -37,7 +40,7 @@ def yearly_report_generate_task(self, report_id: int) -> dict:
             raise self.retry(countdown=1)
         logger.warning("yearly report %s no longer exists: nothing to do", report_id)
         return {"id": report_id, "status": None}
-    with audit_context(source=AuditSource.TASK):
+    with audit_context(source=AuditSource.TASK), translation.override(FILES_LANGUAGE):
         report = report_generate(report_id=report_id)
     return {"id": report.pk, "status": report.status}
 
@@ -87,3 +90,14 @@ def indicator_summaries_refresh_task(
         years = list(range(this_year - span + 1, this_year + 1))
     regions = list(Region.objects.filter(pk__in=region_ids).order_by("code")) if region_ids else None
     return summary_refresh(years=years, regions=regions)
+
+
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 60
+)
+def indicator_summaries_refresh_pending_task(pairs: list[list[int]]) -> int:
+    """A few minutes after writes or an import: recompute the summaries marked stale, given as
+    [region id, year] pairs (``services.summaries_changed``); returns how many were written."""
+    from .services import summary_refresh_pending
+
+    return summary_refresh_pending(pairs=pairs)

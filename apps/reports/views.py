@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import mimetypes
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -58,6 +60,8 @@ SERVICE_BREAKDOWN_CODES = [
     "svc.wage_amount",
     "svc.loans",
 ]
+# A report finished less than this ago was "computed just now" (e.g. in the request itself).
+JUST_NOW = dt.timedelta(minutes=2)
 CONTENT_TYPES = {
     ReportFile.JSON: "application/json",
     ReportFile.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -300,7 +304,15 @@ class ReportRequestView(LoginRequiredMixin, PermissionRequiredMixin, View):
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("reports:report-list")
-        messages.success(request, _("The report has been requested."))
+        # Without a worker (the embedded default) the report was computed in this request, on
+        # the commit of the request's transaction.
+        report.refresh_from_db(fields=["status"])
+        messages.success(
+            request,
+            _("The report has been computed.")
+            if report.status == ReportStatus.DONE
+            else _("The report has been requested."),
+        )
         return redirect("reports:report-detail", pk=report.pk)
 
 
@@ -313,6 +325,26 @@ class ReportDetailView(generic.ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         report = self.object
         ctx["finished"] = report.status in (ReportStatus.DONE, ReportStatus.FAILED)
+        ctx["computed_just_now"] = bool(
+            report.status == ReportStatus.DONE
+            and report.finished_at
+            and timezone.now() - report.finished_at < JUST_NOW
+        )
+        ctx["stage"] = "" if ctx["finished"] else report.get_stage_display()
+        # Why the dashboard may show other figures: its summary was computed before the report.
+        summary_at = (
+            IndicatorSummary.objects.filter(year=report.year, region_id=report.region_id)
+            .values_list("computed_at", flat=True)
+            .first()
+        )
+        ctx["dashboard_computed_at"] = (
+            summary_at
+            if summary_at
+            and report.status == ReportStatus.DONE
+            and report.finished_at
+            and summary_at < report.finished_at
+            else None
+        )
         ctx["files"] = [
             {"kind": kind, "label": label, "url": reverse("reports:report-download", args=[report.pk, kind])}
             for kind, label in ReportFile.choices

@@ -1,4 +1,8 @@
-"""Choices with the Chinese labels the import templates use (IMPORT.md): labels are a contract."""
+"""Choices with the Chinese labels the import templates use (IMPORT.md): labels are a contract.
+
+Each Chinese label is its own msgid: the pages show it in the UI language (locale/en has the
+English), while the import pipeline reads and writes it in Chinese whatever the language.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,22 +10,22 @@ from django.utils.translation import pgettext_lazy
 
 
 class Programme(models.TextChoices):
-    JINQIU = "jinqiu", "金秋助学"
-    WARMTH = "warmth", "送温暖"
-    TEMPORARY = "temporary", "临时救助"
+    JINQIU = "jinqiu", _("金秋助学")
+    WARMTH = "warmth", _("送温暖")
+    TEMPORARY = "temporary", _("临时救助")
 
 
 class RecipientKind(models.TextChoices):
-    WORKER = "worker", "困难职工"
-    MIGRANT = "migrant", "困难农民工"
-    OTHER = "other", "其他职工"
+    WORKER = "worker", _("困难职工")
+    MIGRANT = "migrant", _("困难农民工")
+    OTHER = "other", _("其他职工")
 
 
 class SchoolLevel(models.TextChoices):
-    UNDERGRADUATE = "undergraduate", "本科"
-    JUNIOR_COLLEGE = "junior_college", "专科"
-    HIGHER_VOCATIONAL = "higher_vocational", "高职"
-    SECONDARY_VOCATIONAL = "secondary_vocational", "中职"
+    UNDERGRADUATE = "undergraduate", _("本科")
+    JUNIOR_COLLEGE = "junior_college", _("专科")
+    HIGHER_VOCATIONAL = "higher_vocational", _("高职")
+    SECONDARY_VOCATIONAL = "secondary_vocational", _("中职")
 
 
 class ReliefStatus(models.TextChoices):
@@ -34,28 +38,28 @@ class ReliefStatus(models.TextChoices):
 
 
 class VisitKind(models.TextChoices):
-    ENTERPRISE = "enterprise", "企业"
-    HOUSEHOLD = "household", "职工家庭"
+    ENTERPRISE = "enterprise", _("企业")
+    HOUSEHOLD = "household", _("职工家庭")
 
 
 class EmploymentKind(models.TextChoices):
-    REFERRAL = "referral", "职业介绍"
-    GUIDANCE = "guidance", "职业指导"
-    LABOUR_EXPORT = "labour_export", "劳务输出"
+    REFERRAL = "referral", _("职业介绍")
+    GUIDANCE = "guidance", _("职业指导")
+    LABOUR_EXPORT = "labour_export", _("劳务输出")
 
 
 class TrainingKind(models.TextChoices):
-    SKILLS = "skills", "职业技能培训"
-    MIGRANT = "migrant", "农民工培训"
-    CADRE = "cadre", "工会干部培训"
+    SKILLS = "skills", _("职业技能培训")
+    MIGRANT = "migrant", _("农民工培训")
+    CADRE = "cadre", _("工会干部培训")
 
 
 class CaseKind(models.TextChoices):
-    WAGE_ARREARS = "wage_arrears", "欠薪"
-    LABOUR_CONTRACT = "labour_contract", "劳动合同"
-    WORK_INJURY = "work_injury", "工伤"
-    SOCIAL_INSURANCE = "social_insurance", "社会保险"
-    OTHER = "other", "其他"
+    WAGE_ARREARS = "wage_arrears", _("欠薪")
+    LABOUR_CONTRACT = "labour_contract", _("劳动合同")
+    WORK_INJURY = "work_injury", _("工伤")
+    SOCIAL_INSURANCE = "social_insurance", _("社会保险")
+    OTHER = "other", _("其他")
 
 
 class CaseStatus(models.TextChoices):

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
 from apps.core.importing import (
@@ -23,6 +24,7 @@ from apps.core.importing import (
     RegionRefMixin,
     Row,
     choice_column,
+    choice_label,
     parse_bool,
     parse_date,
     parse_decimal,
@@ -32,6 +34,7 @@ from apps.core.importing import (
     parse_text,
     register,
 )
+from apps.core.importing.cells import contract_text
 
 from . import rules
 from .choices import (
@@ -91,7 +94,11 @@ class _ServiceResource(RegionRefMixin, ImportResource):
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, ServiceRecord]:
         return self.existing_by_key(
-            rows, ctx, self.model.objects.all(), region_of=lambda r: r.region_id, noun=self.title
+            rows,
+            ctx,
+            self.model.objects.all(),
+            region_of=lambda r: r.region_id,
+            noun=contract_text(self.title),
         )
 
     def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
@@ -106,7 +113,7 @@ class _ServiceResource(RegionRefMixin, ImportResource):
 @register
 class ReliefResource(_ServiceResource):
     name = "relief"
-    title = "专项帮扶发放"
+    title = _("专项帮扶发放")
     model = ReliefPayment
     columns = [
         _number("发放编号"),
@@ -153,7 +160,10 @@ class ReliefResource(_ServiceResource):
         for row in rows:
             record = found.get(self.key_of(row))
             if record is not None and record.status != ReliefStatus.PAID:
-                row.error("发放编号", f"发放“{record.number}”{record.get_status_display()}，不能通过导入修改")
+                row.error(
+                    "发放编号",
+                    f"发放“{record.number}”{choice_label(ReliefStatus, record.status)}，不能通过导入修改",
+                )
         return found
 
     def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
@@ -170,7 +180,7 @@ class ReliefResource(_ServiceResource):
 @register
 class VisitResource(_ServiceResource):
     name = "visits"
-    title = "走访慰问"
+    title = _("走访慰问")
     model = Visit
     columns = [
         _number("走访编号"),
@@ -193,7 +203,7 @@ class VisitResource(_ServiceResource):
 @register
 class JobFairResource(_ServiceResource):
     name = "job_fairs"
-    title = "春送岗位招聘会"
+    title = _("春送岗位招聘会")
     model = JobFair
     columns = [
         _number("招聘会编号"),
@@ -210,7 +220,7 @@ class JobFairResource(_ServiceResource):
 @register
 class EmploymentServiceResource(_ServiceResource):
     name = "employment_services"
-    title = "就业服务"
+    title = _("就业服务")
     model = EmploymentService
     columns = [
         _number("服务编号"),
@@ -227,7 +237,7 @@ class EmploymentServiceResource(_ServiceResource):
 @register
 class TrainingResource(_ServiceResource):
     name = "trainings"
-    title = "培训班"
+    title = _("培训班")
     model = TrainingClass
     columns = [
         _number("培训班编号"),
@@ -244,7 +254,7 @@ class TrainingResource(_ServiceResource):
 @register
 class RightsCaseResource(_ServiceResource):
     name = "rights_cases"
-    title = "维权案件"
+    title = _("维权案件")
     model = RightsCase
     columns = [
         _number("案件编号"),
@@ -275,7 +285,7 @@ class RightsCaseResource(_ServiceResource):
 @register
 class LoanResource(_ServiceResource):
     name = "loans"
-    title = "小额贷款"
+    title = _("小额贷款")
     model = MicroLoan
     columns = [
         _number("贷款编号"),

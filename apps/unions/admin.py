@@ -55,7 +55,7 @@ class MemberAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     )
     list_display = ["name", "masked_id", "sex", "union", "status", "joined_on", "join_channel"]
     list_filter = ["status", "sex", "household_type", "key_group", "join_channel"]
-    search_fields = ["name"]
+    search_fields = ["name__gram_icontains", "=id_number"]  # the name index; a full ID exactly
     list_select_related = ["union"]
     raw_id_fields = ["union"]
     date_hierarchy = "joined_on"

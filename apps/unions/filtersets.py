@@ -51,14 +51,17 @@ class UnionFilterSet(RegionFilterMixin):
         fields = ["q", "region", "kind", "parent", "founded_on", "active"]
 
     def filter_q(self, queryset, name, value):
+        # both served by indexes on PostgreSQL (migration 0003): grams of the name, UPPER(code)
         value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(code__istartswith=value))
+        return queryset.filter(Q(name__gram_icontains=value) | Q(code__istartswith=value))
 
     def filter_parent(self, queryset, name, value):
         return queryset.filter(union_q("parent", value))
 
 
 class MemberFilterSet(PersonSearchMixin, UnionFilterMixin, RegionFilterMixin):
+    text_lookups = ("name__gram_icontains",)  # the name's gram index (migration 0003)
+
     q = django_filters.CharFilter(method="filter_q", label=_("search name or resident ID"))
     status = django_filters.ChoiceFilter(choices=MemberStatus.choices, label=_("status"))
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("sex"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.core.choices import RegionLevel
 from apps.core.importing import (
     CellError,
@@ -56,7 +58,7 @@ class UnionRefMixin(RefMixin):
 @register
 class UnionResource(RegionRefMixin, ImportResource):
     name = "unions"
-    title = "基层工会"
+    title = _("基层工会")
     model = GrassrootsUnion
     export_related = ("region", "parent")
     export_order = ("code",)
@@ -164,7 +166,7 @@ def _mobile(raw: Any) -> str:
 @register
 class MemberResource(UnionRefMixin, ImportResource):
     name = "members"
-    title = "会员"
+    title = _("会员")
     model = Member
     export_related = ("union",)
     batch_size = 5000
@@ -256,7 +258,7 @@ class MemberResource(UnionRefMixin, ImportResource):
 @register
 class ContractResource(UnionRefMixin, ImportResource):
     name = "contracts"
-    title = "集体合同"
+    title = _("集体合同")
     model = CollectiveContract
     export_related = ("union",)
     export_order = ("number",)

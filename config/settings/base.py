@@ -219,7 +219,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "apps.core.api.search.ResidentIdSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -279,6 +279,12 @@ REPORTS_DASHBOARD_YEARS = env.int("REPORTS_DASHBOARD_YEARS", default=5)
 REPORTS_CJK_FONT = env("REPORTS_CJK_FONT", default="")
 # Dotted paths of the indicator selectors; unset means the five domains (apps.reports.indicators).
 REPORTS_INDICATOR_SOURCES = env.list("REPORTS_INDICATOR_SOURCES", default=None)
+# After a write or an import, recompute the dashboard summaries of the regions written to (and
+# the regions above them) in the worker, REPORTS_REFRESH_DELAY_SECONDS later, one task for a
+# burst of writes. Off here: without a worker (eager Celery) it would recompute in every
+# request that writes; production turns it on. The nightly refresh runs either way.
+REPORTS_REFRESH_ON_WRITE = env.bool("REPORTS_REFRESH_ON_WRITE", default=False)
+REPORTS_REFRESH_DELAY_SECONDS = env.int("REPORTS_REFRESH_DELAY_SECONDS", default=300)
 
 # Imports (apps/core/importing/, ../shared/spec/IMPORT.md): limits answered with a message
 # before any row is read, and the time limit of the browser's import task.

@@ -40,3 +40,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # closed (a restart, a pooler's idle timeout) before a request uses it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+# The dashboards follow writes and imports a few minutes later (a worker recomputes the
+# summaries of the regions written to); see base.py.
+REPORTS_REFRESH_ON_WRITE = env.bool("REPORTS_REFRESH_ON_WRITE", default=True)

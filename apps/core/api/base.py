@@ -15,13 +15,16 @@ from typing import Any, ClassVar
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from ..audit import audit_context
 from ..choices import AuditSource
 from ..exceptions import ApplicationError
 from ..locking import VersionedViewSetMixin
 from ..scoping import CHANGE, VIEW
+from .search import ResidentIdSearchFilter
 
 Service = Callable[..., Any]
 
@@ -35,6 +38,11 @@ class ScopedViewSetMixin:
 
     write_scope_action = CHANGE
     selector: ClassVar[Callable[..., QuerySet] | None] = None
+    # the settings' backends, ``?search=`` finding a full resident ID by equality (.search)
+    filter_backends = [
+        ResidentIdSearchFilter if backend is SearchFilter else backend
+        for backend in api_settings.DEFAULT_FILTER_BACKENDS
+    ]
 
     def dispatch(self, request, *args, **kwargs):
         # the audit context set in initial() is undone when the view returns, whatever happens

@@ -9,6 +9,7 @@ from ..filtersets import AuditEntryFilterSet, RegionFilterSet
 from ..models import AuditEntry, Region
 from ..scoping import CHANGE
 from .base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from .pagination import EstimatedCountPagination
 from .serializers import AuditEntrySerializer, RegionSerializer, TownshipCreateSerializer
 
 
@@ -52,6 +53,7 @@ class AuditEntryViewSet(ScopedReadOnlyViewSet):
     queryset = AuditEntry.objects.all()
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilterSet
+    pagination_class = EstimatedCountPagination  # an entry per write: millions at province scale
     ordering = ["-at", "-id"]
 
     def scoped_queryset(self, action: str):

@@ -1,5 +1,10 @@
 """Cell parsers. Each takes the raw cell (str, int, float, datetime, date or None) and
-returns the value, raising CellError with a message that quotes the bad value."""
+returns the value, raising CellError with a message that quotes the bad value.
+
+Choice labels are read and written in Chinese (IMPORT.md, a contract) whatever the language of
+the user: the labels are lazy translations whose msgid is the Chinese, resolved here under
+``CONTRACT_LANGUAGE``.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,29 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 
 from ..validators import validate_resident_id
 from .exceptions import CellError
+
+# The language of the templates and their files (headers, choice labels, instructions, errors).
+CONTRACT_LANGUAGE = "zh-hans"
+
+
+def contract_language() -> translation.override:
+    """``with contract_language():`` renders lazy labels in the templates' Chinese."""
+    return translation.override(CONTRACT_LANGUAGE)
+
+
+def contract_text(text: Any) -> str:
+    """A lazy translation (a template's title, a choice label) in the templates' Chinese."""
+    with contract_language():
+        return str(text)
+
+
+def contract_labels(choices: type[models.TextChoices]) -> list[str]:
+    """The Chinese labels of ``choices``, in order, as the templates write them."""
+    return list(_labels_by_value(choices).values())
 
 
 def cell_text(raw: Any) -> str:
@@ -111,7 +136,7 @@ def parse_decimal(raw: Any, places: int = 2, minimum: Decimal | None = Decimal(0
 @functools.cache
 def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
     # .choices builds a new list on every access; a row file asks hundreds of thousands of times
-    return {str(label): value for value, label in choices.choices}
+    return {label: value for value, label in _labels_by_value(choices).items()}
 
 
 def parse_choice(raw: Any, choices: type[models.TextChoices], blank: bool = False) -> str:
@@ -123,7 +148,7 @@ def parse_choice(raw: Any, choices: type[models.TextChoices], blank: bool = Fals
     value = _labels(choices).get(text)
     if value is not None:
         return value
-    allowed = "、".join(str(label) for _v, label in choices.choices)
+    allowed = "、".join(contract_labels(choices))
     raise CellError(f"“{text}”不是可选值（可选：{allowed}）")
 
 
@@ -153,9 +178,11 @@ def parse_optional_resident_id(raw: Any) -> str:
 
 def choice_label(choices: type[models.TextChoices], value: str) -> str:
     """The Chinese label of a stored choice, as the templates write it ('' for blank)."""
-    return str(_labels_by_value(choices).get(value, "")) if value else ""
+    return _labels_by_value(choices).get(value, "") if value else ""
 
 
 @functools.cache
-def _labels_by_value(choices: type[models.TextChoices]) -> dict[str, Any]:
-    return dict(choices.choices)
+def _labels_by_value(choices: type[models.TextChoices]) -> dict[str, str]:
+    # cached as plain strings rendered in Chinese: the same whichever language asks first
+    with contract_language():
+        return {value: str(label) for value, label in choices.choices}

@@ -1,5 +1,5 @@
 """Exports in the import template: personal columns masked without the right, exports in
-full recorded."""
+full recorded. An export is written in the templates' Chinese whatever the user's language."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import personal
+from .cells import contract_language
 from .output import write_table
 from .templates import ImportResource, get_resource
 
@@ -39,7 +40,8 @@ def run_export(resource: ImportResource | str, target: Path | str, *, user: Any,
             count += 1
             yield values
 
-    write_table(target, resource.headers, rows())
+    with contract_language():
+        write_table(target, resource.headers, rows())
     if show and sensitive and count:
         personal.record_export(
             user, resource.model, count=count, fields=[resource.columns[i].header for i, _k in sensitive]

@@ -6,6 +6,7 @@ labels for each choice column (是/否 for yes/no columns), real dates, whole nu
 of 0 or more; date columns are formatted as dates. Sheet 2 (``填写说明``) explains each column
 (required, key, what to enter, the choices) with an example row. The example stays off the
 data sheet, so that a template filled in and uploaded as it is never imports a made-up row.
+The file is in Chinese whatever the language of the user who downloads it (a contract).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..validators import resident_id_check_char
 from .cells import (
+    contract_labels,
+    contract_language,
     parse_bool,
     parse_choice,
     parse_date,
@@ -46,7 +49,7 @@ def describe_column(column: Column) -> tuple[str, list[str], Any]:
     """(what to enter, the allowed labels if a closed list, an example value) of a column."""
     func, kwargs = _parser(column)
     if func is parse_choice:
-        labels = [str(label) for label in kwargs["choices"].labels]
+        labels = contract_labels(kwargs["choices"])
         blank = "，可留空" if kwargs.get("blank") else ""
         return f"从下拉列表中选择{blank}", labels, labels[0]
     if func is parse_bool:
@@ -67,6 +70,11 @@ def describe_column(column: Column) -> tuple[str, list[str], Any]:
 
 
 def write_template(resource: ImportResource, target: Path) -> Path:
+    with contract_language():
+        return _write_template(resource, target)
+
+
+def _write_template(resource: ImportResource, target: Path) -> Path:
     import openpyxl
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from apps.core.importing import choice_label
+
 from .. import services
 from ..choices import SEQUENCE, Step
 from ..models import Household
@@ -20,7 +22,7 @@ def walk(household: Household, user, until: str = Step.NOTICE) -> Household:
             household=household,
             user=user,
             step=step,
-            note=f"{Step(step).label}：完成",
+            note=f"{choice_label(Step, step)}：完成",
             attachments="材料.pdf",
         )
         if step == until:

@@ -176,38 +176,38 @@ def _state(h: Household) -> tuple:
 # app's conftest), the API and the pages Chinese.
 REFUSALS = {
     ("review", "filer"): (
-        "Only 市州工会、省总工会 staff may review the hardship household.",
+        "Only Prefecture union, Provincial federation staff may review the hardship household.",
         "只有市州工会、省总工会的人员可以审核该困难职工家庭。",
     ),
     ("review", "last editor"): (
         "Four eyes: whoever filed this record, changed it last or decided an earlier step may not "
-        "review the hardship household; another 市州工会、省总工会 colleague must.",
+        "review the hardship household; another Prefecture union, Provincial federation colleague must.",
         "四眼原则：提交、最后修改该记录或办理了前一步的人不能审核该困难职工家庭，须由市州工会、省总工会的另一位同事办理。",
     ),
     ("review", "wrong level"): (
-        "Only 市州工会、省总工会 staff may review the hardship household.",
+        "Only Prefecture union, Provincial federation staff may review the hardship household.",
         "只有市州工会、省总工会的人员可以审核该困难职工家庭。",
     ),
     ("review", "wrong region"): (
-        "Only 市州工会、省总工会 staff responsible for this region may review the hardship household.",
+        "Only Prefecture union, Provincial federation staff responsible for this region may review the hardship household.",
         None,  # the API and the pages do not even find the household (404)
     ),
     ("recheck", "filer"): (
         "Four eyes: whoever filed this record, changed it last or decided an earlier step may not "
-        "re-check the hardship household; another 县区工会 colleague must.",
+        "re-check the hardship household; another County union colleague must.",
         "四眼原则：提交、最后修改该记录或办理了前一步的人不能复核该困难职工家庭，须由县区工会的另一位同事办理。",
     ),
     ("recheck", "wrong level"): (
-        "Only 县区工会 staff may re-check the hardship household.",
+        "Only County union staff may re-check the hardship household.",
         "只有县区工会的人员可以复核该困难职工家庭。",
     ),
     ("exit", "filer"): (
         "Four eyes: whoever filed this record, changed it last or decided an earlier step may not "
-        "decide the household's exit from hardship; another 县区工会 colleague must.",
+        "decide the household's exit from hardship; another County union colleague must.",
         "四眼原则：提交、最后修改该记录或办理了前一步的人不能办理该困难职工家庭的解困脱困，须由县区工会的另一位同事办理。",
     ),
     ("exit", "wrong level"): (
-        "Only 县区工会 staff may decide the household's exit from hardship.",
+        "Only County union staff may decide the household's exit from hardship.",
         "只有县区工会的人员可以办理该困难职工家庭的解困脱困。",
     ),
 }
@@ -279,10 +279,11 @@ def _logged_in(user):
 
 def test_service_refusals_raise_decision_refused_that_names_who_may(reviewable, clerk, filed_by_clerk):
     with pytest.raises(
-        DecisionRefused, match=r"^Only 市州工会、省总工会 staff may review the hardship household\.$"
+        DecisionRefused,
+        match=r"^Only Prefecture union, Provincial federation staff may review the hardship household\.$",
     ):
         services.household_review(household=reviewable, user=clerk, approve=True)
-    with pytest.raises(DecisionRefused, match=r"another 县区工会 colleague must"):
+    with pytest.raises(DecisionRefused, match=r"another County union colleague must"):
         services.household_recheck(household=filed_by_clerk, user=clerk)
     with pytest.raises(DecisionRefused, match=r"may not decide the household's exit from hardship"):
         services.household_exit(

@@ -33,6 +33,8 @@ class YearlyReportSerializer(ServiceModelSerializer):
             "status",
             "status_display",
             "progress",
+            "stage",
+            "stage_display",
             "requested_by",
             "requested_at",
             "started_at",

@@ -91,5 +91,44 @@ def test_request_a_report_and_watch_it_finish(browser_page):
     assert seen["hosts"] <= LOCAL_HOSTS
 
 
+def test_a_running_report_shows_its_stage_and_updates_by_itself_until_done(browser_page):
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from apps.reports.choices import ReportStage, ReportStatus
+    from apps.reports.models import YearlyReport, computing_stage
+
+    page, seen, base = browser_page
+    # given a report a worker is computing
+    report = YearlyReport.objects.create(
+        year=2024,
+        region=region("620100"),
+        status=ReportStatus.RUNNING,
+        progress=10,
+        stage=computing_stage("620100", 3, 9),
+    )
+    page.goto(f"{base}/reports/yearly/{report.pk}/")
+    label = page.locator("#report-progress [data-role=label]")
+    # (Chromium asks for English)
+    assert label.inner_text() == "Running · computing 兰州市 (3 of 9) · 10%"
+    # when the worker moves on, the page follows without a reload
+    YearlyReport.objects.filter(pk=report.pk).update(progress=80, stage=ReportStage.WORKBOOK)
+    expect(label).to_have_text("Running · writing the workbook · 80%", timeout=10_000)
+    assert page.locator("progress").get_attribute("value") == "80"
+    # and when it is done, the page shows the finished report
+    YearlyReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.DONE,
+        progress=100,
+        stage="",
+        finished_at=timezone.now(),
+        snapshot={"year": 2024, "region": "620100", "indicators": {"org.unions": 3}, "children": []},
+    )
+    page.wait_for_selector("[data-testid=computed]", timeout=10_000)
+    assert page.locator("[data-testid=computed]").inner_text().startswith("Computed just now")
+    assert page.locator("#report-progress").get_attribute("data-finished") == "1"
+    assert seen["errors"] == []
+    assert seen["hosts"] <= LOCAL_HOSTS
+
+
 def test_chromium_is_not_fetched():
     assert shutil.which("chromium") or os.path.exists(CHROMIUM)

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 from openpyxl import load_workbook
 
 from apps.core.exceptions import ApplicationError
@@ -98,21 +99,50 @@ def test_a_failing_source_marks_the_report_failed_with_the_error(settings, data)
     assert report.snapshot is None
 
 
-def test_progress_is_reported_as_it_goes(data, monkeypatch):
+def test_progress_and_stage_are_stored_as_it_goes(data, monkeypatch):
     seen = []
     real = services._set_progress
 
-    def spy(report_id, progress):
-        seen.append(progress)
-        real(report_id, progress)
+    def spy(report_id, progress, stage):
+        real(report_id, progress, stage)
+        stored = YearlyReport.objects.get(pk=report_id)  # what the page polls meanwhile
+        seen.append((stored.progress, stored.stage, stored.get_stage_display()))
 
     monkeypatch.setattr(services, "_set_progress", spy)
     report, _ = services.report_get_or_create(year=2024, region=region("620100"))
-    services.report_generate(report_id=report.pk)
-    children = region("620100").children.count()
-    assert len(seen) == children + 2
-    assert seen == sorted(seen)
-    assert seen[-1] == 90
+    with translation.override("en"):
+        services.report_generate(report_id=report.pk)
+    children = list(region("620100").children.order_by("code"))
+    total = len(children) + 1
+    assert len(seen) == total + 2
+    assert [p for p, _s, _d in seen] == sorted(p for p, _s, _d in seen)
+    assert seen[0] == (0, f"computing:620100:1:{total}", f"computing 兰州市 (1 of {total})")
+    assert seen[2][2] == f"computing {children[1].name} (3 of {total})"
+    assert seen[-2] == (80, "workbook", "writing the workbook")
+    assert seen[-1] == (90, "document", "writing the printable document")
+    report.refresh_from_db()
+    assert (report.status, report.progress, report.stage, report.get_stage_display()) == ("done", 100, "", "")
+
+
+def test_the_stage_is_translated(data):
+    report, _ = services.report_get_or_create(year=2024, region=region("620100"))
+    YearlyReport.objects.filter(pk=report.pk).update(stage="computing:620102:3:15")
+    report.refresh_from_db()
+    with translation.override("zh-hans"):
+        assert report.get_stage_display() == "正在计算城关区（第 3 个，共 15 个）"
+        report.stage = "workbook"
+        assert report.get_stage_display() == "正在生成 Excel 工作簿"
+    with translation.override("en"):
+        assert report.get_stage_display() == "writing the workbook"
+
+
+def test_a_failed_report_keeps_the_stage_it_stopped_at(data, settings):
+    settings.REPORTS_INDICATOR_SOURCES = ["apps.reports.tests.fake_sources.broken_indicators"]
+    report, _ = services.report_get_or_create(year=2024, region=region("620102"))
+    with pytest.raises(RuntimeError, match="the source broke"):
+        services.report_generate(report_id=report.pk)
+    report.refresh_from_db()
+    assert (report.status, report.stage) == ("failed", "computing:620102:1:1")
 
 
 def test_the_task_is_late_acked_rejected_on_worker_lost_and_time_limited():

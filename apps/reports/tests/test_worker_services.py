@@ -17,6 +17,7 @@ from apps.reports import document, indicators, services
 from apps.reports.excel import DIRECT_HEADER, render_workbook
 from apps.reports.seed import SEED_FIGURES
 from apps.reports.selectors import figure_url
+from apps.reports.tests.test_excel import indicator_rows
 from apps.services.choices import CaseKind, EmploymentKind, TrainingKind
 from apps.services.tests.factories import (
     EmploymentServiceFactory,
@@ -58,7 +59,7 @@ def svc(data, settings):
 
 
 def _sheet_rows(ws):
-    return {row[0]: row for row in ws.iter_rows(min_row=2, values_only=True)}
+    return {row[0]: row for row in indicator_rows(ws, values_only=True)}
 
 
 # The workbook ------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ def test_the_workbook_has_a_worker_services_sheet_like_the_others(svc):
     assert rows["svc.cadre_training_attendance"][-1] == 60
     # distinct counts are not the sum of their children: no 本级 figure
     assert rows["svc.warmth_households"][2] == 2 and rows["svc.warmth_households"][-1] is None
-    amount_row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "svc.wage_amount")
+    amount_row = next(r for r in indicator_rows(ws) if r[0].value == "svc.wage_amount")
     assert amount_row[2].number_format == "#,##0.00"
 
 

@@ -53,7 +53,7 @@ class UnionViewSet(ScopedModelViewSet):
     record_kwarg = "union"
     serializer_class = UnionSerializer
     filterset_class = UnionFilterSet
-    search_fields = ["name", "^code"]
+    search_fields = ["name__gram_icontains", "^code"]  # both indexed (migration 0003)
     ordering_fields = ["code", "name", "kind", "founded_on"]
     ordering = ["code"]
 
@@ -73,7 +73,8 @@ class MemberViewSet(VersionedViewSetMixin, ServiceCreateMixin, ServiceUpdateMixi
     serializer_class = MemberSerializer
     filterset_class = MemberFilterSet
     pagination_class = EstimatedCountPagination
-    search_fields = ["name", "=id_number"]
+    # the name's gram index (migration 0003); a full resident ID by equality (core.api.search)
+    search_fields = ["name__gram_icontains", "=id_number"]
     ordering_fields = ["joined_on", "name", "id"]
     ordering = ["-joined_on", "-id"]
 
