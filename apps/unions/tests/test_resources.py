@@ -189,8 +189,16 @@ def test_audit_entries_cover_every_imported_record(unions, tmp_path, admin_user)
 
 
 def test_query_count_does_not_grow_with_rows(unions, tmp_path):
+    used: set[str] = set()
+
     def queries(n, name):
-        rows = [member_row(make_resident_id("620102")) for _ in range(n)]
+        ids: set[str] = set()
+        while len(ids) < n:  # random IDs may collide: a repeated one would not be a new member
+            candidate = make_resident_id("620102")
+            if candidate not in used:
+                ids.add(candidate)
+        used.update(ids)
+        rows = [member_row(i) for i in sorted(ids)]
         path = write_csv(tmp_path / name, MEMBER_HEADERS, rows)
         with CaptureQueriesContext(connection) as ctx:
             assert run_import("members", path).created == n
