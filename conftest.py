@@ -67,6 +67,29 @@ def api_client():
     return _client
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """A headless Chromium (Playwright) for the browser tests; each test opens its own contexts.
+    Skips where Playwright is not installed."""
+    pytest.importorskip("playwright")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """A real worker process on the test database when REDIS_URL is set; None when eager."""

@@ -21,7 +21,7 @@ VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 DEMO_PASSWORD = "Gonghui-2026!"
 # The demo logins of load_demo, as README's table lists them (what each one shows first).
-DEMO_LOGINS = ("admin", "province", "pref_lz", "pref_lz2", "county_cg", "county_qlh")
+DEMO_LOGINS = ("admin", "province", "pref_lz", "pref_lz2", "county_cg", "county_qlh", "union_cg")
 
 
 def welcome(host: str) -> str:

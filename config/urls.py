@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from apps.core.password_change import InitialPasswordChangeView
 from apps.core.views import healthz
 
 _docs_csp = csp_update({"style-src": ("'unsafe-inline'",), "worker-src": ("blob:",)})
@@ -16,6 +17,13 @@ urlpatterns = [
         "accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # the first login's forced change goes here too (apps/core/password_change.py)
+    path("accounts/password_change/", InitialPasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,6 +1,6 @@
 """The authorization matrix, generated from the OpenAPI schema (issue 11): every operation ×
-(anonymous, a county user of another county, a prefecture user of another prefecture, the
-rightful county user), on a record in county 620102. Outside the scope is a 404 and nothing
+(anonymous, a county user of another county, a prefecture user of another prefecture, a
+grassroots union user of another county, the rightful county user), on a record in county 620102. Outside the scope is a 404 and nothing
 changes; anonymous is refused; the rightful user reads it. A new endpoint is covered without
 anyone writing a test — the test only needs to know how to make its kind of record
 (``MAKERS``), and fails, naming the model, when it does not."""
@@ -120,7 +120,35 @@ def _makers() -> dict[str, Any]:
         "Region": lambda r: r,
         "AuditEntry": _audit_entry,
         "Attachment": _attachment,
+        "ChangeRequest": _change_request,
     }
+
+
+def _change_request(r):
+    import datetime as dt
+
+    from apps.core.tests.factories import make_resident_id
+    from apps.unions.services import member_register
+    from apps.unions.tests.factories import GrassrootsUnionFactory
+
+    union = GrassrootsUnionFactory(region=r)
+    proposer = UserFactory(role=Role.UNION, region=r, union=union)
+    return member_register(
+        user=proposer,
+        union=union,
+        name="申请人",
+        id_number=make_resident_id(),
+        household_type="urban",
+        joined_on=dt.date(2024, 3, 1),
+        join_channel="offline",
+    )
+
+
+def _union_user(r):
+    from apps.unions.tests.factories import GrassrootsUnionFactory
+
+    union = GrassrootsUnionFactory(region=r)
+    return UserFactory(username="m_union", role=Role.UNION, region=r, union=union)
 
 
 def _attachment(r):
@@ -199,6 +227,7 @@ def test_authorization_matrix(request):
         "other prefecture": UserFactory(
             username="m_prefecture", role=Role.PREFECTURE, region=region(OTHER_PREFECTURE)
         ),
+        "union of another county": _union_user(region(OTHER_COUNTY)),
     }
     problems: list[str] = []
     cases = 0

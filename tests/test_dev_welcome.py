@@ -6,7 +6,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-from apps.core.management.commands.load_demo import DEMO_USERS
+from apps.core.management.commands.load_demo import DEMO_DATA_USERS, DEMO_USERS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +24,11 @@ def test_the_welcome_lists_every_demo_login_of_the_readme():
     in_table = re.findall(r"^\| `([a-z_0-9]+)` \|", readme, flags=re.MULTILINE)
     message = dev.welcome("127.0.0.1:8000")
     assert "pref_lz2" in in_table
-    assert sorted(in_table) == sorted(dev.DEMO_LOGINS) == sorted(u[0] for u in DEMO_USERS)
-    shown = set(re.findall(r"\b(admin|province|pref_lz2?|county_[a-z]+)\b", message))
+    assert (
+        sorted(in_table)
+        == sorted(dev.DEMO_LOGINS)
+        == sorted([u[0] for u in DEMO_USERS] + list(DEMO_DATA_USERS))
+    )
+    shown = set(re.findall(r"\b(admin|province|pref_lz2?|county_[a-z]+|union_[a-z]+)\b", message))
     assert shown == set(in_table)
     assert "http://127.0.0.1:8000/" in message and dev.DEMO_PASSWORD in message

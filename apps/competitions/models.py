@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.scoping import VIEW, ScopedQuerySet, scope_region_ids
+from apps.core.scoping import VIEW, ScopedQuerySet, is_union_user, scope_region_ids, union_scope_ids
 
 from .choices import CompetitionKind, Grade, InnovationKind
 
@@ -48,6 +48,14 @@ class CompetitionQuerySet(ScopedQuerySet):
     """
 
     def restrict(self, user: Any, action: str = VIEW) -> CompetitionQuerySet:
+        if is_union_user(user):
+            # a grassroots union sees the competitions it takes part in and those organized
+            # above it (to register a participation); it changes none
+            if action != VIEW or not union_scope_ids(user):
+                return self.none()
+            codes = [c for c in (user.region.path if user.region_id else "").strip("/").split("/") if c]
+            joined = Participation.objects.filter(union_id__in=union_scope_ids(user)).values("competition_id")
+            return self.filter(Q(organizer_region__code__in=codes) | Q(pk__in=joined))
         ids = scope_region_ids(user, action, self.model)
         if ids is None:
             return self
@@ -118,6 +126,7 @@ class Participation(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
+    scope_union_lookup = "union"  # what a grassroots union user sees
 
     class Meta:
         ordering = ["competition", "union"]

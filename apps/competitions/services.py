@@ -12,10 +12,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.cleaning import check_known_fields, check_unique, clean_choice, field_error
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Region
+from apps.core.proposals import proposable
 from apps.core.scoping import VIEW
 from apps.core.services import check_may_change, check_may_update, model_create, model_delete, model_update
 from apps.unions.public import GrassrootsUnion
@@ -106,6 +108,7 @@ def _check_counts(participating_workers: int | None, promoted_workers: int | Non
         raise field_error("promoted_workers", _("Enter a number of workers of 0 or more."))
 
 
+@proposable(gettext_lazy("Register a competition participation"), model=Participation)
 @transaction.atomic
 def participation_create(
     *,

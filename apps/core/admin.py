@@ -4,12 +4,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import proposals, services
 from .admin_base import ScopedAdmin
 from .auth import may_use_admin, staff_for
 from .choices import RegionLevel, Role
 from .exceptions import ApplicationError
-from .models import AuditEntry, Region, User
+from .models import AuditEntry, ChangeRequest, Region, User
 
 admin.site.site_header = _("Gonghui administration")
 admin.site.site_title = _("Gonghui")
@@ -66,17 +66,17 @@ class RegionAdmin(ScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "first_name", "role", "region", "is_active", "last_login"]
-    list_filter = ["role", "is_active"]
-    list_select_related = ["region"]
-    autocomplete_fields = ["region"]
+    list_display = ["username", "first_name", "role", "region", "union", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "must_change_password"]
+    list_select_related = ["region", "union"]
+    autocomplete_fields = ["region", "union"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Role and region"), {"fields": ("role", "region")}),
+        (_("Role and region"), {"fields": ("role", "region", "union", "must_change_password")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("Role and region"), {"fields": ("role", "region")}),
+        (_("Role and region"), {"fields": ("role", "region", "union")}),
     )
 
     def has_module_permission(self, request):
@@ -101,6 +101,7 @@ class UserAdmin(DjangoUserAdmin):
                 password=form.cleaned_data.get("password1") or "",
                 role=form.cleaned_data["role"],
                 region=form.cleaned_data.get("region"),
+                union=form.cleaned_data.get("union"),
                 created_by=request.user,
             )
         except ApplicationError as exc:
@@ -116,6 +117,32 @@ class AuditEntryAdmin(ScopedAdmin):
     list_filter = ["source", "action", "content_type"]
     search_fields = ["username", "object_repr", "object_id"]
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ScopedAdmin):
+    """Grassroots unions' change requests, read-only: the county decides them in the pages or
+    the API; an administrator takes none of the county's decisions (as with claims, transfers)."""
+
+    list_display = ["id", "created_at", "union", "kind_label", "object_repr", "status", "decided_by"]
+    list_filter = ["status", "trusted"]
+    list_select_related = ["union", "decided_by"]
+    search_fields = ["object_repr", "union__name", "union__code"]
+    date_hierarchy = "created_at"
+    exclude = ["payload"]  # full personal data: the changes show it masked
+
+    @admin.display(description=_("kind"))
+    def kind_label(self, obj: ChangeRequest) -> str:
+        return proposals.label_of(obj.kind)
 
     def has_add_permission(self, request):
         return False

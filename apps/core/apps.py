@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
 
         lockout.connect()
         lockout_admin.register()
+        # The home page's queues of grassroots unions' change requests (apps.core.work).
+        from .change_request_views import contribute_queues
+
+        contribute_queues()

@@ -84,6 +84,7 @@ KINDS: dict[str, Any] = {
     "signed_contract": gettext_lazy("signed contract"),
     "certificate": gettext_lazy("certificate"),
     "supporting_document": gettext_lazy("supporting document"),
+    "application_form": gettext_lazy("application form"),
     "proof": gettext_lazy("proof"),
 }
 
@@ -363,6 +364,11 @@ def _check_may_attach(user: Any, record: models.Model) -> None:
     if not kinds_for(model):
         raise ApplicationError(_("This kind of record takes no attachments."))
     message = _("You may not change the attachments of this record.")
+    decides = getattr(record, "may_attach", None)  # a record with its own rule (a change request)
+    if decides is not None:
+        if user is not None and not decides(user):
+            raise ApplicationError(message)
+        return
     if user is not None and not user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}"):
         raise ApplicationError(message)
     check_may_change(user, region_of(record), model, message)

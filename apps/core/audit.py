@@ -26,6 +26,7 @@ from .validators import mask_resident_id
 class AuditContext:
     user: Any = None
     source: str = AuditSource.SYSTEM
+    note: str = ""  # added to every entry written in the context (an approved change request)
 
 
 _context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
@@ -35,8 +36,8 @@ _context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
 
 
 @contextmanager
-def audit_context(*, user: Any = None, source: str) -> Iterator[AuditContext]:
-    ctx = AuditContext(user=user, source=source)
+def audit_context(*, user: Any = None, source: str, note: str = "") -> Iterator[AuditContext]:
+    ctx = AuditContext(user=user, source=source, note=note)
     token = _context.set(ctx)
     try:
         yield ctx
@@ -103,7 +104,7 @@ def _entry(
         object_repr=str(instance)[:200],
         region_id=region_of(instance) if hasattr(instance, "scope_region_lookup") else None,
         changes=changes,
-        note=note[:200],
+        note=(note or ctx.note)[:200],
     )
 
 

@@ -9,6 +9,7 @@ works in the pages, whose workflows (transfers, leaving, approvals) the admin wo
 
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib.auth.backends import ModelBackend
 
 from .choices import Role
@@ -16,7 +17,9 @@ from .choices import Role
 DOMAIN_APPS = frozenset(
     {"unions", "competitions", "model_workers", "hardship", "insurance", "services", "reports"}
 )
-READ_ONLY_CORE = frozenset({"core.view_region", "core.view_auditentry"})
+READ_ONLY_CORE = frozenset({"core.view_region", "core.view_auditentry", "core.view_changerequest"})
+# Filing a change request (a union, by proposing) and adding its documents (the union, the county).
+CHANGE_REQUEST_WRITES = frozenset({"core.add_changerequest", "core.change_changerequest"})
 
 ROLE_ACTIONS = {
     Role.COUNTY: frozenset({"view", "add", "change", "delete"}),
@@ -45,6 +48,22 @@ def may_use_admin(user: Any) -> bool:
     )
 
 
+def union_user_may(perm: str) -> bool:
+    """A grassroots union user sees the models that lead to a union (``scope_union_lookup``)
+    and opens the forms of the writes it may propose (``proposals.PROPOSABLES``)."""
+    from .proposals import union_permissions
+
+    app_label, _dot, codename = perm.partition(".")
+    action, _sep, model_name = codename.partition("_")
+    if action == "view":
+        try:
+            model = django_apps.get_model(app_label, model_name)
+        except LookupError:
+            return False
+        return bool(getattr(model, "scope_union_lookup", None)) or perm == "core.view_region"
+    return perm in union_permissions() or perm in CHANGE_REQUEST_WRITES
+
+
 class RoleBackend(ModelBackend):
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
         if not user_obj.is_active:
@@ -52,7 +71,9 @@ class RoleBackend(ModelBackend):
         role = getattr(user_obj, "role", None)
         if role == Role.ADMIN:
             return True
-        if perm in READ_ONLY_CORE:
+        if role == Role.UNION:
+            return union_user_may(perm)
+        if perm in READ_ONLY_CORE or (role == Role.COUNTY and perm in CHANGE_REQUEST_WRITES):
             return True
         app_label, _dot, codename = perm.partition(".")
         action = codename.split("_", 1)[0]

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     PREFECTURE = "prefecture", _("市州工会")
     PROVINCE = "province", _("省总工会")
     ADMIN = "admin", _("系统管理员")
+    UNION = "union", _("基层工会")
 
 
 class AuditAction(models.TextChoices):
@@ -33,3 +34,9 @@ class AuditSource(models.TextChoices):
     COMMAND = "command", _("命令行")
     TASK = "task", _("后台任务")
     SYSTEM = "system", _("系统")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    RETURNED = "returned", _("已退回")

@@ -21,6 +21,8 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from . import freshness
 from .exceptions import ApplicationError
@@ -34,11 +36,33 @@ from .importing import (
     run_import,
 )
 from .models import AuditEntry, ImportJob, ImportJobStatus, ImportJobStep
+from .scoping import is_union_user
 
 logger = logging.getLogger(__name__)
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_ATTEMPTS = 3  # a step whose worker died this often (e.g. killed for memory) is given up
+
+# Why a step failed, stored on the job as the English msgid (the worker has no reader's language)
+# and translated when shown (job_error_message). A refusal by the file's rules (ImportFileError,
+# ApplicationError) is stored as its text, worded by the import pipeline.
+QUEUE_REFUSED = gettext_noop(
+    "The import queue is not available at the moment and nothing was imported; upload the file "
+    "again in a few minutes."
+)
+TOO_MANY_ATTEMPTS = gettext_noop(
+    "The import was tried %(attempts)s times without finishing and nothing was written; split the "
+    "file into several files and import them one by one."
+)
+OVER_TIME_LIMIT = gettext_noop(
+    "The import went over its time limit of %(minutes)s minutes and nothing was written; split the "
+    "file into several files and import them one by one."
+)
+UNEXPECTED = gettext_noop(
+    "An unexpected error stopped the import and nothing was written; try again later or ask the "
+    "system administrator."
+)
+STORED_MESSAGES = frozenset({QUEUE_REFUSED, TOO_MANY_ATTEMPTS, OVER_TIME_LIMIT, UNEXPECTED})
 
 
 def time_limit() -> int:
@@ -47,6 +71,14 @@ def time_limit() -> int:
 
 def _progress_key(job_id: Any) -> str:
     return f"import-job:{job_id}:progress"
+
+
+def job_error_message(job: ImportJob) -> str:
+    """Why the job failed, in the active language: a stored msgid is translated (its numbers are
+    today's settings: the attempts and the time limit); any other text is shown as stored."""
+    if job.error in STORED_MESSAGES:
+        return gettext(job.error) % {"attempts": MAX_ATTEMPTS, "minutes": time_limit() // 60}
+    return job.error
 
 
 def import_job_progress(job: ImportJob) -> dict[str, Any]:
@@ -68,9 +100,19 @@ def import_job_progress(job: ImportJob) -> dict[str, Any]:
 def import_job_create(*, user: Any, resource: ImportResource, upload: UploadedFile, source: str) -> ImportJob:
     """Store the upload and enqueue the check of its rows; file-level limits are refused here
     (ImportFileError), before anything is stored or read."""
+    if is_union_user(user):  # their writes wait for the county one by one (proposals.py)
+        raise ImportFileError(
+            _(
+                "Grassroots union accounts cannot import in bulk: register the records one by one, "
+                "for the county union to approve."
+            )
+        )
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in SUFFIXES:
-        raise ImportFileError(f"不支持的文件类型“{suffix}”，请上传 .xlsx 或 .csv 文件")
+        raise ImportFileError(
+            _("The file type “%(suffix)s” is not supported: upload an .xlsx or .csv file.")
+            % {"suffix": suffix}
+        )
     check_upload_size(upload.size or 0)
     job = ImportJob(user=user, resource=resource.name, source=source, filename=(upload.name or "")[:255])
     job.file.save(f"{job.pk.hex}{suffix}", upload, save=False)
@@ -129,7 +171,7 @@ def _enqueue(job: ImportJob) -> None:
             logger.warning("import job %s: the broker refused its task: %s", job_id, exc)
             ImportJob.objects.filter(pk=job_id).update(
                 status=ImportJobStatus.FAILED,
-                error="导入队列暂时不可用，未导入任何数据；请几分钟后重新上传文件",
+                error=QUEUE_REFUSED,
                 finished_at=timezone.now(),
             )
 
@@ -188,7 +230,7 @@ def import_job_run(*, job_id: str) -> ImportJob | None:
     if job is None or job.finished:
         return job
     if job.attempts > MAX_ATTEMPTS:
-        _fail(job, f"导入已尝试 {MAX_ATTEMPTS} 次仍未完成，未写入任何数据；请拆分成多个文件后分别导入")
+        _fail(job, TOO_MANY_ATTEMPTS)
         return job
     key = _progress_key(job.pk)
 
@@ -223,12 +265,10 @@ def import_job_run(*, job_id: str) -> ImportJob | None:
     except (ImportFileError, ApplicationError) as exc:
         _fail(job, str(exc))
     except SoftTimeLimitExceeded:
-        _fail(
-            job, f"导入超过 {time_limit() // 60} 分钟的时间上限，未写入任何数据；请拆分成多个文件后分别导入"
-        )
+        _fail(job, OVER_TIME_LIMIT)
     except Exception:
         logger.exception("import job %s failed", job.pk)
-        _fail(job, "导入时发生意外错误，未写入任何数据；请稍后重试或联系系统管理员")
+        _fail(job, UNEXPECTED)
     finally:
         cache.delete(key)
     return job

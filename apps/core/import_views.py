@@ -23,7 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .choices import AuditSource
-from .import_jobs import import_job_confirm, import_job_create, import_job_progress, own_job
+from .import_jobs import (
+    import_job_confirm,
+    import_job_create,
+    import_job_progress,
+    job_error_message,
+    own_job,
+)
 from .importing import (
     ImportFileError,
     ImportResult,
@@ -35,6 +41,7 @@ from .importing import (
 )
 from .importing.cells import contract_text
 from .models import ImportJob, ImportJobStatus, ImportJobStep
+from .scoping import is_union_user
 
 UPLOAD_DIR = "imports"
 SHOWN_ERRORS = 500
@@ -47,8 +54,9 @@ def _upload_dir() -> Path:
 
 
 def _allowed(user, resource) -> bool:
+    # a grassroots union's writes wait for the county one by one (proposals.py): no bulk door
     opts = resource.model._meta
-    return user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+    return not is_union_user(user) and user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
 
 
 def _resources_for(user) -> list:
@@ -147,7 +155,7 @@ def _job_page(request: HttpRequest, job_id: str, admin_site, confirm_url_name: s
         )
         return _render(request, "import_progress.html", ctx, admin_site)
     if job.status == ImportJobStatus.FAILED:
-        ctx.update(_start_context(request), chosen=job.resource, errors=[job.error])
+        ctx.update(_start_context(request), chosen=job.resource, errors=[job_error_message(job)])
         return _render(request, "import_start.html", ctx, admin_site)
     result = ImportResult.from_json(job.result)
     ctx.update(result=result, shown_errors=result.errors[:SHOWN_ERRORS])

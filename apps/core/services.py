@@ -228,6 +228,8 @@ ROLE_LEVELS = {
     Role.PREFECTURE: {RegionLevel.PREFECTURE},
     Role.PROVINCE: {RegionLevel.PROVINCE},
     Role.ADMIN: {RegionLevel.PROVINCE, RegionLevel.PREFECTURE, RegionLevel.COUNTY, RegionLevel.TOWNSHIP},
+    # a union user's region is its union's, whatever level the union sits at
+    Role.UNION: {RegionLevel.PROVINCE, RegionLevel.PREFECTURE, RegionLevel.COUNTY, RegionLevel.TOWNSHIP},
 }
 
 
@@ -241,15 +243,24 @@ def user_create(
     full_name: str = "",
     can_view_personal_data: bool = False,
     created_by: Any = None,
+    union: models.Model | None = None,
+    must_change_password: bool = False,
 ) -> User:
     """Create a user bound to a region; the region's level must fit the role.
 
     A prefecture without counties (Jiayuguan) is where its county-level staff sit too.
     Administrators are superusers and the only staff (the Django admin); the other roles work
-    in the pages.
+    in the pages. A grassroots union user is bound to a union (``union``) and sits in its region.
     """
     if role not in Role.values:
         raise ApplicationError(_("Unknown role %(role)s.") % {"role": role})
+    if role == Role.UNION:
+        if union is None:
+            raise ApplicationError(_("Choose the grassroots union the user works for."))
+        region = union.region
+        can_view_personal_data = False
+    elif union is not None:
+        raise ApplicationError(_("Only grassroots union users are bound to a union."))
     if region is None:
         raise ApplicationError(_("Choose the region the user works for."))
     allowed = set(ROLE_LEVELS[role])
@@ -267,6 +278,8 @@ def user_create(
         username=username,
         role=role,
         region=region,
+        union=union,
+        must_change_password=must_change_password,
         first_name=full_name,
         is_superuser=is_superuser,
         is_staff=staff_for(role=role, is_superuser=is_superuser),
@@ -294,6 +307,7 @@ def user_create(
             "role": [None, role],
             "region": [None, region.code],
             "is_staff": [None, user.is_staff],
+            **({"union": [None, union.pk]} if union is not None else {}),
         },
     )
     return user
@@ -304,13 +318,18 @@ def model_save(instance: models.Model, *, user: Any = None, note: str = "") -> m
     """Save a record whose fields were already set (e.g. by an admin form), with its audit
     entry: the diff against the stored row for an update, the full record for a create."""
     is_new = instance._state.adding or instance.pk is None
-    before = {} if is_new else audit.snapshot(type(instance).objects.get(pk=instance.pk))
+    stored = None if is_new else type(instance).objects.get(pk=instance.pk)
+    before = {} if stored is None else audit.snapshot(stored)
+    # the form may have moved the record to another region: both regions' figures change
+    moved_from = None if stored is None else freshness.region_of_record(stored)
     full_clean_or_raise(instance)
     _save(instance)
     if is_new:
         audit.record(instance, AuditAction.CREATE, user=user, note=note)
     else:
         changes = audit.diff(before, audit.snapshot(instance))
-        if changes:
-            audit.record(instance, AuditAction.UPDATE, changes=changes, user=user, note=note)
+        if not changes:
+            return instance
+        audit.record(instance, AuditAction.UPDATE, changes=changes, user=user, note=note)
+    freshness.on_changed([moved_from, freshness.region_of_record(instance)])  # told once, on commit
     return instance

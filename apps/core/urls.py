@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import autocomplete, views
 
@@ -38,3 +38,40 @@ urlpatterns += [
         name="attachment-upload",
     ),
 ]
+
+from . import union_accounts as ua  # noqa: E402
+
+urlpatterns += [
+    path("accounts/unions/", ua.UnionAccountListView.as_view(), name="union-account-list"),
+    path("accounts/unions/import/", ua.UnionAccountImportView.as_view(), name="union-account-import"),
+    path(
+        "accounts/unions/import/template.xlsx",
+        ua.UnionAccountTemplateView.as_view(),
+        name="union-account-template",
+    ),
+    path(
+        "accounts/unions/passwords/<str:token>/",
+        ua.UnionAccountPasswordsView.as_view(),
+        name="union-account-passwords",
+    ),
+    path(
+        "accounts/unions/<int:pk>/reset-password/",
+        ua.UnionAccountResetView.as_view(),
+        name="union-account-reset",
+    ),
+    path(
+        "accounts/unions/<int:pk>/deactivate/",
+        ua.UnionAccountActiveView.as_view(active=False),
+        name="union-account-deactivate",
+    ),
+    path(
+        "accounts/unions/<int:pk>/activate/",
+        ua.UnionAccountActiveView.as_view(active=True),
+        name="union-account-activate",
+    ),
+]
+
+from . import change_request_views  # noqa: E402
+
+# Change requests of grassroots unions (apps/core/proposals.py)
+urlpatterns += [path("change-requests/", include(change_request_views.urlpatterns))]

@@ -17,15 +17,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import ModuleType
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import NoReverseMatch, Resolver404, URLPattern, path, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
@@ -35,10 +37,40 @@ from .audit import history_for
 from .exceptions import ApplicationError
 from .history import describe
 from .locking import VersionedFormMixin
-from .scoping import CHANGE, VIEW
+from .models import ChangeRequest
+from .scoping import CHANGE, VIEW, is_union_user
 
 Selector = Callable[..., QuerySet]
 Service = Callable[..., Any]
+
+
+def page_allowed(user: Any, url: str) -> bool:
+    """Whether the page at ``url`` (a path of this site) lets the user in, asked of the page's
+    own view (``has_permission`` of its permission mixin) without running it, so that no link
+    leads the user into a 403. Which records the page then lists is its scope's business."""
+    path = urlsplit(url).path
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None:
+        return True
+    request = HttpRequest()
+    request.method, request.path, request.path_info, request.user = "GET", path, path, user
+    view = view_class(**getattr(match.func, "view_initkwargs", {}))
+    view.setup(request, *match.args, **match.kwargs)
+    has_permission = getattr(view, "has_permission", None)
+    return has_permission() if has_permission is not None else bool(user.is_authenticated)
+
+
+def proposed_message(request: ChangeRequest) -> str:
+    """What a union user is told after a write became a change request (or went straight in)."""
+    if not request.is_pending:
+        return _("Saved: %(what)s (your union is trusted; the county can see it).") % {"what": request}
+    return _("Submitted to the county for approval: %(what)s. It changes nothing until approved.") % {
+        "what": request
+    }
 
 
 def _perm(model, action: str) -> str:
@@ -286,6 +318,10 @@ class ServiceFormView(ScopedMixin, View):
             except ApplicationError as exc:
                 form.apply_error(exc)
             else:
+                if isinstance(result, ChangeRequest):
+                    # a grassroots union's write waits for the county (apps/core/proposals.py)
+                    messages.success(request, proposed_message(result))
+                    return redirect("changerequest-detail", pk=result.pk)
                 messages.success(request, self.get_success_message(result))
                 return redirect(self.success_url(result))
         return self.render_form(form)
@@ -301,7 +337,11 @@ class ServiceCreateView(ServiceFormView):
     initial_from_query: tuple[str, ...] = ()
 
     def get_initial(self) -> dict[str, Any]:
-        return {name: self.request.GET.get(name, "") for name in self.initial_from_query}
+        initial = {name: self.request.GET.get(name, "") for name in self.initial_from_query}
+        user = self.request.user
+        if is_union_user(user) and user.union_id and not initial.get("union"):
+            initial["union"] = user.union.code  # a grassroots union registers into its own union
+        return initial
 
     def perform(self, form) -> Any:
         return self.service(user=self.request.user, **form.cleaned_data)

@@ -11,7 +11,9 @@ In each of the demo users' counties (``load_demo.DEMO_COUNTIES``) a walk of the 
 entered by the county user and reviewed by the prefecture user when they exist: one household
 after each step before the notice, households whose notice has ended (the prefecture's review
 queue), one still in notice, one sent back to deliberation by an objection (through the
-service), and households filed through all seven steps.
+service), and households filed through all seven steps. Every household in the filing past
+its home visit (进) has a visit photo attached (a small generated image), as the review asks
+(``services.check_visit_evidence``); the historical filed households have no files.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core import audit
+from apps.core import attachments, audit
 from apps.core.bulk import bulk_insert
 from apps.core.choices import AuditAction, AuditSource, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
@@ -34,7 +37,7 @@ from apps.unions.public import GrassrootsUnion
 from .choices import SEQUENCE, AidKind, Category, Cause, Health, Relation, Status, Step
 from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim, LivingStandard
 from .rules import compute_family_figures, suggested_category
-from .services import household_object, living_standard_for, notice_days
+from .services import VISIT_PHOTO, household_object, living_standard_for, notice_days
 
 BATCH = 5000
 NOTE = "演示数据"
@@ -232,6 +235,16 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
                 claims.extend(IdClaim(id_number=m.id_number, household=h) for m in members_of[id(h)])
         IdClaim.objects.bulk_create(claims, batch_size=BATCH)
 
+        photo = _visit_photo()
+        for h in households:
+            if not h.imported and h.status != Status.NEW:
+                attachments.attachment_add(
+                    record=h,
+                    file=ContentFile(photo, name="入户走访.jpg"),
+                    kind=VISIT_PHOTO,
+                    user=h.created_by,
+                )
+
         # households filed within the years shown (a walk household filed this year gets no aid yet)
         filed = [h for h in households if h.filed_on and h.filed_on <= last]
         kinds, weights = zip(*KIND_WEIGHTS, strict=True)
@@ -268,6 +281,22 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
             household_object(household=h, user=clerk, note=note)
             counts["filingstep"] += 1
     return counts
+
+
+def _visit_photo() -> bytes:
+    """A small JPEG standing for the photo taken at the home visit."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 240), (226, 232, 220))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((60, 90, 260, 220), fill=(196, 160, 120))  # the house
+    draw.polygon([(40, 95), (160, 20), (280, 95)], fill=(150, 60, 50))  # its roof
+    draw.rectangle((140, 150, 180, 220), fill=(90, 70, 50))  # the door
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 def _at(rng: random.Random, day: dt.date) -> dt.datetime:

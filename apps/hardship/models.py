@@ -113,6 +113,7 @@ class Household(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
+    scope_union_lookup = "union"  # what a grassroots union user sees
     personal_fields = {
         "head_id_number": RESIDENT_ID,
         "head_income": AMOUNT,
@@ -182,6 +183,7 @@ class FamilyMember(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "household__union__region"
+    scope_union_lookup = "household__union"  # what a grassroots union user sees
     personal_fields = {"id_number": RESIDENT_ID, "monthly_income": AMOUNT}
 
     class Meta:
@@ -219,6 +221,7 @@ class FilingStep(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "household__union__region"
+    scope_union_lookup = "household__union"  # what a grassroots union user sees
 
     class Meta:
         ordering = ["household", "at", "id"]

@@ -20,8 +20,10 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import audit
+from apps.core.attachments import attachments_of
 from apps.core.choices import AuditAction, RegionLevel, Role
 from apps.core.cleaning import (
     clean_amount,
@@ -34,6 +36,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.importing import choice_label
 from apps.core.locking import check_version
 from apps.core.models import Region
+from apps.core.proposals import proposable
 from apps.core.services import (
     acting_user,
     check_may_change,
@@ -170,6 +173,7 @@ def _require_editable(household: Household) -> None:
 # Households and family ------------------------------------------------------------------
 
 
+@proposable(gettext_lazy("Refer a hardship household"), model=Household)
 @transaction.atomic
 def household_create(
     *,
@@ -514,6 +518,21 @@ def household_advance(
     return household
 
 
+VISIT_PHOTO = "visit_photo"  # the attachment kind (apps.core.attachments.KINDS) of the home visit
+
+
+def check_visit_evidence(household: Household) -> None:
+    """Refuse to file a household without the record of its home visit (进/看) on file: at
+    least one visit photo attached (the yearly fund audit asks for it)."""
+    if not attachments_of(household).filter(kind=VISIT_PHOTO).exists():
+        raise ApplicationError(
+            _(
+                "Attach at least one visit photo (the record of the home visit and inspection) "
+                "before the household can pass the review."
+            )
+        )
+
+
 @transaction.atomic
 def household_review(*, household: Household, user: Any, approve: bool, note: str = "") -> Household:
     """The review (审核) of a household whose public notice has ended, by the prefecture or
@@ -522,7 +541,8 @@ def household_review(*, household: Household, user: Any, approve: bool, note: st
     ``approve=True`` files the household once the information comparison finds none of its
     resident IDs in another household. ``approve=False`` sends the filing back to
     deliberation (评议) with the reason in ``note`` (required): the county deliberates,
-    evaluates and posts a new notice before the next review."""
+    evaluates and posts a new notice before the next review. Filing needs a visit photo
+    attached (``check_visit_evidence``); sending back does not."""
     household = _locked(household)
     _require_next(household, Step.REVIEW)
     HOUSEHOLD_REVIEW.check(user, household)
@@ -547,6 +567,7 @@ def household_review(*, household: Household, user: Any, approve: bool, note: st
             note=f"审核退回评议：{note}"[:200],
         )
         return household
+    check_visit_evidence(household)
     ids = household_id_numbers(household)
     _lock_ids(ids)
     conflicts = household_conflicts(household)

@@ -35,9 +35,10 @@ class PlanAdmin(ImportExportAdminMixin, ScopedAdmin):
         "coverage_end",
         "review_mode",
         "waiting_days",
+        "invoice_required",
         "enrollment_reopened",
     ]
-    list_filter = ["year", "product", "review_mode", "enrollment_reopened"]
+    list_filter = ["year", "product", "review_mode", "invoice_required", "enrollment_reopened"]
     search_fields = ["code"]
     ordering = ["-year", "code"]
     fields = [*PLAN_FIELDS, "enrollment_reopened"]

@@ -14,7 +14,9 @@ inpatient plan (last year's in the first weeks of a year) go through the service
 who take each step when they exist: submitted and paid by the county user, reviewed by the
 first prefecture user and approved by a second one (``decisions``: never the submitter, on a
 double-review plan never the reviewer), rejected by whoever takes the step the claim waits for;
-some stop at each status.
+some stop at each status. Each walk claim is submitted with the hospital's invoice attached (a
+small generated PDF), so that its approval passes the plans' invoice rule; the other claims are
+written in their status as the historical claims import writes them, without files.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core import audit
+from apps.core import attachments, audit
 from apps.core.bulk import bulk_insert
 from apps.core.choices import AuditAction, AuditSource, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
@@ -236,6 +239,7 @@ def _walk_claims(rng: random.Random, plan: Plan, coverages: list[Coverage], toda
                 user=clerk,
                 number=f"LP{plan.year}{code}{n:03d}",
             )
+            attachments.attachment_add(record=claim, file=_invoice(claim), kind=services.INVOICE, user=clerk)
             made += 1
             if status == ClaimStatus.REJECTED:
                 # the first refused at the review, the next at the approval
@@ -256,6 +260,21 @@ def _walk_claims(rng: random.Random, plan: Plan, coverages: list[Coverage], toda
                 paid_on = min(discharged + dt.timedelta(days=rng.randint(5, 30)), today)
                 services.claim_pay(claim=claim, user=clerk, paid_on=paid_on)
     return made
+
+
+def _invoice(claim: Claim) -> ContentFile:
+    """A one-page PDF standing for the hospital's invoice of the claim."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=14)
+    pdf.cell(0, 10, "Hospital invoice (demo)", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.cell(0, 8, f"Claim {claim.number}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, f"Stay {claim.admitted_on} - {claim.discharged_on}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, f"Total {claim.total_expense} yuan", new_x="LMARGIN", new_y="NEXT")
+    return ContentFile(bytes(pdf.output()), name=f"发票-{claim.number}.pdf")
 
 
 def _claims(rng: random.Random, coverages: list[Coverage], share: float, today: dt.date) -> list[Claim]:

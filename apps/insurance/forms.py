@@ -63,6 +63,12 @@ class PlanForm(ServiceForm):
         required=False,
         help_text=Plan._meta.get_field("waiting_days").help_text,
     )
+    invoice_required = forms.BooleanField(
+        label=_("invoice required for approval"),
+        required=False,
+        initial=True,
+        help_text=Plan._meta.get_field("invoice_required").help_text,
+    )
 
     def clean_review_mode(self) -> str:
         return self.cleaned_data.get("review_mode") or ReviewMode.SINGLE

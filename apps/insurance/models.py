@@ -76,6 +76,11 @@ class Plan(models.Model):
             "the enrollment date plus this many days."
         ),
     )
+    invoice_required = models.BooleanField(
+        _("invoice required for approval"),
+        default=True,
+        help_text=_("A claim under the plan is approved only once at least one invoice is attached to it."),
+    )
     # Plans are provincial: no region (the audit trail and scope treat them as province-wide).
     region = models.ForeignKey(
         "core.Region", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
@@ -83,6 +88,7 @@ class Plan(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "region"
+    scope_union_lookup = "coverages__union"  # what a grassroots union user sees
     scope_rules = {
         Role.COUNTY: {VIEW: ALL, CHANGE: NONE},
         Role.PREFECTURE: {VIEW: ALL, REVIEW: NONE},
@@ -134,6 +140,7 @@ class Enrollment(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
+    scope_union_lookup = "union"  # what a grassroots union user sees
     scope_rules = PROVINCE_CHANGES
 
     class Meta:
@@ -177,6 +184,7 @@ class Coverage(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
+    scope_union_lookup = "union"  # what a grassroots union user sees
     scope_rules = PROVINCE_CHANGES
 
     class Meta:
@@ -264,6 +272,7 @@ class Claim(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "coverage__union__region"
+    scope_union_lookup = "coverage__union"  # what a grassroots union user sees
     scope_rules = CLAIM_RULES
 
     class Meta:

@@ -18,13 +18,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import audit
+from apps.core.attachments import attachments_of
 from apps.core.choices import AuditAction, Role
 from apps.core.cleaning import check_known_fields, check_unique, clean_choice, field_error, rule_errors
 from apps.core.decisions import DecisionStep
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import check_version
+from apps.core.proposals import proposable
 from apps.core.services import (
     acting_user,
     bulk_create_audited,
@@ -105,6 +108,7 @@ PLAN_FIELDS = (
     "cap_per_year",
     "review_mode",
     "waiting_days",
+    "invoice_required",
 )
 
 
@@ -138,10 +142,11 @@ def plan_create(
     user: Any,
     review_mode: str = ReviewMode.SINGLE,
     waiting_days: int = 0,
+    invoice_required: bool = True,
 ) -> Plan:
     """Create a yearly plan (provincial staff and administrators only): its payout terms, how
-    its claims are reviewed (single or double review) and the waiting period of late
-    enrollments."""
+    its claims are reviewed (single or double review), the waiting period of late
+    enrollments and whether a claim needs an invoice attached to be approved."""
     _check_plan_editor(user)
     code = (code or "").strip().upper()
     check_unique(Plan, "code", code, _("Plan code %(code)s already exists.") % {"code": code})
@@ -163,6 +168,7 @@ def plan_create(
         cap_per_year=cap_per_year,
         review_mode=review_mode,
         waiting_days=waiting_days,
+        invoice_required=invoice_required,
     )
 
 
@@ -418,6 +424,7 @@ def _new_claim_number(on: dt.date) -> str:
             return number
 
 
+@proposable(gettext_lazy("Submit a claim"), model=Claim)
 @transaction.atomic
 def claim_submit(
     *,
@@ -552,12 +559,27 @@ def claim_review(*, claim: Claim, user: Any) -> Claim:
     )
 
 
+INVOICE = "invoice"  # the attachment kind (apps.core.attachments.KINDS) a claim is paid on
+
+
+def check_claim_evidence(claim: Claim) -> None:
+    """Refuse the approval of a claim whose plan requires an invoice and which has none
+    attached (the yearly fund audit asks for the invoice of every approved claim)."""
+    if not claim.coverage.plan.invoice_required:
+        return
+    if not attachments_of(claim).filter(kind=INVOICE).exists():
+        raise ApplicationError(
+            _("Attach at least one invoice to claim %(n)s before approving it.") % {"n": claim.number}
+        )
+
+
 @transaction.atomic
 def claim_approve(*, claim: Claim, user: Any) -> Claim:
     """reviewed → approved, by the same reviewers; on a double-review plan by someone other
-    than the reviewer."""
+    than the reviewer; with an invoice attached when the plan requires one."""
     claim = _lock_claim(claim)
     _check_status(claim, (ClaimStatus.REVIEWED,))
+    check_claim_evidence(claim)
     return _decide(
         claim, user=user, step=CLAIM_APPROVE, to=ClaimStatus.APPROVED, approved_by=acting_user(user)
     )

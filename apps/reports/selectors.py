@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from apps.core.choices import RegionLevel
 from apps.core.models import Region
 from apps.core.scoping import VIEW, scope_region_ids, user_may
+from apps.core.views_base import page_allowed
 
 from . import indicators
 from .models import IndicatorSummary, YearlyReport
@@ -55,26 +55,6 @@ def dashboard_path(*, user: Any, region: Region) -> list[Region]:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return list(qs)
-
-
-def page_allowed(user: Any, url: str) -> bool:
-    """Whether the page at ``url`` (a path of this site) lets the user in, asked of the page's
-    own view (``has_permission`` of its permission mixin) without running it, so that no link
-    leads the user into a 403. Which records the page then lists is its scope's business."""
-    path = urlsplit(url).path
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return False
-    view_class = getattr(match.func, "view_class", None)
-    if view_class is None:
-        return True
-    request = HttpRequest()
-    request.method, request.path, request.path_info, request.user = "GET", path, path, user
-    view = view_class(**getattr(match.func, "view_initkwargs", {}))
-    view.setup(request, *match.args, **match.kwargs)
-    has_permission = getattr(view, "has_permission", None)
-    return has_permission() if has_permission is not None else bool(user.is_authenticated)
 
 
 def default_region(user: Any) -> Region | None:

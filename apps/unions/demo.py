@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from django.utils import timezone
 
@@ -86,6 +88,8 @@ FOCUS_KINDS = [
 ]
 # Per demo county: transfers to the other demo county left waiting, online applications left waiting.
 WALK = {"pending_transfers": 3, "waiting_applications": 4}
+# The demo grassroots union user of 城关区 (load_demo gives it the demo password).
+DEMO_UNION_USER = "union_cg"
 TRANSFER_REASONS = ["工作调动", "劳动关系转移", "单位合并重组", "跨区就业"]
 REJECT_REASONS = ["申请人所在单位已建会，请向本单位工会申请入会", "身份信息与本人不符，请核实后重新申请"]
 
@@ -364,4 +368,51 @@ def _walk(rng: random.Random) -> dict[str, int]:
                 services.join_application_reject(
                     application=application, reason=rng.choice(REJECT_REASONS), user=staff[code]
                 )
+    written["change_requests"] = _union_account_walk(
+        rng, open_unions[DEMO_COUNTIES[0]], staff[DEMO_COUNTIES[0]]
+    )
     return written
+
+
+def _union_account_walk(rng: random.Random, unions: list[GrassrootsUnion], county: Any) -> int:
+    """The demo grassroots union user (``DEMO_UNION_USER``, its password set by ``load_demo``)
+    and what it finds: registrations waiting for the county, one approved, one returned."""
+    from apps.core import proposals
+    from apps.core.models import User
+    from apps.core.services import user_create
+
+    if county is None or User.objects.filter(username=DEMO_UNION_USER).exists():
+        return 0
+    union = max(unions[:10], key=lambda u: (u.members.count(), u.code))  # a union with members to see
+    account = user_create(
+        username=DEMO_UNION_USER,
+        password=secrets.token_urlsafe(24),  # replaced by load_demo's demo password
+        role=Role.UNION,
+        region=union.region,
+        union=union,
+        full_name=f"{union.name}（工会干部）",
+    )
+    used = set(
+        Member.objects.filter(id_number__startswith=union.region.code).values_list("id_number", flat=True)
+    )
+    today = timezone.localdate()
+    filed = []
+    for _n in range(4):
+        filed.append(
+            services.member_register(
+                user=account,
+                union=union,
+                name=_person_name(rng),
+                id_number=_resident_id(rng, union.region.code, used),
+                household_type=rng.choice(HouseholdType.values),
+                joined_on=today - dt.timedelta(days=rng.randint(1, 20)),
+                join_channel=JoinChannel.OFFLINE,
+                phone=f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}",
+            )
+        )
+    leaver = Member.objects.filter(union=union, status=MemberStatus.ACTIVE).order_by("pk").first()
+    if leaver is not None:
+        filed.append(services.member_leave(member=leaver, user=account, left_on=today - dt.timedelta(days=3)))
+    proposals.approve(request=filed[0], user=county)
+    proposals.return_request(request=filed[1], reason="入会申请表未签字，请补充后重新提交", user=county)
+    return len(filed)

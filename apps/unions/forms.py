@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import DATE, CodeField, RegionCodeField, ServiceForm, model_fields
 from apps.core.locking import VersionedFormMixin
-from apps.core.scoping import CHANGE, VIEW
+from apps.core.models import Region
+from apps.core.scoping import CHANGE, VIEW, is_union_user
 
 from . import selectors, services
 from .choices import HouseholdType, KeyGroup
@@ -43,6 +44,11 @@ class UnionForm(ServiceForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["region"].queryset = selectors.regions_for_unions(user=user)
         self.fields["parent"].queryset = GrassrootsUnion.objects.restrict(user, VIEW)
+        if is_union_user(user):
+            # its place in the register and the county's trust are the county's to change
+            self.fields["region"].queryset = Region.objects.filter(pk=user.region_id)
+            for name in services.UNION_FIXED:
+                self.fields[name].disabled = True
 
 
 _union_fields = model_fields(GrassrootsUnion, UNION_FORM_FIELDS)

@@ -80,9 +80,13 @@ class GrassrootsUnion(models.Model):
     )
     congress_since = models.DateField(_("workers' congress since"), null=True, blank=True)
     disclosure_since = models.DateField(_("affairs disclosure since"), null=True, blank=True)
+    # Set by the county: the union's own member registrations go straight into the register
+    # (still audited and listed as change requests) instead of waiting for approval.
+    trusted_registration = models.BooleanField(_("trusted for member registration"), default=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "region"
+    scope_union_lookup = "id"  # what a grassroots union user sees
 
     class Meta:
         ordering = ["code"]
@@ -126,7 +130,7 @@ class Member(models.Model):
     union = models.ForeignKey(
         GrassrootsUnion, verbose_name=_("union"), on_delete=models.PROTECT, related_name="members"
     )
-    name = models.CharField(_("name"), max_length=64, db_index=True)
+    name = models.CharField(_("full name"), max_length=64, db_index=True)
     id_number = models.CharField(_("resident ID"), max_length=18, validators=[validate_resident_id])
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("birth date"), editable=False)
@@ -144,6 +148,7 @@ class Member(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
+    scope_union_lookup = "union"  # what a grassroots union user sees
     personal_fields = {"id_number": RESIDENT_ID}
 
     class Meta:
@@ -202,6 +207,7 @@ class MembershipTransfer(models.Model):
     objects = ScopedQuerySet.as_manager()
     # Scoped by the receiving union; the sending county finds it through the member's history.
     scope_region_lookup = "to_union__region"
+    scope_union_lookup = "from_union"  # what a grassroots union user sees
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -218,7 +224,7 @@ class JoinApplication(models.Model):
     union = models.ForeignKey(
         GrassrootsUnion, verbose_name=_("union"), on_delete=models.PROTECT, related_name="join_applications"
     )
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("full name"), max_length=64)
     id_number = models.CharField(
         _("resident ID"), max_length=18, validators=[validate_resident_id], db_index=True
     )
@@ -244,6 +250,7 @@ class JoinApplication(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
+    scope_union_lookup = "union"  # what a grassroots union user sees
     personal_fields = {"id_number": RESIDENT_ID}
 
     class Meta:
@@ -282,6 +289,7 @@ class CollectiveContract(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"
+    scope_union_lookup = "union"  # what a grassroots union user sees
 
     class Meta:
         ordering = ["-signed_on", "-id"]

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.choices import RegionLevel
 from apps.core.cleaning import (
@@ -27,6 +28,7 @@ from apps.core.cleaning import (
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import check_version
 from apps.core.models import Region
+from apps.core.proposals import proposable
 from apps.core.scoping import CHANGE, VIEW, user_may
 from apps.core.services import check_may_change, check_may_update, model_create, model_delete, model_update
 from apps.core.validators import resident_id_birth_date, resident_id_is_female
@@ -99,7 +101,11 @@ UNION_FIELDS = (
     "demonstration_year",
     "congress_since",
     "disclosure_since",
+    "trusted_registration",
 )
+# What a grassroots union may not propose for its own union: where it sits in the register and
+# whether the county trusts it (dropped when unchanged, refused otherwise).
+UNION_FIXED = ("code", "kind", "region", "parent", "trusted_registration")
 
 
 def _check_parent(parent: GrassrootsUnion | None, user: Any) -> None:
@@ -131,6 +137,7 @@ def union_create(
     demonstration_year: int | None = None,
     congress_since: dt.date | None = None,
     disclosure_since: dt.date | None = None,
+    trusted_registration: bool = False,
 ) -> GrassrootsUnion:
     """Register a grassroots union in a region the user may change."""
     code = (code or "").strip().upper()
@@ -155,9 +162,13 @@ def union_create(
         demonstration_year=demonstration_year,
         congress_since=congress_since,
         disclosure_since=disclosure_since,
+        trusted_registration=bool(trusted_registration),
     )
 
 
+@proposable(
+    gettext_lazy("Update the union's data"), model=GrassrootsUnion, record_kwarg="union", fixed=UNION_FIXED
+)
 @transaction.atomic
 def union_update(*, union: GrassrootsUnion, user: Any, **changes: Any) -> GrassrootsUnion:
     """Change a union's fields (any of ``UNION_FIELDS``); moving it needs both regions in scope."""
@@ -209,6 +220,11 @@ def union_delete(*, union: GrassrootsUnion, user: Any) -> None:
 # Members ---------------------------------------------------------------------------------
 
 
+@proposable(
+    gettext_lazy("Register a member"),
+    model=Member,
+    trusted=lambda kwargs: kwargs["union"].trusted_registration,
+)
 @transaction.atomic
 def member_register(
     *,
@@ -272,6 +288,7 @@ MEMBER_UPDATE_FIELDS = (
 )
 
 
+@proposable(gettext_lazy("Correct a member's data"), model=Member, record_kwarg="member")
 @transaction.atomic
 def member_update(
     *, member: Member, user: Any, expected_version: int | None = None, **changes: Any
@@ -311,6 +328,7 @@ def _locked_member(member: Member) -> Member:
     return Member.objects.select_for_update().select_related("union").get(pk=member.pk)
 
 
+@proposable(gettext_lazy("Record a member's leaving"), model=Member, record_kwarg="member")
 @transaction.atomic
 def member_leave(*, member: Member, left_on: dt.date, user: Any, note: str = "") -> Member:
     """The member leaves the union (离会): the membership ends and stays as history."""
@@ -368,6 +386,7 @@ def member_reactivate(*, member: Member, user: Any, note: str = "") -> Member:
 # Transfers -------------------------------------------------------------------------------
 
 
+@proposable(gettext_lazy("Transfer a member out"), model=MembershipTransfer, record_kwarg="member")
 @transaction.atomic
 def member_transfer(
     *,
@@ -592,6 +611,7 @@ CONTRACT_FIELDS = (
 )
 
 
+@proposable(gettext_lazy("Record a collective contract"), model=CollectiveContract)
 @transaction.atomic
 def contract_create(
     *,
@@ -622,6 +642,7 @@ def contract_create(
     )
 
 
+@proposable(gettext_lazy("Correct a collective contract"), model=CollectiveContract, record_kwarg="contract")
 @transaction.atomic
 def contract_update(*, contract: CollectiveContract, user: Any, **changes: Any) -> CollectiveContract:
     check_known_fields(changes, CONTRACT_FIELDS)

@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.core.middleware.AuditContextMiddleware",
+    # After the user is known: a user who must change an initial password gets the password
+    # change page (pages) or a 403 (API) for everything else.
+    "apps.core.password_change.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a locked-out login into our answer (apps.core.lockout.lockout_response).
@@ -91,8 +94,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+# The grassroots union a union user works for: named here, as AUTH_USER_MODEL is, so that core
+# (users, change requests) refers to it without importing the unions app (docs/architecture.md).
+UNION_MODEL = "unions.GrassrootsUnion"
 # The lockout check first: it refuses a locked-out user name before any password is checked.
 AUTHENTICATION_BACKENDS = ["apps.core.lockout.LockoutBackend", "apps.core.auth.RoleBackend"]
+# Django's hashers, plus one for generated initial passwords only (apps/core/hashers.py says
+# why it is safe); last, so that no password a user chooses is ever hashed with it.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "apps.core.hashers.InitialPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -142,6 +158,29 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files (attachments, generated reports) in an S3-compatible object store when S3_BUCKET is set,
+# so that several web and worker machines share them; the endpoint is for MinIO and the like
+# (empty: AWS itself). Keys and credentials may also come from boto3's usual sources.
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        # django-storages' S3 backend; the import pipeline's working files stay local (its docstring)
+        "BACKEND": "apps.core.storage.ObjectStorage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "location": env("S3_LOCATION", default=""),
+            # private objects: every download goes through the app (scope and audit)
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            # path-style URLs: what MinIO and other S3-compatible servers expect
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+        },
+    }
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:

@@ -23,6 +23,7 @@ from ..audit import audit_context
 from ..choices import AuditSource
 from ..exceptions import ApplicationError
 from ..locking import VersionedViewSetMixin
+from ..models import ChangeRequest
 from ..scoping import CHANGE, VIEW
 from .search import ResidentIdSearchFilter
 
@@ -83,7 +84,10 @@ class ScopedViewSetMixin:
 
     def respond(self, instance: Model, code: int = status.HTTP_200_OK) -> Response:
         """The record after a write as a GET shows it: read again through the read path (its
-        annotations and related rows), falling back to the service's instance."""
+        annotations and related rows), falling back to the service's instance. A grassroots
+        union's write came back as a change request: 202 with the request."""
+        if isinstance(instance, ChangeRequest):
+            return proposed(instance)
         fresh = self.scoped_queryset(VIEW).filter(pk=instance.pk).first() or instance
         return Response(self.get_serializer(fresh).data, status=code)
 
@@ -94,13 +98,47 @@ class ScopedReadOnlyViewSet(
     """List and detail. Add the write mixins below for the writes the model has."""
 
 
-class ServiceCreateMixin(mixins.CreateModelMixin):
+def proposed(request: ChangeRequest) -> Response:
+    """The answer to a grassroots union's write (apps/core/proposals.py): 202 Accepted with the
+    change request it filed; 201 when a trusted union's request was applied at once."""
+    from .change_requests import ChangeRequestSerializer
+
+    code = status.HTTP_202_ACCEPTED if request.is_pending else status.HTTP_201_CREATED
+    return Response(ChangeRequestSerializer(request).data, status=code)
+
+
+class ProposedWrite(Exception):  # noqa: N818 - carries the change request out of perform_*
+    def __init__(self, request: ChangeRequest) -> None:
+        self.request = request
+
+
+class _ProposalAwareMixin:
+    """A write whose service filed a change request answers with it (``proposed``)."""
+
+    def _written(self, result: Any) -> Any:
+        if isinstance(result, ChangeRequest):
+            raise ProposedWrite(result)
+        return result
+
+    def _answer(self, write: Callable[[], Response]) -> Response:
+        try:
+            return write()
+        except ProposedWrite as done:
+            return proposed(done.request)
+
+
+class ServiceCreateMixin(_ProposalAwareMixin, mixins.CreateModelMixin):
     """POST on the list: the serializer validates, ``create_service(user=..., **data)`` writes."""
 
     create_service: ClassVar[Service]
 
+    def create(self, request, *args, **kwargs):
+        return self._answer(lambda: super(ServiceCreateMixin, self).create(request, *args, **kwargs))
+
     def perform_create(self, serializer):
-        serializer.instance = self.create_service(user=self.request.user, **serializer.validated_data)
+        serializer.instance = self._written(
+            self.create_service(user=self.request.user, **serializer.validated_data)
+        )
 
 
 class _RecordServiceMixin:
@@ -108,7 +146,7 @@ class _RecordServiceMixin:
     record_kwarg: ClassVar[str]
 
 
-class ServiceUpdateMixin(_RecordServiceMixin, mixins.UpdateModelMixin):
+class ServiceUpdateMixin(_ProposalAwareMixin, _RecordServiceMixin, mixins.UpdateModelMixin):
     """PUT and PATCH on the detail: ``update_service(<record_kwarg>=record, user=..., **data)``.
 
     ``fixed_fields`` ({field: message}) are relations an update may not move the record
@@ -128,19 +166,29 @@ class ServiceUpdateMixin(_RecordServiceMixin, mixins.UpdateModelMixin):
             data["expected_version"] = self.expected_version()
         return data
 
+    def update(self, request, *args, **kwargs):
+        return self._answer(lambda: super(ServiceUpdateMixin, self).update(request, *args, **kwargs))
+
     def perform_update(self, serializer):
-        serializer.instance = self.update_service(
-            **{self.record_kwarg: serializer.instance}, user=self.request.user, **self.update_data(serializer)
+        serializer.instance = self._written(
+            self.update_service(
+                **{self.record_kwarg: serializer.instance},
+                user=self.request.user,
+                **self.update_data(serializer),
+            )
         )
 
 
-class ServiceDestroyMixin(_RecordServiceMixin, mixins.DestroyModelMixin):
+class ServiceDestroyMixin(_ProposalAwareMixin, _RecordServiceMixin, mixins.DestroyModelMixin):
     """DELETE on the detail: ``destroy_service(<record_kwarg>=record, user=...)``."""
 
     destroy_service: ClassVar[Service]
 
+    def destroy(self, request, *args, **kwargs):
+        return self._answer(lambda: super(ServiceDestroyMixin, self).destroy(request, *args, **kwargs))
+
     def perform_destroy(self, instance):
-        self.destroy_service(**{self.record_kwarg: instance}, user=self.request.user)
+        self._written(self.destroy_service(**{self.record_kwarg: instance}, user=self.request.user))
 
 
 class ScopedModelViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceDestroyMixin, ScopedReadOnlyViewSet):

@@ -2,10 +2,12 @@
 
 from . import views
 from .attachments import AttachmentViewSet
+from .change_requests import ChangeRequestViewSet
 from .routers import router_urls
 
 urlpatterns = router_urls(
     ("regions", views.RegionViewSet, "region"),
     ("audit", views.AuditEntryViewSet, "auditentry"),
     ("attachments", AttachmentViewSet, "attachment"),
+    ("change-requests", ChangeRequestViewSet, "changerequest"),
 )

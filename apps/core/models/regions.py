@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import RegionLevel
-from ..scoping import ALL, NONE, SUBTREE, VIEW, ScopedQuerySet, scope_region_ids
+from ..scoping import ALL, NONE, SUBTREE, VIEW, ScopedQuerySet, is_union_user, scope_region_ids
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -17,6 +17,11 @@ class RegionQuerySet(ScopedQuerySet):
         return list(Region.objects.filter(path__startswith=path).values_list("id", flat=True))
 
     def restrict(self, user, action: str = VIEW) -> RegionQuerySet:
+        if is_union_user(user):
+            # a union user sees its union's region and those above it, for labels only
+            if action != VIEW or not user.region_id or not user.is_active:
+                return self.none()
+            return self.filter(pk__in=[user.region_id, *_ancestor_ids(user.region.path)])
         ids = scope_region_ids(user, action, self.model)
         if ids is None:
             return self

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,9 @@ from ..choices import Role
 class User(AbstractUser):
     """A staff user bound to one region; the role decides what the region lets them do.
 
-    County staff scoped to a township are county staff whose region is that township.
+    County staff scoped to a township are county staff whose region is that township. A
+    grassroots union user (role ``union``) works for one union (``union``; its region is the
+    union's region) and proposes changes that the county decides (``proposals.py``).
     """
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.COUNTY)
@@ -20,6 +23,17 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    union = models.ForeignKey(
+        settings.UNION_MODEL,
+        verbose_name=_("grassroots union"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    # Set on accounts created with an initial password (bulk union accounts, a reset by the
+    # county): the first login must choose a new one before anything else.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = UserManager()
     scope_region_lookup = "region"

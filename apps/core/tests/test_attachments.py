@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
@@ -23,6 +22,7 @@ from apps.core import attachments
 from apps.core.choices import AuditAction, AuditSource, Role
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Attachment, AuditEntry
+from apps.core.tests.attachment_storage import isolated_storage, stored_keys
 from apps.core.tests.factories import UserFactory, region
 from apps.insurance.tests.factories import ClaimFactory, CoverageFactory
 from apps.unions.tests.factories import GrassrootsUnionFactory, MemberFactory
@@ -77,15 +77,11 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
 
 
 @pytest.fixture(autouse=True)
-def storage(settings, tmp_path) -> Path:
-    """Each test's own MEDIA_ROOT, so that "nothing stored" is checked on an empty folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def storage(settings, tmp_path):
+    """Each test's own empty storage (a folder, or a prefix of the S3 bucket when S3_BUCKET is
+    set), so that "nothing stored" is checked on an empty one; emptied afterwards."""
     settings.LANGUAGE_CODE = "zh-hans"
-    return settings.MEDIA_ROOT
-
-
-def stored_files(root: Path) -> list[Path]:
-    return sorted(p for p in Path(root).rglob("*") if p.is_file()) if Path(root).exists() else []
+    yield from isolated_storage(settings, tmp_path)
 
 
 def claim_in(code: str):
@@ -135,7 +131,7 @@ def test_upload_in_scope_stores_the_file_under_a_generated_key(api_client, clerk
     assert a.uploaded_by == clerk
     assert a.key.startswith("attachments/insurance/claim/") and a.key.endswith(".pdf")
     assert "发票" not in a.key and ".." not in a.key
-    assert [p.relative_to(storage).as_posix() for p in stored_files(storage)] == [a.key]
+    assert stored_keys() == [a.key]
     assert r.json()["id"] == a.pk and r.json()["kind_label"] == "发票"
     entry = AuditEntry.objects.get(object_id=str(claim.pk), action=AuditAction.UPDATE)
     assert (entry.user, entry.source) == (clerk, AuditSource.API)
@@ -180,7 +176,7 @@ def test_a_user_of_another_county_gets_404_everywhere_and_nothing_is_stored(
     api_client, clerk, outsider, claim, storage
 ):
     a = attachments.attachment_add(record=claim, file=upload("a.pdf", pdf()), kind="invoice", user=clerk)
-    before = stored_files(storage)
+    before = stored_keys()
     client = api_client(outsider)
     # when / then
     assert client.get(api_url(claim)).status_code == 404
@@ -188,7 +184,7 @@ def test_a_user_of_another_county_gets_404_everywhere_and_nothing_is_stored(
     assert client.get(reverse("api:attachment-download", args=[a.pk])).status_code == 404
     assert client.get(reverse("api:attachment-download", args=[a.pk + 1000])).status_code == 404
     assert list(Attachment.objects.values_list("pk", flat=True)) == [a.pk]
-    assert stored_files(storage) == before
+    assert stored_keys() == before
     assert not AuditEntry.objects.filter(action=AuditAction.VIEW).exists()
 
 
@@ -247,7 +243,7 @@ def test_a_refused_file_is_a_400_with_a_chinese_message_and_nothing_is_stored(
     assert MESSAGES[case] in r.json()["message"], r.json()["message"]
     assert name in r.json()["message"]
     assert not Attachment.objects.exists()
-    assert stored_files(storage) == []
+    assert stored_keys() == []
     assert not AuditEntry.objects.filter(object_id=str(claim.pk)).exists()
 
 
@@ -255,7 +251,7 @@ def test_an_empty_file_is_refused(clerk, claim, storage):
     # (the API's file field refuses it before: "提交的是空文件")
     with pytest.raises(ApplicationError, match="empty.pdf：文件为空"):
         attachments.attachment_add(record=claim, file=upload("empty.pdf", b""), kind="invoice", user=clerk)
-    assert not Attachment.objects.exists() and stored_files(storage) == []
+    assert not Attachment.objects.exists() and stored_keys() == []
 
 
 def test_a_decompression_bomb_is_refused_before_it_is_decoded(api_client, clerk, claim, storage):
@@ -265,7 +261,7 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(api_client, clerk,
     r = post_file(api_client, clerk, claim, upload("bomb.png", bomb), kind="invoice")
     assert r.status_code == 400
     assert "像素过多" in r.json()["message"]
-    assert not Attachment.objects.exists() and stored_files(storage) == []
+    assert not Attachment.objects.exists() and stored_keys() == []
 
 
 def test_pillows_own_bomb_guard_is_a_clear_message_too(settings, clerk, claim, storage, monkeypatch):
@@ -276,7 +272,7 @@ def test_pillows_own_bomb_guard_is_a_clear_message_too(settings, clerk, claim, s
         attachments.attachment_add(
             record=claim, file=upload("big.png", png((100, 100))), kind="invoice", user=clerk
         )
-    assert not Attachment.objects.exists() and stored_files(storage) == []
+    assert not Attachment.objects.exists() and stored_keys() == []
 
 
 def test_an_oversize_file_is_refused_at_the_default_limit(api_client, clerk, claim, storage):
@@ -284,7 +280,7 @@ def test_an_oversize_file_is_refused_at_the_default_limit(api_client, clerk, cla
     r = post_file(api_client, clerk, claim, upload("big.pdf", big))
     assert r.status_code == 400
     assert "超过 10 MB" in r.json()["message"]
-    assert not Attachment.objects.exists() and stored_files(storage) == []
+    assert not Attachment.objects.exists() and stored_keys() == []
 
 
 def test_the_per_record_total_is_enforced(settings, api_client, clerk, claim, storage):
@@ -294,7 +290,7 @@ def test_the_per_record_total_is_enforced(settings, api_client, clerk, claim, st
     r = post_file(api_client, clerk, claim, upload("3.pdf", pdf()))
     assert r.status_code == 400
     assert "每条记录" in r.json()["message"]
-    assert Attachment.objects.count() == 2 and len(stored_files(storage)) == 2
+    assert Attachment.objects.count() == 2 and len(stored_keys()) == 2
 
 
 def test_a_kind_the_record_does_not_take_is_refused(api_client, clerk, claim, storage):
@@ -303,14 +299,14 @@ def test_a_kind_the_record_does_not_take_is_refused(api_client, clerk, claim, st
     assert "kind" in r.json()["extra"]["fields"]
     with pytest.raises(ApplicationError, match="发票"):
         attachments.attachment_add(record=claim, file=upload("a.pdf", pdf()), kind="visit_photo", user=clerk)
-    assert not Attachment.objects.exists() and stored_files(storage) == []
+    assert not Attachment.objects.exists() and stored_keys() == []
 
 
 def test_several_files_are_all_or_none(clerk, claim, storage):
     files = [upload("ok.pdf", pdf()), upload("bad.pdf", zip_bytes())]
     with pytest.raises(ApplicationError, match="bad.pdf"):
         attachments.attachments_add(record=claim, files=files, kind="invoice", user=clerk)
-    assert not Attachment.objects.exists() and stored_files(storage) == []
+    assert not Attachment.objects.exists() and stored_keys() == []
 
 
 # --- images: re-encoded, EXIF gone, thumbnail ---------------------------------------------
@@ -337,7 +333,7 @@ def test_exif_gps_is_gone_from_a_stored_photo(api_client, clerk, claim, storage)
     assert a.thumbnail_key.startswith(a.key[: -len(".jpg")]) and a.thumbnail_key.endswith(".thumb.jpg")
     with default_storage.open(a.thumbnail_key) as f:
         assert Image.open(f).size == (64, 48)
-    assert len(stored_files(storage)) == 2
+    assert len(stored_keys()) == 2
 
 
 def test_a_jpeg_polyglot_loses_what_was_appended(clerk, claim):
@@ -368,11 +364,11 @@ def test_removal_deletes_the_row_and_the_files_and_is_audited(
     pk = a.pk
     with pytest.raises(ApplicationError, match="您无权修改此记录的附件"):
         attachments.attachment_delete(attachment=a, user=outsider)
-    assert len(stored_files(storage)) == 2
+    assert len(stored_keys()) == 2
     with django_capture_on_commit_callbacks(execute=True):
         attachments.attachment_delete(attachment=a, user=clerk)
     assert not Attachment.objects.exists()
-    assert stored_files(storage) == []
+    assert stored_keys() == []
     assert AuditEntry.objects.filter(object_id=str(claim.pk), note__contains=f"#{pk}").count() == 2
 
 
@@ -419,7 +415,7 @@ def test_a_refused_page_upload_says_why_and_stores_nothing(client, clerk, claim,
         follow=True,
     )
     assert "只接受 PDF、JPEG 和 PNG 文件" in r.content.decode()
-    assert not Attachment.objects.exists() and stored_files(storage) == []
+    assert not Attachment.objects.exists() and stored_keys() == []
 
 
 def test_pages_of_another_county_are_404_and_change_nothing(client, clerk, outsider, claim, storage):
@@ -436,7 +432,7 @@ def test_pages_of_another_county_are_404_and_change_nothing(client, clerk, outsi
     # a model that takes no attachments is no door either
     assert client.post(reverse("attachment-upload", args=["core.user", outsider.pk]), {}).status_code == 404
     assert list(Attachment.objects.values_list("pk", flat=True)) == [a.pk]
-    assert len(stored_files(storage)) == 1
+    assert len(stored_keys()) == 1
     assert not AuditEntry.objects.filter(action=AuditAction.VIEW).exists()
 
 
@@ -448,7 +444,7 @@ def test_the_page_removes_an_attachment_for_who_may_change_the_record(
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(reverse("attachment-delete", args=[a.pk]), {"next": "https://evil.example/"})
     assert r.status_code == 302 and r["Location"] == "/"
-    assert not Attachment.objects.exists() and stored_files(storage) == []
+    assert not Attachment.objects.exists() and stored_keys() == []
 
 
 # --- the schema ---------------------------------------------------------------------------

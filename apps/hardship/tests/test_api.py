@@ -2,12 +2,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.choices import AuditAction
 from apps.core.models import AuditEntry
 from apps.core.testing import ScopedAPIContract
+from apps.core.tests.attachment_storage import isolated_storage
 from apps.core.tests.factories import make_resident_id
 from apps.unions.tests.factories import GrassrootsUnionFactory
 
@@ -20,7 +22,7 @@ from .factories import (
     HouseholdFactory,
     standard,
 )
-from .helpers import end_notice
+from .helpers import VISIT_PHOTO_MISSING, end_notice, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +89,12 @@ def _advance(client, h, step, note="完成"):
     )
 
 
-def test_full_filing_through_the_api(api_client, county_user, prefecture_user):
+@pytest.fixture
+def storage(settings, tmp_path):
+    yield from isolated_storage(settings, tmp_path)
+
+
+def test_full_filing_through_the_api(api_client, county_user, prefecture_user, storage):
     standard("620000")
     c = api_client(county_user)
     resp = c.post(
@@ -122,6 +129,15 @@ def test_full_filing_through_the_api(api_client, county_user, prefecture_user):
         assert resp.status_code == 200, resp.json()
     assert resp.json()["status"] == "notice"
     h = end_notice(h)
+    # without the photo of the home visit the review is refused, and nothing changes
+    resp = _advance(api_client(prefecture_user), h, "review", "同意")
+    assert resp.status_code == 400
+    assert resp.json()["message"] == VISIT_PHOTO_MISSING
+    assert Household.objects.get(pk=h.pk).status == Status.NOTICE
+    # the county attaches it, then the review files the household
+    photo = SimpleUploadedFile("走访.png", png_bytes(), content_type="image/png")
+    url = reverse("api:household-attachments", args=[h.pk])
+    assert c.post(url, {"file": photo, "kind": "visit_photo"}, format="multipart").status_code == 201
     resp = _advance(api_client(prefecture_user), h, "review", "同意")
     assert resp.status_code == 200, resp.json()
     assert (resp.json()["status"], resp.json()["filed_on"]) == ("filed", timezone.localdate().isoformat())

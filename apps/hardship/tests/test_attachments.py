@@ -5,7 +5,6 @@ themselves are tested once, in apps/core/tests/test_attachments.py."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
@@ -13,21 +12,30 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
+from apps.core import attachments
 from apps.core.choices import AuditAction
+from apps.core.exceptions import ApplicationError
 from apps.core.models import Attachment, AuditEntry
+from apps.core.tests.attachment_storage import isolated_storage, stored_keys
 from apps.core.tests.factories import region
 from apps.unions.tests.factories import GrassrootsUnionFactory
 
+from .. import services
+from ..choices import Status, Step
+from ..models import IdClaim
 from .factories import HouseholdFactory
+from .helpers import VISIT_PHOTO_MISSING
 
 pytestmark = pytest.mark.django_db
 
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media(settings, tmp_path):
+    """The test's own empty storage (a folder, or a prefix of the S3 bucket)."""
     settings.LANGUAGE_CODE = "zh-hans"
-    return settings.MEDIA_ROOT
+    yield from isolated_storage(settings, tmp_path)
 
 
 def visit_photo() -> SimpleUploadedFile:
@@ -89,7 +97,7 @@ def test_another_county_gets_404_and_nothing_is_stored(api_client, other_county_
         == 404
     )
     assert not Attachment.objects.exists()
-    assert not any(p.is_file() for p in Path(media).rglob("*"))
+    assert stored_keys() == []
 
 
 def test_the_household_page_takes_photos_and_shows_their_thumbnails(client, county_user, household, media):
@@ -119,3 +127,48 @@ def test_another_countys_user_sees_no_panel_and_cannot_upload(client, other_coun
     )
     assert r.status_code == 404
     assert not Attachment.objects.exists()
+
+
+# --- the review asks for the visit photo ----------------------------------------------------
+
+
+def _in_review(county_user):
+    """A household whose notice has ended, walked by the county, with no attachment at all."""
+    from .factories import standard
+    from .helpers import end_notice, walk
+
+    standard("620000")
+    h = HouseholdFactory(union=GrassrootsUnionFactory(region=region("620102")), created_by=county_user)
+    h = end_notice(walk(h, county_user))
+    Attachment.objects.all().delete()  # walk() puts a visit photo on file: this one has none
+    return h
+
+
+def test_the_review_refuses_to_file_a_household_without_a_visit_photo(county_user, prefecture_user, media):
+    h = _in_review(county_user)
+    attachments.attachment_add(
+        record=h, file=SimpleUploadedFile("收入.pdf", PDF), kind="income_proof", user=county_user
+    )  # another proof is not the record of the visit
+    # when / then
+    with pytest.raises(ApplicationError) as exc:
+        services.household_review(household=h, user=prefecture_user, approve=True, note="同意")
+    assert exc.value.message == VISIT_PHOTO_MISSING
+    h.refresh_from_db()
+    assert (h.status, h.filed_on) == (Status.NOTICE, None)
+    assert not IdClaim.objects.filter(household=h).exists()
+    # the same through household_advance (the review step of the pages and the API)
+    with pytest.raises(ApplicationError, match="入户走访照片"):
+        services.household_advance(household=h, user=prefecture_user, step=Step.REVIEW, note="同意")
+
+
+def test_with_a_visit_photo_the_household_is_filed(county_user, prefecture_user, media):
+    h = _in_review(county_user)
+    attachments.attachment_add(record=h, file=visit_photo(), kind="visit_photo", user=county_user)
+    h = services.household_review(household=h, user=prefecture_user, approve=True, note="同意")
+    assert h.status == Status.FILED
+
+
+def test_sending_back_needs_no_visit_photo(county_user, prefecture_user, media):
+    h = _in_review(county_user)
+    h = services.household_review(household=h, user=prefecture_user, approve=False, note="收入需核实")
+    assert h.status == Status.CALCULATED  # back before the deliberation

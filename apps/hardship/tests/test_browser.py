@@ -58,6 +58,23 @@ def _login(page, base, username):
     page.wait_for_selector("[data-testid=user-region]")
 
 
+def _attach_visit_photo(page, base, household):
+    """The county's visit photo on the household page: the review needs one (issue 16)."""
+    import io
+
+    from PIL import Image
+
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 160, 90)).save(photo, "JPEG")
+    page.goto(base + reverse("hardship:household-detail", args=[household.pk]))
+    page.select_option("#attachment-kind", "visit_photo")
+    page.set_input_files(
+        "#attachment-files", {"name": "visit.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}
+    )
+    page.click("[data-testid=attach]")
+    page.wait_for_selector("[data-testid=attachment][data-kind=visit_photo]")
+
+
 def _notice_over(household):
     """As if the public notice had run its days."""
     Household.objects.filter(pk=household.pk).update(
@@ -175,7 +192,19 @@ def test_seven_steps_and_the_review_in_the_browser(live_server, browser_page):
         _do_step(page, base, household, expected)
     _notice_over(household)
 
-    # the prefecture approves and files it
+    # without the visit photo the review is refused with the reason
+    _login(page, base, "pref_browser")
+    page.goto(base + reverse("hardship:household-detail", args=[household.pk]))
+    page.click("[data-testid=review]")
+    page.wait_for_selector("[data-testid=advance-form]")
+    page.fill("textarea[name=note]", "审核通过")
+    page.click("[data-testid=review-approve]")
+    page.wait_for_selector("text=入户走访照片")
+    assert Household.objects.get(pk=household.pk).status == Status.NOTICE
+
+    # the county attaches the visit photo; the prefecture approves and files it
+    _login(page, base, "county_browser")
+    _attach_visit_photo(page, base, household)
     _login(page, base, "pref_browser")
     page.goto(base + reverse("hardship:household-detail", args=[household.pk]))
     page.click("[data-testid=review]")

@@ -5,6 +5,8 @@ import pytest
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from apps.core.models import Attachment
+from apps.core.tests.attachment_storage import isolated_storage, stored_keys
 from apps.unions.tests.factories import GrassrootsUnionFactory
 
 from .. import demo
@@ -13,6 +15,12 @@ from ..demo import generate
 from ..models import Disbursement, FamilyMember, FilingStep, Household, IdClaim
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def storage(settings, tmp_path):
+    """The demo's visit photos go to the test's own storage."""
+    yield from isolated_storage(settings, tmp_path)
 
 
 def test_demo_generator_writes_consistent_records():
@@ -81,6 +89,14 @@ def test_demo_walk_of_a_demo_county(monkeypatch):
     for h in Household.objects.filter(status=Status.FILED):
         assert h.notice_ends_on < h.filed_on < today
         assert IdClaim.objects.filter(household=h, id_number=h.head_id_number).exists()
+    # every household past the home visit has its visit photo on file, so that the review
+    # passes the evidence rule; the new one has none
+    photos = Attachment.objects.filter(content_type__model="household", kind="visit_photo")
+    past_visit = Household.objects.exclude(status=Status.NEW)
+    assert sorted(photos.values_list("object_id", flat=True)) == sorted(
+        str(pk) for pk in past_visit.values_list("pk", flat=True)
+    )
+    assert len(stored_keys()) == 2 * photos.count()  # each photo and its thumbnail
     # the figures after the calculation are the service's
     for h in Household.objects.exclude(status__in=[Status.NEW, Status.VISITED, Status.INSPECTED]):
         assert h.per_capita_income is not None and h.living_standard is not None

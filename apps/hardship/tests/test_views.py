@@ -2,12 +2,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.choices import AuditAction
 from apps.core.models import AuditEntry
 from apps.core.testing import ScopedPageContract
+from apps.core.tests.attachment_storage import isolated_storage
 from apps.core.tests.factories import make_resident_id, region
 from apps.unions.tests.factories import GrassrootsUnionFactory
 
@@ -20,7 +22,7 @@ from .factories import (
     HouseholdFactory,
     standard,
 )
-from .helpers import end_notice
+from .helpers import VISIT_PHOTO_MISSING, end_notice, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +90,12 @@ def test_other_lists_need_login_and_are_scoped(client, other_county_user, prefec
     assert list(client.get(reverse(name)).context["object_list"]) == expected
 
 
-def test_filing_through_the_pages(client, county_user, prefecture_user):
+@pytest.fixture
+def storage(settings, tmp_path):
+    yield from isolated_storage(settings, tmp_path)
+
+
+def test_filing_through_the_pages(client, county_user, prefecture_user, storage):
     standard("620000")
     union = GrassrootsUnionFactory(code="GU-P1")
     client.force_login(county_user)
@@ -143,6 +150,23 @@ def test_filing_through_the_pages(client, county_user, prefecture_user):
     assert Household.objects.get(pk=h.pk).status == Status.NOTICE
     client.force_login(prefecture_user)
     assert [x.pk for x in client.get(reverse("hardship:review-queue")).context["object_list"]] == [h.pk]
+    # without the photo of the home visit the review is refused with the reason
+    resp = client.post(
+        reverse("hardship:household-advance", args=[h.pk]),
+        {"step": "review", "decision": "approve", "note": "同意"},
+    )
+    assert resp.status_code == 200
+    assert VISIT_PHOTO_MISSING in resp.content.decode()
+    assert Household.objects.get(pk=h.pk).status == Status.NOTICE
+    # the county takes it on the household's page
+    client.force_login(county_user)
+    detail_url = reverse("hardship:household-detail", args=[h.pk])
+    resp = client.post(
+        reverse("attachment-upload", args=["hardship.household", h.pk]),
+        {"kind": "visit_photo", "next": detail_url, "file": [SimpleUploadedFile("走访.png", png_bytes())]},
+    )
+    assert resp.status_code == 302 and resp["Location"] == detail_url
+    client.force_login(prefecture_user)
     resp = client.post(
         reverse("hardship:household-advance", args=[h.pk]),
         {"step": "review", "decision": "approve", "note": "同意"},

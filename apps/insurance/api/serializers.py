@@ -56,6 +56,12 @@ class PlanSerializer(ServiceModelSerializer):
                     "started is covered from the enrollment date plus this many days."
                 )
             },
+            "invoice_required": {
+                "help_text": _(
+                    "Whether a claim under the plan is approved only with at least one invoice attached "
+                    "(attachment kind invoice). Default true."
+                )
+            },
         }
 
 

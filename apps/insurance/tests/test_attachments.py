@@ -4,14 +4,13 @@ tested in apps/core/tests/test_attachments.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.core import attachments
 from apps.core.models import Attachment
+from apps.core.tests.attachment_storage import isolated_storage
 from apps.core.tests.factories import region
 from apps.unions.tests.factories import GrassrootsUnionFactory, MemberFactory
 
@@ -23,10 +22,10 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media(settings, tmp_path):
+    """The test's own empty storage (a folder, or a prefix of the S3 bucket)."""
     settings.LANGUAGE_CODE = "zh-hans"
-    return settings.MEDIA_ROOT
+    yield from isolated_storage(settings, tmp_path)
 
 
 @pytest.fixture

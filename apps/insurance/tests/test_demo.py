@@ -4,13 +4,23 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+import pytest
+from django.core.files.storage import default_storage
 from django.db.models import Sum
 from django.utils import timezone
 
+from apps.core.models import Attachment
+from apps.core.tests.attachment_storage import isolated_storage, stored_keys
 from apps.insurance import demo, services
 from apps.insurance.choices import ClaimStatus, ReviewMode
 from apps.insurance.models import Claim, Coverage, Enrollment, Plan
 from apps.unions.tests.factories import GrassrootsUnionFactory, MemberFactory
+
+
+@pytest.fixture(autouse=True)
+def storage(settings, tmp_path):
+    """The walk's invoices go to the test's own storage."""
+    yield from isolated_storage(settings, tmp_path)
 
 
 def test_demo_generate(db):
@@ -64,7 +74,7 @@ def test_demo_plans_of_this_year_are_open_with_double_review_and_last_years_clos
     assert set(last.values_list("review_mode", flat=True)) == {ReviewMode.SINGLE}
 
 
-def test_demo_claims_of_a_demo_county_go_through_the_services(db):
+def test_demo_claims_of_a_demo_county_go_through_the_services(db, storage):
     # given units with members in 620102, a demo county (no demo users: the steps are the system's)
     today = timezone.localdate()
     for _ in range(6):
@@ -85,3 +95,13 @@ def test_demo_claims_of_a_demo_county_go_through_the_services(db):
     assert set(walk.filter(status=ClaimStatus.REJECTED).values_list("reject_reason", flat=True)) <= set(
         demo.REASONS
     )
+    # each walk claim was submitted with its invoice (a real PDF in the storage), so that the
+    # approvals passed the plan's invoice rule; the bulk claims carry no files
+    assert plan.invoice_required
+    invoices = Attachment.objects.filter(content_type__model="claim", kind="invoice")
+    assert sorted(invoices.values_list("object_id", flat=True)) == sorted(
+        str(pk) for pk in walk.values_list("pk", flat=True)
+    )
+    assert sorted(stored_keys()) == sorted(invoices.values_list("key", flat=True))
+    with default_storage.open(invoices.first().key) as f:
+        assert f.read(5) == b"%PDF-"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.api.attachments import AttachmentsViewSetMixin
 from apps.core.api.base import ScopedModelViewSet
 
 from .. import selectors, services
@@ -51,10 +52,12 @@ class ModelWorkerViewSet(ScopedModelViewSet):
         return ModelWorkerSerializer
 
 
-class HonourViewSet(ScopedModelViewSet):
-    """May Day honours: medals (to a person), certificates (to a unit), Workers' Pioneer (to a team)."""
+class HonourViewSet(AttachmentsViewSetMixin, ScopedModelViewSet):
+    """May Day honours: medals (to a person), certificates (to a unit), Workers' Pioneer (to a
+    team). ``{id}/attachments/``: the honour's certificate (scanned PDF or photo)."""
 
     queryset = Honour.objects.all()
+    attachment_kinds = ("certificate",)
     selector = staticmethod(selectors.honour_list)
     create_service = staticmethod(services.honour_create)
     update_service = staticmethod(services.honour_update)

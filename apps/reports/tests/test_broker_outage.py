@@ -272,6 +272,7 @@ def _start_worker(broker_url: str) -> subprocess.Popen:
         DJANGO_SETTINGS_MODULE="config.settings.test",
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         REDIS_URL=broker_url,
+        GONGHUI_OWN_REDIS="1",  # not shifted to the test process's database (settings/test.py)
         REPORTS_INDICATOR_SOURCES=",".join(ORG_AND_FAKE),
     )
     return subprocess.Popen(

@@ -9,14 +9,17 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.core.api.attachments import AttachmentsViewSetMixin
 from apps.core.api.base import (
     ScopedModelViewSet,
     ScopedReadOnlyViewSet,
     ServiceCreateMixin,
     ServiceUpdateMixin,
+    proposed,
 )
 from apps.core.api.pagination import EstimatedCountPagination
 from apps.core.locking import VersionedViewSetMixin, versioned_schema
+from apps.core.models import ChangeRequest
 from apps.core.scoping import VIEW
 
 from .. import selectors, services
@@ -116,6 +119,8 @@ def _transfer(member: Member, data: dict, *, user) -> Response:
         reason=data.get("reason", ""),
         user=user,
     )
+    if isinstance(transfer, ChangeRequest):  # a grassroots union's request (apps/core/proposals.py)
+        return proposed(transfer)
     return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
 
@@ -197,10 +202,12 @@ class JoinApplicationViewSet(_DecisionMixin, ScopedReadOnlyViewSet):
         return Response(self.get_serializer(application).data)
 
 
-class ContractViewSet(ScopedModelViewSet):
-    """Collective contracts (集体合同). ``union`` takes the union code."""
+class ContractViewSet(AttachmentsViewSetMixin, ScopedModelViewSet):
+    """Collective contracts (集体合同). ``union`` takes the union code. ``{id}/attachments/``:
+    the signed contract (scanned PDF or photos)."""
 
     queryset = CollectiveContract.objects.all()
+    attachment_kinds = ("signed_contract",)
     selector = staticmethod(selectors.contract_list)
     create_service = staticmethod(services.contract_create)
     update_service = staticmethod(services.contract_update)

@@ -24,6 +24,9 @@ DEMO_USERS = [
     ("county_cg", Role.COUNTY, "620102", "城关区总工会", False),
     ("county_qlh", Role.COUNTY, "620103", "七里河区总工会", False),
 ]
+# Demo accounts the demo data creates (a grassroots union user needs its union): given the
+# demo password once the data exists.
+DEMO_DATA_USERS = ("union_cg",)
 # The counties of the demo's county users: the generators give them a walkable share of the data.
 DEMO_COUNTIES = tuple(code for _u, role, code, _n, _p in DEMO_USERS if role == Role.COUNTY)
 
@@ -58,3 +61,7 @@ class Command(BaseCommand):
 
         if "generate_demo_data" in get_commands():
             call_command("generate_demo_data", "--scale", "demo", "--if-empty", stdout=self.stdout)
+        for user in User.objects.filter(username__in=DEMO_DATA_USERS, last_login__isnull=True):
+            user.set_password(opts["password"])
+            user.save(update_fields=["password"])
+            self.stdout.write(f"demo user {user.username} ({user.role}, {user.union})")
