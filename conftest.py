@@ -144,6 +144,17 @@ def celery_worker(django_db_setup, django_db_blocker):
         proc.kill()
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (dev.py test), the browser tests run in one process, one Chromium at a
+    time, and the tests of a real worker in another: two of either at once only compete for the
+    machine's cores."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif item.get_closest_marker("worker") or "celery_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("worker"))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Say which tests were skipped for want of something on this machine, and how to get it:
     a fresh machine without Chromium or a worker must not pass quietly with fewer tests."""

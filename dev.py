@@ -89,7 +89,17 @@ def test(extra: list[str]) -> None:
     sh(str(VENV / "bin" / "ruff"), "format", "--check", ".")
     sh(str(PY), "manage.py", "check", env=env)
     sh(str(PY), "manage.py", "makemigrations", "--check", "--dry-run", env=env)
-    sh(str(PY), "-m", "pytest", *extra, env=env)
+    sh(str(PY), "-m", "pytest", *parallel(extra), *extra, env=env)
+
+
+def parallel(extra: list[str]) -> list[str]:
+    """Run the suite on every core (at most 4) with pytest-xdist, unless told otherwise (``-n``,
+    ``-p no:xdist``). Browser tests share one process, one Chromium at a time, and so do the
+    tests of a real Celery worker (conftest.py: their ``xdist_group``)."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in extra):
+        return []
+    workers = min(os.cpu_count() or 1, 4)
+    return ["-n", str(workers), "--dist", "loadgroup"] if workers > 1 else []
 
 
 def main() -> None:

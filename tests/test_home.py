@@ -250,7 +250,7 @@ def test_the_province_sees_its_regions_headline_figures(client, staff):
 
 def test_a_county_sees_its_own_countys_figures_and_a_note_before_they_are_computed(client, staff):
     html = home_of(client, staff["county_cg"])
-    assert "本地区的统计数字尚未计算，每晚自动更新。" in html
+    assert "本地区的统计数字尚未计算：打开数据看板即可计算，之后每晚自动更新。" in html
     assert f'href="{reverse("reports:dashboard")}?region={CG}"' in html
     IndicatorSummary.objects.create(
         year=default_year(), region=region(CG), computed_at=timezone.now(), indicators={"org.members": 605}

@@ -8,10 +8,10 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.core import import_jobs
-from apps.core.import_jobs import import_job_run, import_jobs_delete_old
+from apps.core.import_jobs import import_job_run, import_jobs_delete_old, job_error_message
 from apps.core.models import AuditEntry, ImportJob, ImportJobStatus, ImportJobStep
 from apps.core.tests.factories import make_resident_id, region
 from apps.unions.models import GrassrootsUnion, Member
@@ -230,7 +230,13 @@ def test_the_time_limit_fails_the_job_and_writes_nothing(client, pending_job, mo
     monkeypatch.setattr(import_jobs, "run_import", slow)
     job = import_job_run(job_id=str(job.pk))
     assert job.status == "failed"
-    assert job.error == "导入超过 60 分钟的时间上限，未写入任何数据；请拆分成多个文件后分别导入"
+    assert job.error == import_jobs.OVER_TIME_LIMIT  # the msgid: shown in the reader's language
+    with translation.override("zh-hans"):
+        assert (
+            job_error_message(job) == "导入超过 60 分钟的时间上限，未写入任何数据；请拆分成多个文件后分别导入"
+        )
+    with translation.override("en"):
+        assert job_error_message(job).startswith("The import went over its time limit of 60 minutes")
     assert Member.objects.count() == 0 and AuditEntry.objects.count() == 0
 
 
@@ -238,7 +244,36 @@ def test_a_step_whose_worker_keeps_dying_is_given_up(pending_job):
     job, _callbacks = pending_job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.RUNNING, attempts=3)
     job = import_job_run(job_id=str(job.pk))
-    assert job.status == "failed" and "已尝试 3 次" in job.error
+    assert job.status == "failed" and job.error == import_jobs.TOO_MANY_ATTEMPTS
+    with translation.override("zh-hans"):
+        assert "已尝试 3 次" in job_error_message(job)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [
+        ("en", "The import was tried 3 times without finishing", "已尝试"),
+        ("zh-hans", "导入已尝试 3 次仍未完成", "The import was tried"),
+    ],
+)
+def test_a_failed_job_says_why_in_the_reader_s_language(client, pending_job, language, shown, hidden):
+    # given: a job given up by the worker, its reason stored once (as the msgid)
+    job, _callbacks = pending_job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.RUNNING, attempts=3)
+    import_job_run(job_id=str(job.pk))
+    # when: its owner opens it in either language
+    client.cookies["django_language"] = language
+    html = client.get(reverse("import-start"), {"job": job.pk}).content.decode()
+    translation.deactivate()
+    # then
+    assert shown in html and hidden not in html
+
+
+def test_a_stored_text_that_is_no_msgid_is_shown_as_it_is(pending_job):
+    job, _callbacks = pending_job
+    job.error = "第 3 行：工会编码“X”不存在"  # e.g. an older job's message, or the pipeline's own
+    with translation.override("en"):
+        assert job_error_message(job) == "第 3 行：工会编码“X”不存在"
 
 
 def test_old_jobs_are_deleted_with_their_files(pending_job):

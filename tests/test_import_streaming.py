@@ -18,6 +18,7 @@ from apps.core import importing
 from apps.core.importing import ImportFileError, run_import
 from apps.core.importing.keys import KeyIndex
 from apps.core.models import AuditEntry
+from apps.core.models.audit import AuditBatchMember
 from apps.core.tests.factories import make_resident_id, region
 from apps.unions.models import GrassrootsUnion, Member
 from apps.unions.resources import MemberResource, UnionResource
@@ -223,7 +224,11 @@ def test_skip_invalid_writes_every_valid_batch_and_spills_the_bad_rows(tmp_path,
     result = run_import("members", path, skip_invalid=True)
     assert (result.total, result.created, result.invalid, result.written) == (6, 4, 2, True)
     assert Member.objects.count() == 4
-    assert AuditEntry.objects.count() == 4
+    # one batch entry per written batch (small_batches), each member once with its line
+    entries = AuditEntry.objects.order_by("id")
+    assert [e.object_count for e in entries] == [1, 2, 1]
+    lines = AuditBatchMember.objects.filter(entry__in=entries).order_by("line").values_list("line", flat=True)
+    assert list(lines) == [3, 4, 5, 7]
     with result.error_file.open(encoding="utf-8-sig") as fh:
         lines = list(csv.reader(fh))
     assert lines[0] == HEADERS + ["错误"]

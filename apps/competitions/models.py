@@ -86,6 +86,8 @@ class Competition(models.Model):
 
     objects = CompetitionQuerySet.as_manager()
     scope_region_lookup = "organizer_region"
+    # a grassroots union sees those it takes part in and those organized above it (the queryset)
+    scope_union_lookup = "participations__union"
     scope_rules: dict = {}  # the core defaults; VIEW is widened in CompetitionQuerySet.restrict
 
     class Meta:

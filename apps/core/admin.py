@@ -113,7 +113,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ScopedAdmin):
-    list_display = ["at", "username", "source", "action", "content_type", "object_repr"]
+    list_display = ["at", "username", "source", "action", "content_type", "object_repr", "object_count"]
     list_filter = ["source", "action", "content_type"]
     search_fields = ["username", "object_repr", "object_id"]
     date_hierarchy = "at"

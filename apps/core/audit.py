@@ -1,4 +1,5 @@
-"""Explicit audit trail: services call ``record`` (one row) or ``record_many`` (bulk).
+"""Explicit audit trail: services call ``record`` (one row) or ``record_many`` (bulk: an
+entry per batch, its records as narrow member rows).
 
 Who and through which door come from ``audit_context``, which the request middleware,
 the import pipeline and the management commands set; an explicit ``user`` wins.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,8 +17,9 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 
-from .bulk import bulk_insert
+from .bulk import bulk_insert, chunks
 from .choices import AuditAction, AuditSource
 from .validators import mask_resident_id
 
@@ -127,6 +129,24 @@ def record(
     return entry
 
 
+def _field_names(instance: models.Model) -> list[str]:
+    """The names ``snapshot`` would record for a create, without reading any values."""
+    excluded = {"id", "password", "last_login", *getattr(instance, "audit_excluded_fields", ())}
+    return [
+        f.name
+        for f in instance._meta.concrete_fields
+        if f.name not in excluded and (f.editable or f.is_relation)
+    ]
+
+
+def _changed_names(model: type[models.Model], changes: Iterable[dict]) -> list[str]:
+    seen: set[str] = set()
+    for ch in changes:
+        seen.update(ch)
+    order = {f.name: i for i, f in enumerate(model._meta.get_fields())}
+    return sorted(seen, key=lambda n: (order.get(n, len(order)), n))
+
+
 def record_many(
     instances: Iterable[models.Model],
     action: str,
@@ -136,30 +156,128 @@ def record_many(
     user: Any = None,
     source: str | None = None,
     batch_size: int = 2000,
+    lines: Sequence[int | None] | None = None,
 ) -> int:
-    """The bulk counterpart of ``record``: one INSERT per batch, same content per row."""
-    from .models import AuditEntry
+    """The bulk counterpart of ``record``; returns the number of entries written.
 
-    entries = []
-    types: dict[type, ContentType] = {}  # one look-up per model, not per row
+    Creates and updates become batch entries: one AuditEntry per model, region and batch of
+    up to ``batch_size`` records (who, when, door, note, the changed field names), and per
+    record one narrow AuditBatchMember row (its key, its line in an imported file, and only
+    when given its own ``changes``: a create's values are the record's own). Deletes keep an
+    entry per record with its snapshot: that is all that is left of it.
+    """
+    from .models import AuditEntry
+    from .models.audit import AuditBatchMember
+    from .scoping import region_of
+
+    instances = list(instances)
+    if action == AuditAction.DELETE:
+        entries = []
+        types: dict[type, ContentType] = {}  # one look-up per model, not per row
+        for i, instance in enumerate(instances):
+            ch = changes[i] if changes is not None else {}
+            ct = types.get(type(instance))
+            if ct is None:
+                ct = types[type(instance)] = ContentType.objects.get_for_model(
+                    instance, for_concrete_model=True
+                )
+            entries.append(_entry(instance, action, ch, note, user, source, ct))
+        bulk_insert(AuditEntry, entries, batch_size=batch_size)
+        return len(entries)
+
+    # records grouped by model and region: the audit list is scoped by the entry's region
+    groups: dict[tuple[type, int | None], list[int]] = {}
     for i, instance in enumerate(instances):
-        if changes is not None:
-            ch = changes[i]
-        elif action == AuditAction.CREATE:
-            ch = {k: [None, v] for k, v in snapshot(instance).items()}
+        if getattr(instance, "scope_region_lookup", None) == "id":
+            # a region is its own scope: its batch is filed under its parent, so that a load
+            # of a county's townships is one entry, seen by whoever sees the county
+            region_id = getattr(instance, "parent_id", None) or instance.pk
         else:
-            ch = {}
-        ct = types.get(type(instance))
-        if ct is None:
-            ct = types[type(instance)] = ContentType.objects.get_for_model(instance, for_concrete_model=True)
-        entries.append(_entry(instance, action, ch, note, user, source, ct))
-    bulk_insert(AuditEntry, entries, batch_size=batch_size)
+            region_id = region_of(instance) if hasattr(instance, "scope_region_lookup") else None
+        groups.setdefault((type(instance), region_id), []).append(i)
+    ctx = current_context()
+    user = user if user is not None else ctx.user
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    entries, batches = [], []
+    for (model, region_id), indexes in groups.items():
+        ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+        for batch in chunks(indexes, batch_size):
+            if changes is not None:
+                fields = _changed_names(model, (changes[i] for i in batch))
+            else:
+                fields = _field_names(instances[batch[0]])
+            entries.append(
+                AuditEntry(
+                    user=user,
+                    username=user.get_username() if user is not None else "",
+                    source=source or ctx.source,
+                    action=action,
+                    content_type=ct,
+                    object_id="",
+                    object_repr=f"{model._meta.verbose_name} ×{len(batch)}"[:200],
+                    region_id=region_id,
+                    changes={},
+                    note=(note or ctx.note)[:200],
+                    object_count=len(batch),
+                    fields=fields,
+                )
+            )
+            batches.append(batch)
+    # the entries are few: one INSERT ... RETURNING gives their ids; the members go in by COPY
+    AuditEntry.objects.bulk_create(entries)
+    members = [
+        AuditBatchMember(
+            entry_id=entry.pk,
+            object_id=str(instances[i].pk),
+            line=lines[i] if lines is not None else None,
+            changes=changes[i] if changes is not None else None,
+        )
+        for entry, batch in zip(entries, batches, strict=True)
+        for i in batch
+    ]
+    bulk_insert(AuditBatchMember, members, batch_size=5000)
     return len(entries)
 
 
-def history_for(instance: models.Model):
-    """Audit entries of one record, newest first."""
+def entries_of(entries: models.QuerySet, object_id: str) -> models.QuerySet:
+    """Those of ``entries`` about the record ``object_id``: its own and the batch entries
+    holding it. On a batch entry ``batch_line`` is the record's line in the imported file (or
+    None) and ``batch_changes`` its own changes (or None)."""
+    from .models.audit import AuditBatchMember
+
+    key = str(object_id)
+    # the few batches holding the record first (one indexed query), so the query that pages
+    # is an OR of two index look-ups rather than a join over the whole trail
+    batch_ids = list(entries.filter(members__object_id=key).values_list("pk", flat=True))
+    if not batch_ids:
+        return entries.filter(object_id=key)
+    mine = AuditBatchMember.objects.filter(entry=OuterRef("pk"), object_id=key)
+    return entries.filter(Q(object_id=key) | Q(pk__in=batch_ids)).annotate(
+        batch_line=Subquery(mine.values("line")[:1]),
+        batch_changes=Subquery(mine.values("changes")[:1]),
+    )
+
+
+def history_for(instance: models.Model) -> models.QuerySet:
+    """Audit entries of one record, newest first, batch entries included (``entries_of``)."""
     from .models import AuditEntry
 
     ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
-    return AuditEntry.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related("user")
+    return entries_of(AuditEntry.objects.filter(content_type=ct).select_related("user"), str(instance.pk))
+
+
+def audited_ids(model: type[models.Model], *, action: str | None = None) -> dict[str, int]:
+    """How many entries of ``model`` the trail holds per record key (own and batch entries),
+    optionally of one action: a reconciliation of a bulk write against its trail."""
+    from .models import AuditEntry
+    from .models.audit import AuditBatchMember
+
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    entries = AuditEntry.objects.filter(content_type=ct, **({"action": action} if action else {}))
+    counts: dict[str, int] = {}
+    own = entries.exclude(object_id="").values_list("object_id", flat=True)
+    batched = AuditBatchMember.objects.filter(entry__in=entries).values_list("object_id", flat=True)
+    for key in [*own, *batched]:
+        counts[key] = counts.get(key, 0) + 1
+    return counts

@@ -35,7 +35,7 @@ from .choices import ChangeRequestStatus, Role
 from .filtersets import code_or_id_q
 from .history import describe
 from .models import ChangeRequest
-from .scoping import CHANGE, VIEW, is_union_user
+from .scoping import CHANGE, VIEW, is_union_user, union_scope_ids
 
 # Staff who see change requests (their scope says which); deciding is ``proposals.may_decide``.
 STAFF_ROLES = frozenset({Role.COUNTY, Role.PREFECTURE, Role.PROVINCE, Role.ADMIN})
@@ -182,6 +182,8 @@ class ChangeRequestPageFilterSet(django_filters.FilterSet):
             data = data.copy() if data is not None else QueryDict(mutable=True)
             data["status"] = ChangeRequestStatus.PENDING
         super().__init__(data, *args, request=request, **kwargs)
+        if user is not None and is_union_user(user) and len(union_scope_ids(user)) < 2:
+            del self.filters["union"]  # a union with no unions under it has nothing to choose
 
     def filter_union(self, queryset, name, value):
         return queryset.filter(code_or_id_q("union", value))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from . import audit
 from .choices import RegionLevel
 from .models import AuditEntry, Region
 from .validators import is_digits, normalize_resident_id
@@ -41,10 +42,22 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     username = django_filters.CharFilter()
     since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte")
     until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte")
+    model = django_filters.CharFilter(method="filter_model", label=_("model (app_label.model or model)"))
+    # after ``model``: the record's entries are looked up among that model's
+    object_id = django_filters.CharFilter(method="filter_object_id", label=_("record id"))
 
     class Meta:
         model = AuditEntry
-        fields = ["action", "source", "username", "since", "until"]
+        fields = ["action", "source", "username", "since", "until", "model", "object_id"]
+
+    def filter_model(self, queryset, name, value):
+        app_label, _dot, model = value.strip().lower().rpartition(".")
+        q = Q(content_type__model=model)
+        return queryset.filter(q & Q(content_type__app_label=app_label) if app_label else q)
+
+    def filter_object_id(self, queryset, name, value):
+        # a record's own entries and the batch entries (bulk writes) holding it
+        return audit.entries_of(queryset, value.strip())
 
 
 # Shared by every domain's filtersets -----------------------------------------------------

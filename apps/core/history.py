@@ -3,6 +3,9 @@ choice labels instead of stored codes, the related record's name instead of its 
 and times in local time — in the UI language. The audit trail itself keeps the raw values
 (what an auditor needs); this is only how a page shows them.
 
+A batch entry (a bulk write, ``audit.record_many``) shows the record's own line of the
+imported file and changes, or for a create the names of the fields it set.
+
 ``describe(entries, model)`` reads the related records of a whole page of entries with one
 query per related model, never one per change.
 """
@@ -72,10 +75,22 @@ def _plain(field: models.Field | None, value: Any, names: dict[tuple[type, str],
     return str(value)
 
 
+def _changes_of(entry: Any) -> dict[str, Any]:
+    """An entry's changes; of a batch entry, the shown record's own (``history_for``)."""
+    if getattr(entry, "is_batch", False):
+        return getattr(entry, "batch_changes", None) or {}
+    return entry.changes or {}
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    field = _field(model, name)
+    return capfirst(str(field.verbose_name)) if field is not None else name
+
+
 def _related_names(model: type[models.Model], entries: Iterable[Any]) -> dict[tuple[type, str], str]:
     wanted: dict[type, set[str]] = defaultdict(set)
     for entry in entries:
-        for name, pair in (entry.changes or {}).items():
+        for name, pair in _changes_of(entry).items():
             field = _field(model, name)
             if field is not None and field.is_relation and field.many_to_one:
                 wanted[field.related_model].update(str(v) for v in pair if v not in (None, ""))
@@ -93,11 +108,20 @@ def describe(entries: Iterable[Any], model: type[models.Model]) -> list[Any]:
     order = {f.name: i for i, f in enumerate(model._meta.get_fields())}
     for entry in entries:
         rows = []
-        for name in sorted(entry.changes or {}, key=lambda n: order.get(n, len(order))):
-            pair = entry.changes[name]
+        changes = _changes_of(entry)
+        if getattr(entry, "is_batch", False):
+            line = getattr(entry, "batch_line", None)
+            if line is not None:
+                entry.note = _("%(note)s (line %(line)s)") % {"note": entry.note, "line": line}
+            if not changes and entry.fields:
+                # a bulk create: the record holds the values; the entry says which fields
+                labels = [_label(model, name) for name in entry.fields]
+                rows.append(ChangeRow(_("Fields"), EMPTY, "、".join(labels)))
+        for name in sorted(changes, key=lambda n: order.get(n, len(order))):
+            pair = changes[name]
             before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
             field = _field(model, name)
-            label = capfirst(str(field.verbose_name)) if field is not None else name
+            label = _label(model, name)
             rows.append(ChangeRow(label, _plain(field, before, names), _plain(field, after, names)))
         entry.rows = rows
     return entries

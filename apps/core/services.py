@@ -138,10 +138,10 @@ def model_delete(instance: models.Model, *, user: Any = None, note: str = "") ->
 def bulk_create_audited(
     model: type[M], objs: Iterable[M], *, user: Any = None, note: str = "", batch_size: int = 2000
 ) -> list[M]:
-    """bulk_create plus one audit row per record, both in batches."""
+    """bulk_create plus its audit trail: a batch entry per ``batch_size`` records (and region)."""
     objs = list(objs)
     created = model.objects.bulk_create(objs, batch_size=batch_size)
-    audit.record_many(created, AuditAction.CREATE, user=user, note=note)
+    audit.record_many(created, AuditAction.CREATE, user=user, note=note, batch_size=batch_size)
     freshness.records_changed(created)  # once per batch, told on commit
     return created
 

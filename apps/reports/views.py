@@ -8,6 +8,7 @@ import mimetypes
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -99,7 +100,8 @@ def _number(code: str, value: Any) -> Any:
 
 class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     """Headline figures, trends, breakdown by child region with drill-down, charts; all read from
-    the precomputed summaries (IndicatorSummary), refreshed nightly by Celery."""
+    the precomputed summaries (IndicatorSummary), recomputed by Celery every night and, with
+    REPORTS_REFRESH_ON_WRITE, a few minutes after writes to a region (apps/core/freshness.py)."""
 
     template_name = "reports/dashboard.html"
     permission_required = "reports.view_indicatorsummary"
@@ -153,6 +155,11 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             IndicatorSummary.objects.filter(year=year, region=region)
             .values_list("computed_at", flat=True)
             .first()
+        )
+        # What the page says of the figures' age must match how they are kept up to date.
+        ctx["refresh_on_write"] = services.refresh_on_write()
+        ctx["refresh_minutes"] = max(
+            1, -(-int(getattr(settings, "REPORTS_REFRESH_DELAY_SECONDS", 300)) // 60)
         )
         ctx["years"] = years
         ctx["year_choices"] = list(range(selectors.default_year() + 1, selectors.default_year() - 10, -1))

@@ -4,6 +4,8 @@ from typing import Any, ClassVar
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
@@ -29,7 +31,13 @@ class TownshipCreateSerializer(serializers.Serializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
+    """An entry. A batch entry (a bulk write) has no ``object_id`` but ``object_count``
+    records and the changed ``fields``; filtered by ``object_id`` it also gives that record's
+    ``line`` in the imported file and its own ``changes``."""
+
     model = serializers.CharField(source="content_type.model", read_only=True)
+    line = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEntry
@@ -42,9 +50,21 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "model",
             "object_id",
             "object_repr",
+            "object_count",
+            "fields",
+            "line",
             "changes",
             "note",
         ]
+
+    def get_line(self, obj: AuditEntry) -> int | None:
+        return getattr(obj, "batch_line", None)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_changes(self, obj: AuditEntry) -> dict:
+        if obj.is_batch:
+            return getattr(obj, "batch_changes", None) or {}
+        return obj.changes
 
 
 class ServiceModelSerializer(serializers.ModelSerializer):

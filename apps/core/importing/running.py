@@ -240,7 +240,10 @@ def _write(resource: ImportResource, rows: list[Row], ctx: Context, user: Any) -
         created = bulk_insert(model, [r.instance for r in batch], batch_size=resource.batch_size)
         for r, obj in zip(batch, created, strict=True):
             r.instance = obj
-        audit.record_many(created, AuditAction.CREATE, user=user, note="导入")
+        # one batch entry per batch; each record keeps its line of the file
+        audit.record_many(
+            created, AuditAction.CREATE, user=user, note="导入", lines=[r.number for r in batch]
+        )
     fields = list(resource.compare_fields)
     for batch in chunks(changed, resource.batch_size):
         model.objects.bulk_update([r.instance for r in batch], fields, batch_size=resource.batch_size)
@@ -250,5 +253,6 @@ def _write(resource: ImportResource, rows: list[Row], ctx: Context, user: Any) -
             changes=[r.changes for r in batch],
             user=user,
             note="导入",
+            lines=[r.number for r in batch],
         )
     resource.after_write(rows, ctx)

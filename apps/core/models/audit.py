@@ -34,6 +34,10 @@ class AuditEntry(models.Model):
     )
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # A batch entry (one bulk write of many records of one model in one region) has no
+    # object_id; its records are AuditBatchMember rows, its changed field names ``fields``.
+    object_count = models.PositiveIntegerField(_("records"), default=1)
+    fields = models.JSONField(_("fields"), default=list, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "region"
@@ -52,10 +56,38 @@ class AuditEntry(models.Model):
     def action_time(self):
         return self.at
 
+    @property
+    def is_batch(self) -> bool:
+        return not self.object_id
+
     def get_change_message(self) -> str:
         parts = [f"{self.get_source_display()}·{self.get_action_display()}"]
+        line = getattr(self, "batch_line", None)  # set by history_for on a batch entry
         if self.note:
-            parts.append(self.note)
-        if self.changes:
-            parts.append("；".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in self.changes.items()))
+            parts.append(self.note if line is None else f"{self.note} ({line})")
+        changes = getattr(self, "batch_changes", None) if self.is_batch else self.changes
+        if changes:
+            parts.append("；".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in changes.items()))
+        elif self.is_batch and self.fields:
+            parts.append("、".join(self.fields))
         return " ".join(parts)
+
+
+class AuditBatchMember(models.Model):
+    """One record of a batch entry: its key, its line in the imported file, and, for an
+    update, its own changes (a create's values are the record's own). Two narrow columns per
+    record instead of a full JSON snapshot row: bulk writes stay cheap to audit."""
+
+    # no index of its own: the (object_id, entry) index serves the reads, and the trail is
+    # append-only (an index per member row would cost as much as the row)
+    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="members", db_index=False)
+    object_id = models.CharField(max_length=64)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    changes = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        # "the batches holding record X" and "X's row of this batch" both start with object_id
+        indexes = [models.Index(fields=["object_id", "entry"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}:{self.object_id}"

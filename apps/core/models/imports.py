@@ -12,16 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import AuditSource
 
 
+# Chinese msgids, as every choice label of the project (apps/core/choices.py): English in locale/en.
 class ImportJobStep(models.TextChoices):
-    PREVIEW = "preview", "检查"
-    IMPORT = "import", "导入"
+    PREVIEW = "preview", _("检查")
+    IMPORT = "import", _("导入")
 
 
 class ImportJobStatus(models.TextChoices):
-    PENDING = "pending", "等待中"
-    RUNNING = "running", "进行中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
+    PENDING = "pending", _("等待中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
 
 
 def _upload_to(job: ImportJob, filename: str) -> str:

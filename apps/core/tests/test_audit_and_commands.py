@@ -2,23 +2,23 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from apps.core import audit
 from apps.core.choices import AuditAction, AuditSource, Role
 from apps.core.models import AuditEntry, Region, User
 from apps.core.services import township_bulk_create
 
 
-def test_bulk_township_load_writes_one_audit_entry_per_record(db, tmp_path):
+def test_bulk_township_load_audits_every_record_in_one_batch_entry(db, tmp_path):
     csv_file = tmp_path / "townships.csv"
     rows = ["代码,名称"] + [f"620102{i:03d},街道{i}" for i in range(1, 251)]
     csv_file.write_text("\n".join(rows), encoding="gb18030")
     call_command("load_townships", str(csv_file))
     created = Region.objects.filter(level="township", parent__code="620102")
     assert created.count() == 250
-    entries = AuditEntry.objects.filter(content_type__model="region", action=AuditAction.CREATE)
-    assert entries.count() == 250
-    assert set(entries.values_list("source", flat=True)) == {AuditSource.COMMAND}
-    assert set(entries.values_list("object_id", flat=True)) == {
-        str(pk) for pk in created.values_list("pk", flat=True)
+    entry = AuditEntry.objects.get(content_type__model="region", action=AuditAction.CREATE)
+    assert (entry.source, entry.object_id, entry.object_count) == (AuditSource.COMMAND, "", 250)
+    assert audit.audited_ids(Region, action=AuditAction.CREATE) == {
+        str(pk): 1 for pk in created.values_list("pk", flat=True)
     }
 
 

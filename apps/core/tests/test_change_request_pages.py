@@ -151,7 +151,7 @@ def test_detail_shows_old_and_new_values_and_the_decision_buttons_to_the_county(
 
     assert resp.status_code == 200
     rows = {row.label: (row.before, row.after) for row in resp.context["rows"]}
-    assert rows["名称"] == ("—", "王五")
+    assert rows["姓名"] == ("—", "王五")
     assert rows["入会日期"][1] == "2024-03-01"
     assert resp.context["may_decide"] is True
     page = resp.content.decode()

@@ -51,7 +51,7 @@ def test_union_user_registration_is_202_and_the_member_waits(union_user, union, 
     assert body["status"] == "pending"
     assert body["union"] == union.code
     assert "payload" not in body
-    assert {"label": "名称", "before": "—", "after": "待批"} in body["rows"]
+    assert {"label": "姓名", "before": "—", "after": "待批"} in body["rows"]
     assert not Member.objects.filter(name="待批").exists()
     listed = api_client(union_user).get(reverse("api:changerequest-list"), {"status": "pending"}).json()
     assert [r["id"] for r in listed["results"]] == [body["id"]]

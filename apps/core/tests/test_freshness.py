@@ -4,15 +4,18 @@ core knowing who listens."""
 
 import datetime as dt
 import logging
+from unittest import mock
 
 import pytest
+from django.contrib import admin
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.core import freshness
+from apps.core import freshness, services
+from apps.core.admin_base import ScopedAdmin
 from apps.core.import_jobs import import_job_confirm, import_job_run
 from apps.core.models import ImportJob, Region
-from apps.core.services import bulk_create_audited, model_create, model_delete, model_update
+from apps.core.services import bulk_create_audited, model_create, model_delete, model_save, model_update
 from apps.core.tests.factories import region
 from apps.unions import services as unions
 from apps.unions.models import GrassrootsUnion
@@ -252,3 +255,73 @@ def test_an_import_that_wrote_nothing_tells_nobody(
     job.refresh_from_db()
     assert job.result["created"] == 0 and job.result["invalid"] == 3
     assert heard == []
+
+
+# -- the admin's generic save (services.model_save) ----------------------------------------------
+
+
+class _NoServiceAdmin(ScopedAdmin):
+    """An admin without domain services: it saves through ``services.model_save``, as the
+    reference-data admins do."""
+
+    writes = None
+
+
+def _member_form(instance=None, **data):
+    from django import forms
+
+    from apps.unions.models import Member
+
+    form_class = forms.modelform_factory(Member, fields=["name", "union"])
+    form = form_class(data=data, instance=instance)
+    assert form.is_valid(), form.errors
+    return form
+
+
+def test_an_admin_save_of_a_member_tells_its_region_and_both_of_a_move(
+    db, heard, admin_user, rf, django_capture_on_commit_callbacks
+):
+    # given: a member of a union in 城关区, saved through an admin without domain services
+    from apps.unions.models import Member
+    from apps.unions.tests.factories import MemberFactory
+
+    cg, qlh = region("620102"), region("620103")
+    member = MemberFactory(union=GrassrootsUnionFactory(region=cg), name="甲")
+    other_union = GrassrootsUnionFactory(region=qlh)
+    model_admin = _NoServiceAdmin(Member, admin.site)
+    request = rf.post("/admin/")
+    request.user = admin_user
+    with mock.patch.object(services, "model_save", wraps=services.model_save) as spy:
+        # when: the name changes
+        with django_capture_on_commit_callbacks(execute=True):
+            model_admin.service_update(
+                request, member, _member_form(member, name="乙", union=member.union.pk)
+            )
+        # then: its region is stale, once, after the commit
+        assert heard == [({cg.pk}, this_and_last_year())]
+        # when: it moves to a union of another county: both counties are stale
+        with django_capture_on_commit_callbacks(execute=True):
+            model_admin.service_update(request, member, _member_form(member, name="乙", union=other_union.pk))
+        assert heard[1] == ({cg.pk, qlh.pk}, this_and_last_year())
+        # when: saved unchanged: nothing is told
+        with django_capture_on_commit_callbacks(execute=True):
+            model_admin.service_update(request, member, _member_form(member, name="乙", union=other_union.pk))
+        assert len(heard) == 2
+    assert spy.call_count == 3 and spy.call_args.kwargs["user"] == admin_user
+
+
+def test_model_save_of_a_new_record_tells_after_the_commit_and_a_rollback_tells_nobody(
+    db, heard, django_capture_on_commit_callbacks
+):
+    cg = region("620102")
+    with django_capture_on_commit_callbacks(execute=True):
+        model_save(GrassrootsUnion(**union_data("S1", cg)))
+    assert heard == [({cg.pk}, this_and_last_year())]
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError, match="changed my mind"),
+        transaction.atomic(),
+    ):
+        model_save(GrassrootsUnion(**union_data("S2", cg)))
+        raise RuntimeError("changed my mind")
+    assert len(heard) == 1

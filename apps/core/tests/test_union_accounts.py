@@ -16,7 +16,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from apps.core import union_accounts
+from apps.core import audit, union_accounts
 from apps.core.choices import AuditAction, Role
 from apps.core.exceptions import ApplicationError
 from apps.core.models import AuditEntry, User
@@ -103,10 +103,14 @@ def test_import_creates_accounts_with_one_time_passwords(county_user, own_union,
     assert first.must_change_password is True
     assert (first.is_staff, first.is_superuser, first.is_active) == (False, False, True)
     assert first.password.startswith("initial_sha256$")
-    entries = AuditEntry.objects.filter(content_type__model="user", action=AuditAction.CREATE)
-    assert sorted(e.object_id for e in entries) == sorted(str(u.pk) for u in accounts.values())
-    assert {(e.user, e.note) for e in entries} == {(county_user, "批量创建基层工会账号")}
-    assert all("password" not in e.changes for e in entries)
+    entry = AuditEntry.objects.get(content_type__model="user", action=AuditAction.CREATE)
+    assert (entry.user, entry.note, entry.object_count) == (county_user, "批量创建基层工会账号", 2)
+    assert audit.audited_ids(User, action=AuditAction.CREATE) == {str(u.pk): 1 for u in accounts.values()}
+    # each account's own changes are kept with the batch, never its password
+    history = list(audit.history_for(first))
+    assert [e.pk for e in history] == [entry.pk]
+    assert history[0].batch_changes["union"] == [None, own_union.pk]
+    assert "password" not in history[0].batch_changes and "password" not in entry.fields
 
     download = client.get(response.context["download_url"])
     assert download.status_code == 200

@@ -66,10 +66,13 @@ def _application_photo(tmp_path: Path, name: str) -> Path:
 
 
 def _register(page, base: str, union, name: str, id_number: str) -> ChangeRequest:
-    """Fill in the member form as the union user, the union picked by part of its name."""
+    """Fill in the member form as the union user: the union is filled in; picked again by part
+    of its name, the picker offers only its own."""
     page.goto(base + reverse("unions:member-create"))
     union_input = page.locator("input[name=union]")
     assert union_input.is_editable()
+    assert union_input.input_value() == union.code  # the form starts with the union's own code
+    union_input.fill("")
     union_input.click()
     union_input.press_sequentially("城关一厂", delay=30)
     options = page.locator("#" + union_input.get_attribute("aria-controls") + " [role=option]")

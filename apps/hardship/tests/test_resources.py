@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from apps.core import audit
 from apps.core.choices import AuditAction, AuditSource
 from apps.core.importing import run_export, run_import
 from apps.core.models import AuditEntry
@@ -96,8 +97,9 @@ def test_households_import_files_historical_records_with_an_audit_entry(
         dt.date(2024, 12, 31),
         "再就业",
     )
-    entry = AuditEntry.objects.get(object_id=str(first.pk), action=AuditAction.CREATE)
+    entry = audit.history_for(first).get(action=AuditAction.CREATE)
     assert (entry.source, entry.note, entry.user) == (AuditSource.IMPORT, "导入", province_user)
+    assert (entry.object_count, entry.batch_line) == (2, 2)  # the file's first data row
     step = FilingStep.objects.get(household=first)
     assert (step.step, step.note) == (Step.IMPORTED, "历史建档导入：建档日期 2023-03-01")
     # only the filed, not exited household holds its ID for the comparison

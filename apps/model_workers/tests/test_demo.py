@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count
 
+from apps.core import audit
+from apps.core.choices import AuditAction
 from apps.core.models import AuditEntry
 from apps.core.tests.factories import region
 from apps.core.validators import validate_resident_id
@@ -58,9 +60,11 @@ def test_generate_demo_scale_is_consistent():
     )
     assert not Honour.objects.exclude(kind="medal").exclude(id_number="").exists()
     assert InnovationStudio.objects.filter(level=StudioLevel.DEMONSTRATION).count() == 3
-    assert (
-        AuditEntry.objects.filter(content_type__model="benefitpayment").count() == counts["benefit_payment"]
-    )
+    payments = {str(pk): 1 for pk in BenefitPayment.objects.values_list("pk", flat=True)}
+    assert len(payments) == counts["benefit_payment"]
+    assert audit.audited_ids(BenefitPayment, action=AuditAction.CREATE) == payments
+    entries = AuditEntry.objects.filter(content_type__model="benefitpayment")
+    assert sum(entries.values_list("object_count", flat=True)) == counts["benefit_payment"]
     # the indicators see the data
     province = mw_indicators(year=2024, region=region("620000"))
     assert province["mw.studios"] == InnovationStudio.objects.filter(founded_on__year__lte=2024).count()
