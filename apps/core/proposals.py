@@ -220,6 +220,8 @@ def propose(proposable: Proposable, *, user: Any, kwargs: dict[str, Any]) -> Cha
         result = done.result
     after = audit.snapshot(result) if isinstance(result, models.Model) else {}
     changes = audit.diff(before, after)
+    if not before:  # a new record: only what it is given, not its empty fields
+        changes = {k: v for k, v in changes.items() if v[1] not in (None, "", [])}
     if proposable.record_kwarg and not changes:
         raise ApplicationError(_("Nothing would change: the request was not filed."))
 

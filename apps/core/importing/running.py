@@ -77,6 +77,7 @@ class _Run:
         skip_invalid: bool,
         error_file: ErrorFile | None,
         progress: Callable[[int, int], None] | None,
+        note: str = "导入",
     ) -> None:
         self.resource = resource
         self.table = table
@@ -85,6 +86,7 @@ class _Run:
         self.skip_invalid = skip_invalid
         self.error_file = error_file
         self.progress = progress
+        self.note = note
         self.seen = KeyIndex()  # the first row number of every key, for duplicates
         self.key_headers = "、".join(c.header for c in resource.columns if c.key)
 
@@ -167,7 +169,7 @@ class _Run:
             # all or nothing: after the first invalid row nothing more is written (it is all
             # rolled back at the end), but every row is still checked
             if write and (self.skip_invalid or not self.result.invalid):
-                _write(self.resource, good, self.ctx, user)
+                _write(self.resource, good, self.ctx, user, self.note)
             self.result.total += len(rows)
             if self.progress is not None:
                 self.progress(self.result.total, max(self.table.count or 0, self.result.total))
@@ -210,6 +212,8 @@ def run_import(
             skip_invalid=skip_invalid,
             error_file=errors,
             progress=progress,
+            # the audit trail names the file (a job's stored file is named by the job's id)
+            note=f"导入 {path.name}"[:200],
         )
         try:
             if dry_run:
@@ -232,7 +236,7 @@ def run_import(
     return result
 
 
-def _write(resource: ImportResource, rows: list[Row], ctx: Context, user: Any) -> None:
+def _write(resource: ImportResource, rows: list[Row], ctx: Context, user: Any, note: str = "导入") -> None:
     model = resource.model
     new = [r for r in rows if r.action == "create"]
     changed = [r for r in rows if r.action == "update"]
@@ -241,9 +245,7 @@ def _write(resource: ImportResource, rows: list[Row], ctx: Context, user: Any) -
         for r, obj in zip(batch, created, strict=True):
             r.instance = obj
         # one batch entry per batch; each record keeps its line of the file
-        audit.record_many(
-            created, AuditAction.CREATE, user=user, note="导入", lines=[r.number for r in batch]
-        )
+        audit.record_many(created, AuditAction.CREATE, user=user, note=note, lines=[r.number for r in batch])
     fields = list(resource.compare_fields)
     for batch in chunks(changed, resource.batch_size):
         model.objects.bulk_update([r.instance for r in batch], fields, batch_size=resource.batch_size)
@@ -252,7 +254,7 @@ def _write(resource: ImportResource, rows: list[Row], ctx: Context, user: Any) -
             AuditAction.UPDATE,
             changes=[r.changes for r in batch],
             user=user,
-            note="导入",
+            note=note,
             lines=[r.number for r in batch],
         )
     resource.after_write(rows, ctx)

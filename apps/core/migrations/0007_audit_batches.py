@@ -5,33 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_union_users_change_requests'),
+        ("core", "0006_union_users_change_requests"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditentry',
-            name='fields',
-            field=models.JSONField(blank=True, default=list, verbose_name='fields'),
+            model_name="auditentry",
+            name="fields",
+            field=models.JSONField(blank=True, default=list, verbose_name="fields"),
         ),
         migrations.AddField(
-            model_name='auditentry',
-            name='object_count',
-            field=models.PositiveIntegerField(default=1, verbose_name='records'),
+            model_name="auditentry",
+            name="object_count",
+            field=models.PositiveIntegerField(default=1, verbose_name="records"),
         ),
         migrations.CreateModel(
-            name='AuditBatchMember',
+            name="AuditBatchMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=64)),
-                ('line', models.PositiveIntegerField(blank=True, null=True)),
-                ('changes', models.JSONField(blank=True, null=True)),
-                ('entry', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='members', to='core.auditentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=64)),
+                ("line", models.PositiveIntegerField(blank=True, null=True)),
+                ("changes", models.JSONField(blank=True, null=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="core.auditentry",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['object_id', 'entry'], name='core_auditb_object__030ffa_idx')],
+                "indexes": [
+                    models.Index(fields=["object_id", "entry"], name="core_auditb_object__030ffa_idx")
+                ],
             },
         ),
     ]

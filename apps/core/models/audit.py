@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import AuditAction, AuditSource
@@ -64,7 +65,11 @@ class AuditEntry(models.Model):
         parts = [f"{self.get_source_display()}·{self.get_action_display()}"]
         line = getattr(self, "batch_line", None)  # set by history_for on a batch entry
         if self.note:
-            parts.append(self.note if line is None else f"{self.note} ({line})")
+            parts.append(
+                self.note
+                if line is None
+                else gettext("%(note)s (line %(line)s)") % {"note": self.note, "line": line}
+            )
         changes = getattr(self, "batch_changes", None) if self.is_batch else self.changes
         if changes:
             parts.append("；".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in changes.items()))

@@ -50,7 +50,7 @@ def test_a_bulk_import_is_one_batch_entry_with_a_member_row_per_record(union, co
         AuditAction.CREATE,
         AuditSource.IMPORT,
         county_user,
-        "导入",
+        "导入 m.csv",  # the file (a job's stored file is named by the job)
     )
     assert (entry.object_id, entry.object_count, entry.region_id, entry.changes) == (
         "",
@@ -88,10 +88,10 @@ def test_the_history_page_shows_the_import_line_and_a_later_change_above_it(
         AuditAction.UPDATE,
         [("姓名", "乙", "乙二")],
     )
-    assert (created.action, created.note) == (AuditAction.CREATE, "导入（第 3 行）")
+    assert (created.action, created.note) == (AuditAction.CREATE, "导入 m.csv（第 3 行）")
     assert created.rows[0].label == "字段" and "身份证号" in created.rows[0].after
     html = resp.content.decode()
-    assert html.index("乙二") < html.index("导入（第 3 行）")
+    assert html.index("乙二") < html.index("导入 m.csv（第 3 行）")
 
 
 def test_the_audit_api_finds_a_record_in_its_batch_with_its_line(union, county_user, api_client, tmp_path):
@@ -109,7 +109,7 @@ def test_the_audit_api_finds_a_record_in_its_batch_with_its_line(union, county_u
         ("create", "", 3, 4),
     ]
     assert rows[0]["changes"] == {"name": ["丙", "丙二"]}
-    assert (rows[1]["id"], rows[1]["changes"], rows[1]["note"]) == (batch.pk, {}, "导入")
+    assert (rows[1]["id"], rows[1]["changes"], rows[1]["note"]) == (batch.pk, {}, "导入 m.csv")
     # unfiltered, the batch is a single row of the trail
     listed = api_client(county_user).get(AUDIT_URL, {"action": "create"}).json()["results"]
     assert [(r["id"], r["object_count"]) for r in listed] == [(batch.pk, 3)]
@@ -155,3 +155,17 @@ def test_a_batch_is_far_smaller_than_an_entry_per_record(union, county_user, tmp
     rows = list(AuditBatchMember.objects.values_list("object_id", "line", "changes"))
     new = size([entry.fields, entry.object_repr]) + size(rows)
     assert len(rows) == 40 and new * 5 < old
+
+
+def test_the_admin_history_shows_the_import_line(union, admin_user, client, tmp_path):
+    member = import_members(tmp_path, ["甲", "乙"], admin_user)["乙"]
+    client.force_login(admin_user)
+
+    with translation.override("zh-hans"):
+        resp = client.get(reverse("admin:unions_member_history", args=[member.pk]))
+
+    assert resp.status_code == 200
+    (entry,) = resp.context["action_list"]
+    assert entry.object_count == 2
+    assert "导入 m.csv（第 3 行）" in entry.get_change_message()
+    assert "导入 m.csv（第 3 行）" in resp.content.decode()

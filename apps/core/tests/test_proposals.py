@@ -7,7 +7,7 @@ import pytest
 from apps.core import proposals
 from apps.core.choices import AuditAction, ChangeRequestStatus, Role
 from apps.core.exceptions import ApplicationError
-from apps.core.models import AuditEntry, ChangeRequest
+from apps.core.models import AuditEntry, ChangeRequest, ImportJob
 from apps.core.tests.factories import UserFactory, make_resident_id, region
 from apps.unions import services as union_services
 from apps.unions.choices import HouseholdType, JoinChannel
@@ -200,3 +200,31 @@ def test_union_user_member_form_starts_with_its_union(union_user, union, client)
     page = client.get(reverse("unions:member-create"))
     assert page.status_code == 200
     assert page.context["form"].initial["union"] == union.code
+
+
+def test_union_user_pages_stop_at_its_union(union_user, union, client):
+    from django.urls import reverse
+
+    from apps.hardship.tests.factories import HouseholdFactory
+    from apps.model_workers.tests.factories import ModelWorkerFactory
+
+    own = MemberFactory(union=union)
+    neighbour = MemberFactory(union=GrassrootsUnionFactory(region=region(OWN_COUNTY)))
+    far_household = HouseholdFactory(union=GrassrootsUnionFactory(region=region("620103")))
+    worker = ModelWorkerFactory(union=union)
+    client.force_login(union_user)
+    assert client.get(reverse("unions:member-detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("unions:member-detail", args=[neighbour.pk])).status_code == 404
+    assert client.get(reverse("unions:member-update", args=[neighbour.pk])).status_code == 404
+    assert client.get(reverse("hardship:household-detail", args=[far_household.pk])).status_code == 404
+    # what a union has nothing to do with: closed, even for its own union's records
+    assert client.get(reverse("model_workers:modelworker-detail", args=[worker.pk])).status_code == 403
+    assert client.get(reverse("reports:dashboard")).status_code == 403
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("members.csv", "工会代码,姓名\n".encode(), content_type="text/csv")
+    refused = client.post(reverse("import-start"), {"resource": "members", "file": upload})
+    assert refused.status_code == 403
+    assert not ImportJob.objects.exists()
+    listed = client.get(reverse("unions:member-list"))
+    assert own.name in listed.content.decode() and neighbour.name not in listed.content.decode()

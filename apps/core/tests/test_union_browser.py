@@ -9,7 +9,9 @@ checked on a 390 px phone for horizontal overflow."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,13 @@ from apps.unions.models import Member
 from apps.unions.tests.factories import GrassrootsUnionFactory
 from conftest import CHROMIUM, OWN_COUNTY
 
-SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+# docs/screenshots/ when asked (GONGHUI_SCREENSHOTS=1), else a temporary folder: a test run does
+# not change committed files
+SHOTS = (
+    Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+    if os.environ.get("GONGHUI_SCREENSHOTS")
+    else Path(tempfile.gettempdir())
+)
 RETURN_REASON = "申请表未签字，请补签后重新提交"
 
 pytestmark = [

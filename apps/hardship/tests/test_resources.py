@@ -98,7 +98,11 @@ def test_households_import_files_historical_records_with_an_audit_entry(
         "再就业",
     )
     entry = audit.history_for(first).get(action=AuditAction.CREATE)
-    assert (entry.source, entry.note, entry.user) == (AuditSource.IMPORT, "导入", province_user)
+    assert (entry.source, entry.note, entry.user) == (
+        AuditSource.IMPORT,
+        "导入 households.csv",
+        province_user,
+    )
     assert (entry.object_count, entry.batch_line) == (2, 2)  # the file's first data row
     step = FilingStep.objects.get(household=first)
     assert (step.step, step.note) == (Step.IMPORTED, "历史建档导入：建档日期 2023-03-01")
