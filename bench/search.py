@@ -120,11 +120,11 @@ def build(cursor, *, members: int, unions: int, offset: int = 0) -> dict[str, fl
         )
         INSERT INTO unions_grassrootsunion
             (code, name, kind, employer_name, employer_credit_code, credit_code, founded_on,
-             chair, region_id)
+             chair, region_id, trusted_registration)
         SELECT 'BS' || lpad(i::text, 8, '0'),
                c.names[1 + (i * 7919) % c.n] || w1 || w2 || s || '工会',
                k, '', '', '', date '1990-01-01' + (i * 37) % 12000, '',
-               c.ids[1 + (i * 7919) % c.n]
+               c.ids[1 + (i * 7919) % c.n], false
         FROM c, generate_series(1, {unions}) AS i,
              LATERAL (SELECT ({words})[1 + (i * 13) % 20] AS w1, ({words})[1 + (i * 17 + 3) % 20] AS w2,
                              ({kinds})[1 + i % 10] AS k, ({suffixes})[1 + i % 10] AS s) AS x

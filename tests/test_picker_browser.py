@@ -26,19 +26,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    pytest.importorskip("playwright")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    return chromium  # conftest.py
 
 
 def _signed_in(browser, live_server, user, client=None):

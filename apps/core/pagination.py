@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 
 def planner_row_estimate(queryset: QuerySet) -> int | None:
@@ -46,6 +47,25 @@ class EstimatedCountPaginator(Paginator):
 
     threshold = 10_000
     count_is_estimate = False
+    # Page numbers stop here (10,000 rows at 50 a page): deeper, OFFSET would read and drop
+    # hundreds of thousands of rows per request. Narrow the list, or walk it through the API's
+    # cursor (apps.core.api.pagination), which seeks by id at any depth.
+    max_pages = 200
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(Paginator.num_pages.func(self), self.max_pages)
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if self.count and int(number) > self.max_pages:
+                raise EmptyPage(
+                    _("Lists stop at page %(max)s: narrow the search or the filters to see the rest.")
+                    % {"max": self.max_pages}
+                ) from None
+            raise
 
     @cached_property
     def count(self) -> int:

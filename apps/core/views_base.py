@@ -273,6 +273,15 @@ class ServiceFormView(ScopedMixin, View):
     def success_url(self, result) -> str:
         return reverse(self.route_name("detail"), args=[result.pk])
 
+    def next_record_url(self, result) -> str | None:
+        """Hook for "save and add another": the form of the next record, starting from what
+        this one had (the same union, household, plan). A view that returns a URL gets the
+        button; the page keeps the keyboard flow (templates/generic/form.html)."""
+        return None
+
+    def _offers_next_record(self) -> bool:
+        return type(self).next_record_url is not ServiceFormView.next_record_url
+
     def cancel_url(self) -> str:
         return self.request.META.get("HTTP_REFERER", "") or reverse(
             self.cancel_url_name or self.route_name("list")
@@ -295,6 +304,7 @@ class ServiceFormView(ScopedMixin, View):
             "form": form,
             "object": self.object,
             "cancel_url": self.cancel_url(),
+            **({"add_another": _("Save and add another")} if self._offers_next_record() else {}),
             **self.form_context(),
         }
         return render(self.request, self.template_name, ctx)
@@ -323,6 +333,8 @@ class ServiceFormView(ScopedMixin, View):
                     messages.success(request, proposed_message(result))
                     return redirect("changerequest-detail", pk=result.pk)
                 messages.success(request, self.get_success_message(result))
+                if "add_another" in request.POST and (following := self.next_record_url(result)):
+                    return redirect(following)
                 return redirect(self.success_url(result))
         return self.render_form(form)
 

@@ -538,15 +538,10 @@ class DisbursementCreateView(HouseholdFormView):
     def get_initial(self):
         return {"paid_on": timezone.localdate()}
 
-    def form_context(self):
-        return {"add_another": _("Save and add another")}
-
     def perform(self, form):
         return services.disbursement_create(
             household=self.object, user=self.request.user, **form.cleaned_data
         )
 
-    def success_url(self, result):
-        if "add_another" in self.request.POST:  # the next payment, to the same household
-            return reverse("hardship:disbursement-create", args=[self.object.pk])
-        return super().success_url(result)
+    def next_record_url(self, result):  # the next payment, to the same household
+        return reverse("hardship:disbursement-create", args=[self.object.pk])

@@ -398,17 +398,14 @@ class ClaimCreateView(generic.ServiceFormView):
         return {name: self.request.GET.get(name, "") for name in ("plan", "union")}
 
     def form_context(self):
-        return {"breakdown": self.breakdown, "add_another": _("Save and add another")}
+        return {"breakdown": self.breakdown}
 
     def perform(self, form):
         return services.claim_submit(user=self.request.user, **form.service_kwargs())
 
-    def success_url(self, claim):
-        if "add_another" in self.request.POST:  # the next claim, in the same plan and unit
-            coverage = claim.coverage
-            query = urlencode({"plan": coverage.plan.code, "union": coverage.union.code})
-            return f"{reverse('insurance:claim-create')}?{query}"
-        return super().success_url(claim)
+    def next_record_url(self, claim):  # the next claim, in the same plan and unit
+        query = urlencode({"plan": claim.coverage.plan.code, "union": claim.coverage.union.code})
+        return f"{reverse('insurance:claim-create')}?{query}"
 
     def get_success_message(self, result):
         return _("Claim %(n)s submitted.") % {"n": result.number}

@@ -128,13 +128,8 @@ class MemberCreateView(_FormView, generic.ServiceCreateView):
     initial_from_query = ("union",)
     success_message = gettext_lazy("Member %(name)s registered.")
 
-    def form_context(self):
-        return {"add_another": _("Save and add another")}
-
-    def success_url(self, member):
-        if "add_another" in self.request.POST:  # the next member, of the same union
-            return f"{reverse('unions:member-create')}?{urlencode({'union': member.union.code})}"
-        return super().success_url(member)
+    def next_record_url(self, member):  # the next member, of the same union
+        return f"{reverse('unions:member-create')}?{urlencode({'union': member.union.code})}"
 
 
 class MemberUpdateView(VersionedFormViewMixin, _FormView, generic.ServiceUpdateView):

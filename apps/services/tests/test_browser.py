@@ -38,19 +38,8 @@ def eager_tasks():
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    pytest.importorskip("playwright")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
+def browser(chromium):
+    return chromium  # conftest.py
 
 
 def _as(browser, base, username):
