@@ -286,19 +286,34 @@ def _apply(request: ChangeRequest, proposable: Proposable, *, approver: Any, sub
     if isinstance(result, models.Model):
         request.result_type = ContentType.objects.get_for_model(result, for_concrete_model=True)
         request.result_id = str(result.pk)
-    request.status = ChangeRequestStatus.APPROVED
     request.trusted = approver is None
-    request.decided_by = approver
+    _decided(
+        request,
+        ChangeRequestStatus.APPROVED,
+        decided_by=approver,
+        actor=actor,
+        note=_("applied directly (trusted union)") if approver is None else "",
+    )
+    return result
+
+
+def _decided(
+    request: ChangeRequest, status: str, *, decided_by: Any, actor: Any, note: str = "", **changes: str
+) -> None:
+    """Close a pending request with its decision, and its audit entry."""
+    request.status = status
+    for name, value in changes.items():
+        setattr(request, name, value)
+    request.decided_by = decided_by
     request.decided_at = timezone.now()
     request.save()
     audit.record(
         request,
         AuditAction.UPDATE,
-        changes={"status": [ChangeRequestStatus.PENDING, ChangeRequestStatus.APPROVED]},
-        note=_("applied directly (trusted union)") if approver is None else "",
+        changes={"status": [ChangeRequestStatus.PENDING, status], **{k: ["", v] for k, v in changes.items()}},
+        note=note,
         user=actor,
     )
-    return result
 
 
 @transaction.atomic
@@ -319,20 +334,7 @@ def return_request(*, request: ChangeRequest, reason: str, user: Any) -> ChangeR
     if not reason:
         raise ApplicationError(_("Say why the request is returned."), extra={"fields": {"reason": []}})
     locked = _locked_pending(request, user)
-    locked.status = ChangeRequestStatus.RETURNED
-    locked.reason = reason[:500]
-    locked.decided_by = user
-    locked.decided_at = timezone.now()
-    locked.save()
-    audit.record(
-        locked,
-        AuditAction.UPDATE,
-        changes={
-            "status": [ChangeRequestStatus.PENDING, ChangeRequestStatus.RETURNED],
-            "reason": ["", reason],
-        },
-        user=user,
-    )
+    _decided(locked, ChangeRequestStatus.RETURNED, decided_by=user, actor=user, reason=reason[:500])
     return locked
 
 
