@@ -17,13 +17,7 @@ class CompetitionAdmin(ImportExportAdminMixin, ScopedAdmin):
     """Visible as the pages show them; changeable only where the organizer region is in scope."""
 
     import_resource = "competitions"
-    writes = ServiceWrites(
-        record="competition",
-        create=services.competition_create,
-        update=services.competition_update,
-        delete=services.competition_delete,
-        update_fields=services.COMPETITION_FIELDS,
-    )
+    writes = ServiceWrites.named(services, "competition", update_fields=services.COMPETITION_FIELDS)
     fk_choices = {"organizer_region": selectors.organizer_regions}
     list_display = ["code", "name", "kind", "organizer_region", "start_date", "end_date"]
     list_filter = ["kind"]
@@ -36,13 +30,7 @@ class CompetitionAdmin(ImportExportAdminMixin, ScopedAdmin):
 @admin.register(Participation)
 class ParticipationAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "participations"
-    writes = ServiceWrites(
-        record="participation",
-        create=services.participation_create,
-        update=services.participation_update,
-        delete=services.participation_delete,
-        update_fields=services.PARTICIPATION_FIELDS,
-    )
+    writes = ServiceWrites.named(services, "participation", update_fields=services.PARTICIPATION_FIELDS)
     # A county registers its units in competitions organized above it too.
     fk_choices = {"competition": lambda user: Competition.objects.restrict(user, VIEW)}
     list_display = ["competition", "union", "participating_workers", "promoted_workers", "award"]
@@ -56,13 +44,7 @@ class ParticipationAdmin(ImportExportAdminMixin, ScopedAdmin):
 @admin.register(InnovationAchievement)
 class InnovationAchievementAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "innovations"
-    writes = ServiceWrites(
-        record="innovation",
-        create=services.innovation_create,
-        update=services.innovation_update,
-        delete=services.innovation_delete,
-        update_fields=services.INNOVATION_FIELDS,
-    )
+    writes = ServiceWrites.named(services, "innovation", update_fields=services.INNOVATION_FIELDS)
     list_display = ["number", "name", "kind", "union", "year", "grade", "recommended_nationally"]
     list_filter = ["kind", "grade", "recommended_nationally", "year"]
     search_fields = ["number", "name", "authors", "union__code"]

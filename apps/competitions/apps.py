@@ -4,5 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CompetitionsConfig(AppConfig):
     name = "apps.competitions"
-    label = "competitions"
     verbose_name = _("Labour and skill competitions")

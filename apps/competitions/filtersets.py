@@ -7,26 +7,25 @@ included (the organizer region for competitions, the union's region otherwise).
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filtersets import DATE_WIDGET, RegionFilterMixin, UnionFilterMixin, YearFilter, code_or_id_q
+from apps.core.filtersets import (
+    DATE_WIDGET,
+    RegionFilterMixin,
+    TextSearchMixin,
+    UnionFilterMixin,
+    YearFilterMixin,
+    code_or_id_q,
+)
 
 from .choices import CompetitionKind, Grade, InnovationKind
 from .models import Competition, InnovationAchievement, Participation
 
 
-class _YearFilterMixin(django_filters.FilterSet):
-    year_field = "start_date"
-
-    year = YearFilter(method="filter_year", label=_("year"))
-
-    def filter_year(self, queryset, name, value):
-        return queryset.filter(**{f"{self.year_field}__year": int(value)})
-
-
-class CompetitionFilterSet(_YearFilterMixin, RegionFilterMixin):
+class CompetitionFilterSet(TextSearchMixin, YearFilterMixin, RegionFilterMixin):
     region_lookup = "organizer_region"
+    date_field = "start_date"
+    text_lookups = ("name__icontains", "code__istartswith")
 
     q = django_filters.CharFilter(method="filter_q", label=_("search name or code"))
     kind = django_filters.ChoiceFilter(choices=CompetitionKind.choices, label=_("kind"))
@@ -38,17 +37,19 @@ class CompetitionFilterSet(_YearFilterMixin, RegionFilterMixin):
         model = Competition
         fields = ["q", "kind", "region", "year", "start_date", "end_date", "union"]
 
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(code__istartswith=value.upper()))
-
     def filter_union(self, queryset, name, value):
         ids = Participation.objects.filter(code_or_id_q("union", value)).values("competition_id")
         return queryset.filter(pk__in=ids)
 
 
-class ParticipationFilterSet(_YearFilterMixin, UnionFilterMixin, RegionFilterMixin):
-    year_field = "competition__start_date"
+class ParticipationFilterSet(TextSearchMixin, YearFilterMixin, UnionFilterMixin, RegionFilterMixin):
+    date_field = "competition__start_date"
+    text_lookups = (
+        "competition__name__icontains",
+        "competition__code__istartswith",
+        "union__name__icontains",
+        "union__code__istartswith",
+    )
 
     q = django_filters.CharFilter(method="filter_q", label=_("search competition or union"))
     competition = django_filters.CharFilter(method="filter_competition", label=_("competition code"))
@@ -64,15 +65,6 @@ class ParticipationFilterSet(_YearFilterMixin, UnionFilterMixin, RegionFilterMix
         model = Participation
         fields = ["q", "competition", "kind", "region", "union", "year", "start_date", "awarded"]
 
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(competition__name__icontains=value)
-            | Q(competition__code__istartswith=value.upper())
-            | Q(union__name__icontains=value)
-            | Q(union__code__istartswith=value.upper())
-        )
-
     def filter_competition(self, queryset, name, value):
         return queryset.filter(code_or_id_q("competition", value))
 
@@ -80,8 +72,8 @@ class ParticipationFilterSet(_YearFilterMixin, UnionFilterMixin, RegionFilterMix
         return queryset.exclude(award="") if value else queryset.filter(award="")
 
 
-class InnovationFilterSet(_YearFilterMixin, UnionFilterMixin, RegionFilterMixin):
-    year_field = "year"
+class InnovationFilterSet(TextSearchMixin, YearFilterMixin, UnionFilterMixin, RegionFilterMixin):
+    text_lookups = ("name__icontains", "number__istartswith", "authors__icontains")
 
     q = django_filters.CharFilter(method="filter_q", label=_("search title or number"))
     kind = django_filters.ChoiceFilter(choices=InnovationKind.choices, label=_("kind"))
@@ -95,13 +87,7 @@ class InnovationFilterSet(_YearFilterMixin, UnionFilterMixin, RegionFilterMixin)
         fields = ["q", "kind", "grade", "region", "union", "year", "recommended_nationally"]
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(year=int(value))
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(name__icontains=value) | Q(number__istartswith=value.upper()) | Q(authors__icontains=value)
-        )
+        return queryset.filter(year=int(value))  # a year, not a date
 
     def filter_grade(self, queryset, name, value):
         return queryset.filter(grade="" if value == "none" else value)

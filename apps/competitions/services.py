@@ -19,7 +19,16 @@ from apps.core.exceptions import ApplicationError
 from apps.core.models import Region
 from apps.core.proposals import proposable
 from apps.core.scoping import VIEW
-from apps.core.services import check_may_change, check_may_update, model_create, model_delete, model_update
+from apps.core.services import (
+    check_may_change,
+    check_may_update,
+    checked_delete,
+    clean_choices,
+    model_create,
+    model_delete,
+    model_update,
+    strip_texts,
+)
 from apps.unions.public import GrassrootsUnion
 
 from .choices import CompetitionKind, Grade, InnovationKind
@@ -70,16 +79,12 @@ def competition_update(*, competition: Competition, user: Any, **changes: Any) -
     check_known_fields(changes, COMPETITION_FIELDS)
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     check_may_update(user, Competition, competition.organizer_region_id, changes, moved_by="organizer_region")
-    if "kind" in changes:
-        clean_choice(changes["kind"], CompetitionKind, "kind")
+    clean_choices(changes, {"kind": CompetitionKind})
     if "code" in changes:
         changes["code"] = (changes["code"] or "").strip().upper()
         _check_code_free(changes["code"], exclude_pk=competition.pk)
-    for text in ("name", "theme"):
-        if text in changes:
-            changes[text] = (changes[text] or "").strip()
-    competition, _changed = model_update(competition, user=user, **changes)
-    return competition
+    strip_texts(changes, "name", "theme")
+    return model_update(competition, user=user, **changes)[0]
 
 
 @transaction.atomic
@@ -155,16 +160,12 @@ def participation_update(*, participation: Participation, user: Any, **changes: 
         changes.get("participating_workers", participation.participating_workers),
         changes.get("promoted_workers", participation.promoted_workers),
     )
-    if "award" in changes:
-        changes["award"] = (changes["award"] or "").strip()
-    participation, _changed = model_update(participation, user=user, **changes)
-    return participation
+    strip_texts(changes, "award")
+    return model_update(participation, user=user, **changes)[0]
 
 
-@transaction.atomic
 def participation_delete(*, participation: Participation, user: Any) -> None:
-    check_may_change(user, participation.union.region_id, Participation)
-    model_delete(participation, user=user)
+    checked_delete(participation, user=user, region_id=participation.union.region_id)
 
 
 # Innovation achievements -----------------------------------------------------------------
@@ -217,21 +218,15 @@ def innovation_update(
         InnovationAchievement.objects.select_for_update().select_related("union").get(pk=innovation.pk)
     )
     check_may_update(user, InnovationAchievement, innovation.union.region_id, changes)
-    if "kind" in changes:
-        clean_choice(changes["kind"], InnovationKind, "kind")
+    clean_choices(changes, {"kind": InnovationKind})
     if "grade" in changes:
         changes["grade"] = clean_choice(changes["grade"] or "", Grade, "grade", blank=True)
     if "number" in changes:
         changes["number"] = (changes["number"] or "").strip().upper()
         _check_number_free(changes["number"], exclude_pk=innovation.pk)
-    for text in ("name", "authors"):
-        if text in changes:
-            changes[text] = (changes[text] or "").strip()
-    innovation, _changed = model_update(innovation, user=user, **changes)
-    return innovation
+    strip_texts(changes, "name", "authors")
+    return model_update(innovation, user=user, **changes)[0]
 
 
-@transaction.atomic
 def innovation_delete(*, innovation: InnovationAchievement, user: Any) -> None:
-    check_may_change(user, innovation.union.region_id, InnovationAchievement)
-    model_delete(innovation, user=user)
+    checked_delete(innovation, user=user, region_id=innovation.union.region_id)

@@ -1,8 +1,4 @@
-"""Staff pages of the competitions domain.
-
-Lists and details inherit the scoped base views; forms call services and show their
-ApplicationError in the form. Nothing here filters by region by hand.
-"""
+"""Staff pages of the competitions domain (on ``apps.core.views_base``)."""
 
 from __future__ import annotations
 
@@ -16,9 +12,7 @@ from django.views import View
 
 from apps.core import views_base as generic
 
-from . import selectors, services
-from .filtersets import CompetitionFilterSet, InnovationFilterSet, ParticipationFilterSet
-from .forms import CompetitionForm, InnovationForm, ParticipationForm, ParticipationUpdateForm
+from . import filtersets, forms, selectors
 from .models import Competition, InnovationAchievement, Participation
 
 
@@ -31,15 +25,16 @@ class _FormView(generic.ServiceFormView):
 
 class _Competition:
     model = Competition
-    selector = staticmethod(selectors.competition_list)
+    stem = "competition"
+    form_class = forms.CompetitionForm
+    add_label = gettext_lazy("Add competition")
 
 
 class CompetitionListView(_Competition, generic.ScopedListView):
-    filterset_class = CompetitionFilterSet
+    filterset_class = filtersets.CompetitionFilterSet
     ordering_fields = ("code", "name", "kind", "start_date", "end_date")
     default_ordering = "-start_date"
     title = gettext_lazy("Competitions")
-    add_label = gettext_lazy("Add competition")
     import_resource = "competitions"
 
 
@@ -61,18 +56,12 @@ class CompetitionDetailView(_Competition, generic.ScopedDetailView):
 
 
 class CompetitionCreateView(_Competition, _FormView, generic.ServiceCreateView):
-    form_class = CompetitionForm
-    service = staticmethod(services.competition_create)
-    title = gettext_lazy("Add competition")
     success_message = gettext_lazy("Competition %(name)s added.")
 
 
 class CompetitionUpdateView(_Competition, _FormView, generic.ServiceUpdateView):
     """Only users whose scope covers the organizer region reach this page (else a 404)."""
 
-    form_class = CompetitionForm
-    service = staticmethod(services.competition_update)
-    record_kwarg = "competition"
     title = gettext_lazy("Edit competition %(name)s")
 
 
@@ -81,15 +70,16 @@ class CompetitionUpdateView(_Competition, _FormView, generic.ServiceUpdateView):
 
 class _Participation:
     model = Participation
-    selector = staticmethod(selectors.participation_list)
+    stem = "participation"
+    add_label = gettext_lazy("Add participation")
+    message_fields = {"union": "union.name", "competition": "competition.name"}
 
 
 class ParticipationListView(_Participation, generic.ScopedListView):
-    filterset_class = ParticipationFilterSet
+    filterset_class = filtersets.ParticipationFilterSet
     ordering_fields = ("competition__start_date", "competition__code", "union__code", "participating_workers")
     default_ordering = "-competition__start_date"
     title = gettext_lazy("Participations")
-    add_label = gettext_lazy("Add participation")
     import_resource = "participations"
 
 
@@ -100,28 +90,17 @@ class ParticipationDetailView(_Participation, generic.ScopedDetailView):
 class ParticipationCreateView(_Participation, _FormView, generic.ServiceCreateView):
     """Registers a unit in a competition; the competition's page then lists it."""
 
-    form_class = ParticipationForm
-    service = staticmethod(services.participation_create)
-    title = gettext_lazy("Add participation")
+    form_class = forms.ParticipationForm
     initial_from_query = ("competition", "union")
-
-    def get_success_message(self, result):
-        return _("%(union)s now takes part in %(competition)s.") % {
-            "union": result.union.name,
-            "competition": result.competition.name,
-        }
+    success_message = gettext_lazy("%(union)s now takes part in %(competition)s.")
 
     def success_url(self, result):
         return reverse("competitions:competition-detail", args=[result.competition_id])
 
 
 class ParticipationUpdateView(_Participation, _FormView, generic.ServiceUpdateView):
-    form_class = ParticipationUpdateForm
-    service = staticmethod(services.participation_update)
-    record_kwarg = "participation"
-
-    def get_title(self):
-        return _("Edit participation of %(union)s") % {"union": self.object.union.name}
+    form_class = forms.ParticipationUpdateForm
+    title = gettext_lazy("Edit participation of %(union)s")
 
 
 # Innovation achievements (routes named "innovation-…") -----------------------------------
@@ -129,17 +108,18 @@ class ParticipationUpdateView(_Participation, _FormView, generic.ServiceUpdateVi
 
 class _Innovation:
     model = InnovationAchievement
-    selector = staticmethod(selectors.innovation_list)
+    stem = "innovation"
     route_base = "competitions:innovation"
+    form_class = forms.InnovationForm
+    add_label = gettext_lazy("Add innovation achievement")
 
 
 class InnovationListView(_Innovation, generic.ScopedListView):
     template_name = "competitions/innovation_list.html"
-    filterset_class = InnovationFilterSet
+    filterset_class = filtersets.InnovationFilterSet
     ordering_fields = ("number", "name", "year", "grade")
     default_ordering = "-year"
     title = gettext_lazy("Innovation achievements")
-    add_label = gettext_lazy("Add innovation achievement")
     import_resource = "innovations"
 
 
@@ -148,17 +128,11 @@ class InnovationDetailView(_Innovation, generic.ScopedDetailView):
 
 
 class InnovationCreateView(_Innovation, _FormView, generic.ServiceCreateView):
-    form_class = InnovationForm
-    service = staticmethod(services.innovation_create)
-    title = gettext_lazy("Add innovation achievement")
     initial_from_query = ("union",)
     success_message = gettext_lazy("Achievement %(number)s added.")
 
 
 class InnovationUpdateView(_Innovation, _FormView, generic.ServiceUpdateView):
-    form_class = InnovationForm
-    service = staticmethod(services.innovation_update)
-    record_kwarg = "innovation"
     title = gettext_lazy("Edit achievement %(number)s")
 
 

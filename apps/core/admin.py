@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import proposals, services
-from .admin_base import ScopedAdmin
+from .admin_base import ReadOnlyAdminMixin, ScopedAdmin
 from .auth import may_use_admin, staff_for
 from .choices import RegionLevel, Role
 from .exceptions import ApplicationError
@@ -112,24 +112,15 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ScopedAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ["at", "username", "source", "action", "content_type", "object_repr", "object_count"]
     list_filter = ["source", "action", "content_type"]
     search_fields = ["username", "object_repr", "object_id"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(ScopedAdmin):
+class ChangeRequestAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Grassroots unions' change requests, read-only: the county decides them in the pages or
     the API; an administrator takes none of the county's decisions (as with claims, transfers)."""
 
@@ -143,12 +134,3 @@ class ChangeRequestAdmin(ScopedAdmin):
     @admin.display(description=_("kind"))
     def kind_label(self, obj: ChangeRequest) -> str:
         return proposals.label_of(obj.kind)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

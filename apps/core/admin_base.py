@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, ClassVar
 
 from django.contrib import admin, messages
@@ -38,18 +39,32 @@ _REFUSAL = "_admin_service_refusal"
 
 @dataclass(frozen=True)
 class ServiceWrites:
-    """The domain services an admin writes through, as the pages and the API do.
+    """The domain services a record is written through, named once for the admin and the API
+    (``writes = ServiceWrites.named(services, "talk")`` on a ``ScopedAdmin`` or a viewset).
 
-    ``create(user=..., **form fields)``; ``update(<record>=stored record, user=..., **changed
-    fields)``; ``delete(<record>=record, user=...)``. ``update_fields`` are the fields
-    ``update`` accepts: the others are read-only on a change form (a member's union, a
-    payment's model worker), as they are on the pages."""
+    ``create(user=..., **fields)``; ``update(<record>=stored record, user=..., **changed
+    fields)``; ``delete(<record>=record, user=...)``; a record's workflow steps take it under
+    the same keyword. ``update_fields`` are the fields ``update`` accepts: in the admin the
+    others are read-only on a change form (a member's union, a payment's model worker), as
+    they are on the pages."""
 
     record: str
     create: Callable[..., Any] | None = None
     update: Callable[..., Any] | None = None
     delete: Callable[..., Any] | None = None
     update_fields: tuple[str, ...] | None = None
+
+    @classmethod
+    def named(cls, module: ModuleType, noun: str, *, record: str = "", **given: Any) -> ServiceWrites:
+        """The services of ``module`` named by the convention ``<noun>_create``, ``<noun>_update``
+        and ``<noun>_delete``, the record passed as ``record`` (default: ``noun``). ``given``
+        names what differs (``create=services.benefit_pay``; None: the record has no such
+        service) and ``update_fields``; a conventional name missing from ``module`` is an error,
+        not a silent fallback to the generic helpers."""
+        found = {
+            op: getattr(module, f"{noun}_{op}") for op in ("create", "update", "delete") if op not in given
+        }
+        return cls(record=record or noun, **found, **given)
 
 
 def _show_refusal(form, error: ApplicationError) -> None:

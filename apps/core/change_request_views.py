@@ -23,7 +23,6 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -105,43 +104,31 @@ def work_my_returned(user: Any) -> int:
     return work.capped_count(returned)
 
 
+PENDING = "status=pending"
+RETURNED = f"status=returned&decided_within={RETURNED_RECENTLY_DAYS}"
+# The home page's queues, in this order: key, label, count, query of the list page.
+QUEUES = (
+    ("core.change_requests_to_decide", gettext_lazy("Change requests to approve"), work_to_decide, PENDING),
+    ("core.my_pending_requests", gettext_lazy("My requests awaiting approval"), work_my_pending, PENDING),
+    ("core.my_returned_requests", gettext_lazy("Requests returned"), work_my_returned, RETURNED),
+)
+
+
 def contribute_queues() -> None:
     """Register the change request queues of the home page (called from ``CoreConfig.ready``)."""
     section = gettext_lazy("Change requests")
-    url_name = "changerequest-list"
-    work.contribute(
-        work.Queue(
-            key="core.change_requests_to_decide",
-            label=gettext_lazy("Change requests to approve"),
-            count=work_to_decide,
-            url_name=url_name,
-            query="status=pending",
-            order=50,
-            section=section,
+    for order, (key, label, count, query) in enumerate(QUEUES, start=50):
+        work.contribute(
+            work.Queue(
+                key=key,
+                label=label,
+                count=count,
+                url_name="changerequest-list",
+                query=query,
+                order=order,
+                section=section,
+            )
         )
-    )
-    work.contribute(
-        work.Queue(
-            key="core.my_pending_requests",
-            label=gettext_lazy("My requests awaiting approval"),
-            count=work_my_pending,
-            url_name=url_name,
-            query="status=pending",
-            order=51,
-            section=section,
-        )
-    )
-    work.contribute(
-        work.Queue(
-            key="core.my_returned_requests",
-            label=gettext_lazy("Requests returned"),
-            count=work_my_returned,
-            url_name=url_name,
-            query=f"status=returned&decided_within={RETURNED_RECENTLY_DAYS}",
-            order=52,
-            section=section,
-        )
-    )
 
 
 # The list ------------------------------------------------------------------------------------
@@ -265,10 +252,7 @@ class ChangeRequestBulkApproveView(_ChangeRequestPage, generic.ScopedMixin, View
         return HttpResponseRedirect(self.redirect_url())
 
     def redirect_url(self) -> str:
-        target = self.request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
-            target = reverse("changerequest-list")
-        return target
+        return generic.posted_next(self.request) or reverse("changerequest-list")
 
 
 # One request -----------------------------------------------------------------------------------
@@ -302,11 +286,8 @@ class _DecideView(_ChangeRequestPage, generic.DecisionView):
         if not proposals.may_decide(self.request.user, change):
             raise PermissionDenied(_("Only the staff of the union's county decide its change requests."))
 
-    def redirect_url(self, obj) -> str:
-        target = self.request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
-            target = reverse("changerequest-detail", args=[obj.pk])
-        return target
+    def fallback_url(self, obj) -> str:
+        return reverse("changerequest-detail", args=[obj.pk])
 
 
 class ChangeRequestApproveView(_DecideView):

@@ -22,7 +22,7 @@ to show a button only to someone who may press it, or the reason why not.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import models
@@ -32,7 +32,7 @@ from django.utils.translation import pgettext
 
 from .choices import AuditAction, Role
 from .exceptions import ApplicationError
-from .scoping import user_may
+from .scoping import CHANGE, REVIEW, user_may
 
 
 class DecisionRefused(ApplicationError):
@@ -82,6 +82,30 @@ class DecisionStep:
                 "may not %(step)s; another %(roles)s colleague must."
             ) % {"step": self.label, "roles": role_labels(self.roles)}
         return None
+
+    @classmethod
+    def by_county(cls, name: str, label: str | Promise, **rules: Any) -> DecisionStep:
+        """A step county staff take on the records of their county (CHANGE scope)."""
+        return cls(name=name, label=label, roles=(Role.COUNTY,), scope_action=CHANGE, **rules)
+
+    @classmethod
+    def above_county(cls, name: str, label: str | Promise, **rules: Any) -> DecisionStep:
+        """A step the prefecture or the province above the record's county takes (REVIEW scope)."""
+        return cls(
+            name=name, label=label, roles=(Role.PREFECTURE, Role.PROVINCE), scope_action=REVIEW, **rules
+        )
+
+    def but(self, name: str, label: str | Promise, **changes: Any) -> DecisionStep:
+        """Another step with the same rules but for ``changes``."""
+        return replace(self, name=name, label=label, **changes)
+
+    def waiting_text(self, region_name: str) -> str:
+        """On whom a record waits for this step, for a page."""
+        return _("Next step: %(roles)s staff responsible for %(region)s %(step)s.") % {
+            "roles": role_labels(self.roles),
+            "region": region_name,
+            "step": self.label,
+        }
 
     def allows(self, user: Any, record: Any) -> bool:
         return self.refusal(user, record) is None
@@ -150,3 +174,18 @@ def prefetch_last_editors(records: Iterable[models.Model], *, ignore_fields: Ite
             found[object_id] = user_id
     for record in pending:
         setattr(record, LAST_EDITOR_ATTR, found.get(str(record.pk)))
+
+
+@dataclass(frozen=True)
+class ContentEditors:
+    """The last content editor of a domain's records, whose decisions write ``ignore_fields``
+    (changing those is deciding, not editing): read once per instance, or for a page in one
+    query."""
+
+    ignore_fields: tuple[str, ...]
+
+    def last_editor_id(self, record: models.Model) -> int | None:
+        return cached_last_editor_id(record, ignore_fields=self.ignore_fields)
+
+    def prefetch(self, records: Iterable[models.Model]) -> None:
+        prefetch_last_editors(records, ignore_fields=self.ignore_fields)

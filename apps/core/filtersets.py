@@ -15,7 +15,24 @@ from .validators import is_digits, normalize_resident_id
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
-class RegionFilterSet(django_filters.FilterSet):
+class TextSearchMixin:
+    """``q`` (declared with ``method="filter_q"`` and its own label): the text is searched in
+    ``text_lookups``, any of them matching (``name__gram_icontains`` where the name has a gram
+    index, see ``GramContains``; ``code__istartswith`` for codes)."""
+
+    text_lookups: tuple[str, ...] = ("name__icontains",)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        q = Q()
+        for lookup in self.text_lookups:
+            q |= Q(**{lookup: value})
+        return queryset.filter(q)
+
+
+class RegionFilterSet(TextSearchMixin, django_filters.FilterSet):
+    text_lookups = ("name__icontains", "code__startswith")
+
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("level"))
     parent = django_filters.CharFilter(method="filter_parent", label=_("parent region (id or code)"))
     q = django_filters.CharFilter(method="filter_q", label=_("search name or code"))
@@ -31,9 +48,6 @@ class RegionFilterSet(django_filters.FilterSet):
         if is_digits(value):
             return queryset.filter(parent_id=int(value))
         return queryset.none()
-
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):
@@ -171,20 +185,25 @@ class UnionFilterMixin(django_filters.FilterSet):
         return queryset.filter(code_or_id_q(self.union_lookup, value))
 
 
-class PersonSearchMixin:
+class PersonSearchMixin(TextSearchMixin):
     """``q`` over people: a full resident ID finds the person exactly (``id_lookup``, an
     equality the ID column's index answers, whatever ``text_lookups`` say), any other text is
-    searched in ``text_lookups`` (any of them matches; ``name__gram_icontains`` where the
-    name has a gram index, see ``GramContains``)."""
+    searched in ``text_lookups``."""
 
     id_lookup = "id_number"
-    text_lookups: tuple[str, ...] = ("name__icontains",)
 
     def filter_q(self, queryset, name, value):
         if looks_like_id(value):
             return queryset.filter(**{f"{self.id_lookup}__exact": normalize_resident_id(value)})
-        value = value.strip()
-        q = Q()
-        for lookup in self.text_lookups:
-            q |= Q(**{lookup: value})
-        return queryset.filter(q)
+        return super().filter_q(queryset, name, value)
+
+
+class YearFilterMixin(django_filters.FilterSet):
+    """``year``: the records whose ``date_field`` falls in that calendar year."""
+
+    date_field = ""
+
+    year = YearFilter(method="filter_year", label=_("year"))
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(**{f"{self.date_field}__year": int(value)})

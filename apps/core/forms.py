@@ -20,6 +20,7 @@ from .scoping import VIEW
 # Shared by every domain's staff forms ---------------------------------------------------
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}  # a DecimalField of yuan
 
 
 class ServiceForm(forms.Form):

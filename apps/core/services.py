@@ -135,6 +135,32 @@ def model_delete(instance: models.Model, *, user: Any = None, note: str = "") ->
 
 
 @transaction.atomic
+def checked_delete(instance: models.Model, *, user: Any, region_id: int | None) -> None:
+    """Delete a record of ``region_id`` where the user may change records, with its audit entry."""
+    check_may_change(user, region_id, type(instance))
+    model_delete(instance, user=user)
+
+
+def clean_choices(
+    changes: dict[str, Any], choices: dict[str, type[models.TextChoices]], *, blank: Iterable[str] = ()
+) -> None:
+    """Each of the ``choices`` fields an update changes holds one of its values, checked in
+    order (the ``blank`` ones may also be left empty)."""
+    from .cleaning import clean_choice  # cleaning builds on this module
+
+    for field, values in choices.items():
+        if field in changes:
+            clean_choice(changes[field], values, field, blank=field in blank)
+
+
+def strip_texts(changes: dict[str, Any], *fields: str) -> None:
+    """The text fields an update changes, without surrounding blanks (None becomes "")."""
+    for field in fields:
+        if field in changes:
+            changes[field] = (changes[field] or "").strip()
+
+
+@transaction.atomic
 def bulk_create_audited(
     model: type[M], objs: Iterable[M], *, user: Any = None, note: str = "", batch_size: int = 2000
 ) -> list[M]:

@@ -5,6 +5,8 @@
 - ``ServiceFormView`` (``ServiceCreateView``, ``ServiceUpdateView``): a form whose save is a
   service call; the service's ApplicationError lands back in the form.
 - ``DecisionView``: a POST-only button (approve, reject, remove...) calling a service.
+- ``ServiceCall`` (in both): ``service(<record_kwarg>=record, user=..., ...)`` and the messages
+  that name the record; with a model's ``stem`` the selector and services follow from it.
 - ``crud_urls``: the list/new/detail/edit routes of a model, named alike in every app.
 
 Every page reads its rows through ``selector`` (the read path the API uses too) or the
@@ -15,6 +17,7 @@ the generic templates (``templates/generic/``), which the domain templates exten
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from importlib import import_module
 from types import ModuleType
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -64,6 +67,12 @@ def page_allowed(user: Any, url: str) -> bool:
     return has_permission() if has_permission is not None else bool(user.is_authenticated)
 
 
+def posted_next(request: HttpRequest) -> str | None:
+    """The page a button was pressed on (the POST's ``next``), when it is of this site."""
+    target = request.POST.get("next", "")
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else None
+
+
 def proposed_message(request: ChangeRequest) -> str:
     """What a union user is told after a write became a change request (or went straight in)."""
     if not request.is_pending:
@@ -77,18 +86,28 @@ def _perm(model, action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
+def app_function(model: Any, module: str, name: str) -> Callable[..., Any]:
+    """A function of the model's app by its name: ``app_function(Talk, "selectors", "talk_list")``."""
+    return getattr(import_module(f"{model._meta.app_config.name}.{module}"), name)
+
+
 class RecordFields(Mapping):
     """A record's attributes as the mapping of a ``%(name)s`` message: a title or a success
-    message declared once (``gettext_lazy("Edit talk %(number)s")``), filled per record."""
+    message declared once (``gettext_lazy("Edit talk %(number)s")``), filled per record.
+    ``paths`` reads a key elsewhere: ``{"union": "union.name"}`` (dotted attributes)."""
 
-    def __init__(self, record: Any) -> None:
+    def __init__(self, record: Any, paths: Mapping[str, str] | None = None) -> None:
         self.record = record
+        self.paths = paths or {}
 
     def __getitem__(self, key: str) -> Any:
+        value = self.record
         try:
-            return getattr(self.record, key)
+            for name in self.paths.get(key, key).split("."):
+                value = getattr(value, name)
         except AttributeError:
             raise KeyError(key) from None
+        return value
 
     def __iter__(self) -> Iterator[str]:  # pragma: no cover - formatting looks keys up
         return iter(())
@@ -97,23 +116,65 @@ class RecordFields(Mapping):
         return 0
 
 
+class ServiceCall:
+    """A page whose action is a service call on its record:
+    ``service(<record_kwarg>=record, user=..., **kwargs)`` (declare ``service`` with
+    ``staticmethod``; without ``record_kwarg``, or on an add page, no record is passed). Its
+    messages name the record's attributes, or those ``message_fields`` points to (see
+    ``RecordFields``)."""
+
+    service: ClassVar[Service | None] = None
+    service_verb: ClassVar[str] = ""  # with the model's ``stem``: services.<stem>_<verb>
+    record_kwarg: ClassVar[str] = ""
+    message_fields: ClassVar[Mapping[str, str]] = {}
+
+    def call_service(self, record: Any, **kwargs: Any) -> Any:
+        if self.record_kwarg and record is not None:
+            kwargs[self.record_kwarg] = record
+        return self.service(user=self.request.user, **kwargs)
+
+    def fill(self, message: Any, record: Any) -> str:
+        return message % RecordFields(record, self.message_fields)
+
+
 class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
     """A staff page on ``model``: the role's model permission, rows in the user's scope.
 
     The rows come from ``selector(user=..., action=scope_action)`` when the view names one
-    (declare it with ``staticmethod``, as the API's viewsets do), else from the model's
-    ``restrict``. ``title`` and the app's sub-navigation (``<app>/_nav.html``, or
+    (declare it with ``staticmethod``, as the API's viewsets do), from
+    ``queue_selector(user=...)`` for a work queue (it knows whose rows wait), else from the
+    model's ``restrict``. ``title`` and the app's sub-navigation (``<app>/_nav.html``, or
     ``subnav_template``; "" for none) frame every generic template. The model's pages are
     the routes ``<route_base>-list``, ``-create``, ``-detail``, ``-update`` (``crud_urls``);
-    ``route_base`` defaults to ``<app_label>:<model_name>``."""
+    ``route_base`` defaults to ``<app_label>:<model_name>``.
+
+    ``stem`` names what the app calls the model, as the worker-services registers do: the
+    selector ``selectors.<stem>_list``, the services ``services.<stem>_create`` / ``_update``
+    of the add and edit pages, and the record's keyword for its services; whatever a view
+    declares itself wins."""
 
     model: Any = None
+    stem: ClassVar[str] = ""
     scope_action = VIEW
     permission_action = "view"
     selector: ClassVar[Selector | None] = None
+    queue_selector: ClassVar[Selector | None] = None
     title: Any = ""
     subnav_template: str | None = None
     route_base = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.stem or cls.model is None:
+            return
+        if cls.selector is None:
+            cls.selector = staticmethod(app_function(cls.model, "selectors", f"{cls.stem}_list"))
+        if issubclass(cls, ServiceCall):
+            if cls.service is None and cls.service_verb:
+                cls.service = staticmethod(
+                    app_function(cls.model, "services", f"{cls.stem}_{cls.service_verb}")
+                )
+            cls.record_kwarg = cls.record_kwarg or cls.stem
 
     def route_name(self, action: str) -> str:
         opts = self.model._meta
@@ -123,6 +184,8 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return (_perm(self.model, self.permission_action),)
 
     def scoped_queryset(self) -> QuerySet:
+        if self.queue_selector is not None:
+            return self.queue_selector(user=self.request.user)
         if self.selector is not None:
             return self.selector(user=self.request.user, action=self.scope_action)
         return self.model.objects.restrict(self.request.user, self.scope_action)
@@ -233,9 +296,11 @@ class ScopedDetailView(ScopedMixin, DetailView):
 # Form pages and decision buttons --------------------------------------------------------
 
 
-class ServiceFormView(ScopedMixin, View):
-    """GET shows the form, POST validates it and calls ``perform`` (a service call); the
-    service's ApplicationError becomes the form's errors.
+class ServiceFormView(ServiceCall, ScopedMixin, View):
+    """GET shows the form, POST validates it and calls ``perform``: by default the
+    ``service`` with the form's data (``ServiceCall``; a versioned form, apps.core.locking,
+    also passes the version the page was opened at); the service's ApplicationError becomes
+    the form's errors.
 
     A form not offered now (``unavailable`` gives the reason) sends the user to
     ``unavailable_url`` with the reason instead; the service still decides on POST. A save
@@ -246,6 +311,7 @@ class ServiceFormView(ScopedMixin, View):
     scope_action = CHANGE
     permission_action = "change"
     form_class: Any = None
+    editing = False  # an edit form: it drops personal-data fields for users without the right
     template_name = "generic/form.html"
     cancel_url_name = ""
     success_message: Any = gettext_lazy("Saved.")
@@ -259,16 +325,26 @@ class ServiceFormView(ScopedMixin, View):
         return {}
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"user": self.request.user}
+        kwargs: dict[str, Any] = {"user": self.request.user}
+        if self.editing:
+            kwargs["editing"] = True
+        return kwargs
 
-    def perform(self, form) -> Any:  # pragma: no cover - hook
-        raise NotImplementedError
+    def service_kwargs(self, form) -> dict[str, Any]:
+        """What the service is given besides the record and the user: the form's data."""
+        kwargs = dict(form.cleaned_data)
+        if isinstance(form, VersionedFormMixin):
+            kwargs["expected_version"] = form.expected_version
+        return kwargs
+
+    def perform(self, form) -> Any:
+        return self.call_service(self.object, **self.service_kwargs(form))
 
     def get_title(self) -> str:
-        return self.title % RecordFields(self.object) if self.object is not None else self.title
+        return self.fill(self.title, self.object) if self.object is not None else self.title
 
     def get_success_message(self, result) -> str:
-        return self.success_message % RecordFields(result)
+        return self.fill(self.success_message, result)
 
     def success_url(self, result) -> str:
         return reverse(self.route_name("detail"), args=[result.pk])
@@ -341,12 +417,17 @@ class ServiceFormView(ScopedMixin, View):
 
 class ServiceCreateView(ServiceFormView):
     """Adds a record: ``service(user=..., **form.cleaned_data)`` (declare it with
-    ``staticmethod``). The fields in ``initial_from_query`` start from the query string (an
-    "add" link on another record's page names that record)."""
+    ``staticmethod``, or let the ``stem`` name it). The fields in ``initial_from_query`` start from the query string (an
+    "add" link on another record's page names that record). The title defaults to the list's
+    ``add_label`` (declared once for both, on the model's shared mixin)."""
 
     permission_action = "add"
-    service: ClassVar[Service]
+    service_verb = "create"
     initial_from_query: tuple[str, ...] = ()
+    add_label: Any = ""
+
+    def get_title(self) -> str:
+        return self.title or self.add_label
 
     def get_initial(self) -> dict[str, Any]:
         initial = {name: self.request.GET.get(name, "") for name in self.initial_from_query}
@@ -355,45 +436,51 @@ class ServiceCreateView(ServiceFormView):
             initial["union"] = user.union.code  # a grassroots union registers into its own union
         return initial
 
-    def perform(self, form) -> Any:
-        return self.service(user=self.request.user, **form.cleaned_data)
-
 
 class ServiceUpdateView(ServiceFormView):
     """Edits ``self.object``: the form starts from ``form_class.initial_for(record)``, the save
-    is ``service(<record_kwarg>=record, user=..., **form.cleaned_data)``; a versioned form
-    (apps.core.locking) also passes the version the page was opened at."""
+    is ``service(<record_kwarg>=record, user=..., **form.cleaned_data)``."""
 
-    service: ClassVar[Service]
-    record_kwarg: ClassVar[str]
+    service_verb = "update"
 
     def get_initial(self) -> dict[str, Any]:
         return self.form_class.initial_for(self.object)
 
-    def perform(self, form) -> Any:
-        kwargs = dict(form.cleaned_data)
-        if isinstance(form, VersionedFormMixin):
-            kwargs["expected_version"] = form.expected_version
-        return self.service(**{self.record_kwarg: self.object}, user=self.request.user, **kwargs)
+
+class StepDecidesMixin:
+    """A decision page open to whoever sees the record (reviewers above the county hold only
+    "view" on the model): the service obeys the decision step (``apps.core.decisions``), whose
+    refusal says who may decide instead."""
+
+    scope_action = VIEW
+    permission_action = "view"
 
 
-class DecisionView(ScopedMixin, View):
+class DecisionView(ServiceCall, ScopedMixin, View):
     """A POST-only button (accept, reject, approve...): calls ``perform`` and goes back to the
-    page it was on (``next``), else to ``fallback_url_name``."""
+    page it was on (``next``), else to ``fallback_url`` (``fallback_url_name``).
+
+    By default ``perform`` calls the ``service`` on the record (``ServiceCall``) with the
+    posted ``post_fields`` (a reason...) and answers ``done``, filled from the record the
+    service returned (else the one it was given)."""
 
     scope_action = CHANGE
     permission_action = "change"
     http_method_names = ["post"]
     fallback_url_name = ""
+    post_fields: tuple[str, ...] = ()
+    done: Any = ""
 
-    def perform(self, obj) -> str:  # pragma: no cover - hook
-        raise NotImplementedError
+    def perform(self, obj) -> str:
+        posted = {name: self.request.POST.get(name, "") for name in self.post_fields}
+        result = self.call_service(obj, **posted)
+        return self.fill(self.done, result if isinstance(result, self.model) else obj)
+
+    def fallback_url(self, obj) -> str:
+        return reverse(self.fallback_url_name)
 
     def redirect_url(self, obj) -> str:
-        target = self.request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
-            target = reverse(self.fallback_url_name)
-        return target
+        return posted_next(self.request) or self.fallback_url(obj)
 
     def post(self, request, pk):
         obj = get_object_or_404(self.scoped_queryset(), pk=pk)

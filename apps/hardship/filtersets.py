@@ -6,7 +6,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filtersets import DATE_WIDGET, RegionFilterMixin, UnionFilterMixin, looks_like_id
+from apps.core.filtersets import (
+    DATE_WIDGET,
+    RegionFilterMixin,
+    TextSearchMixin,
+    UnionFilterMixin,
+    looks_like_id,
+)
 from apps.core.validators import normalize_resident_id
 
 from .choices import AidKind, Category, Cause, Status
@@ -37,8 +43,9 @@ class HouseholdFilterSet(UnionFilterMixin, RegionFilterMixin):
         )
 
 
-class DisbursementFilterSet(RegionFilterMixin):
+class DisbursementFilterSet(TextSearchMixin, RegionFilterMixin):
     region_lookup = "household__union__region"
+    text_lookups = ("number__istartswith", "household__head_name__icontains")
 
     q = django_filters.CharFilter(method="filter_q", label=_("search number or head name"))
     kind = django_filters.ChoiceFilter(choices=AidKind.choices, label=_("aid kind"))
@@ -48,7 +55,3 @@ class DisbursementFilterSet(RegionFilterMixin):
     class Meta:
         model = Disbursement
         fields = ["q", "region", "kind", "household", "paid_on"]
-
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        return queryset.filter(Q(number__istartswith=value) | Q(household__head_name__icontains=value))

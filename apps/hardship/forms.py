@@ -6,15 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DATE, ServiceForm
+from apps.core.forms import DATE, MONEY, ServiceForm
 from apps.core.locking import VersionedFormMixin
 from apps.core.scoping import CHANGE
 from apps.unions.public import GrassrootsUnion
 from apps.unions.public import UnionCodeFormField as UnionCodeField
 
 from .choices import AidKind, Category, Cause, Health, Relation
-
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
 class HouseholdForm(ServiceForm):

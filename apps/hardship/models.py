@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
+from apps.core.models.fields import optional_reference, user_reference
 from apps.core.personal import AMOUNT, RESIDENT_ID
 from apps.core.scoping import ALL, CHANGE, NONE, VIEW, ScopedQuerySet
 from apps.core.validators import validate_resident_id
@@ -98,17 +98,8 @@ class Household(models.Model):
     exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
     last_checked_on = models.DateField(_("last re-checked on"), null=True, blank=True)
     imported = models.BooleanField(_("imported from historical records"), default=False)
-    previous = models.ForeignKey(
-        "self",
-        verbose_name=_("previous filing"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reentries",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    previous = optional_reference("self", _("previous filing"), related_name="reentries")
+    created_by = user_reference()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -206,14 +197,7 @@ class FilingStep(models.Model):
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="steps"
     )
     step = models.CharField(_("step"), max_length=16, choices=Step.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = user_reference(_("by"))
     username = models.CharField(_("user name"), max_length=150, blank=True)
     at = models.DateTimeField(_("at"))
     note = models.TextField(_("note"), blank=True)
@@ -256,9 +240,7 @@ class Recheck(models.Model):
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="rechecks"
     )
     checked_on = models.DateField(_("checked on"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = user_reference()
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -24,12 +24,14 @@ from apps.core.importing import (
     choice_label,
     chunks,
     filter_in,
+    number_column,
     parse_date,
     parse_decimal,
     parse_int,
     parse_resident_id,
     parse_text,
     register,
+    related_column,
 )
 from apps.core.importing.cells import contract_labels
 from apps.core.personal import AMOUNT
@@ -112,7 +114,6 @@ class HouseholdResource(UnionRefMixin, ImportResource):
     name = "households"
     title = _("困难职工家庭")
     model = Household
-    export_related = ("union",)
     columns = [
         Column("户主姓名", "head_name", partial(parse_text, max_length=64), required=True),
         Column("户主身份证号", "head_id_number", parse_resident_id, required=True, key=True, sensitive=True),
@@ -126,20 +127,7 @@ class HouseholdResource(UnionRefMixin, ImportResource):
         Column("脱困日期", "exited_on", parse_date),
         Column("脱困原因", "exit_reason", partial(parse_text, max_length=200)),
     ]
-    compare_fields = [
-        "head_name",
-        "union",
-        "category",
-        "causes",
-        "family_size",
-        "family_income",
-        "per_capita_income",
-        "living_standard",
-        "filed_on",
-        "exited_on",
-        "exit_reason",
-        "status",
-    ]
+    derived = ("per_capita_income", "status")
 
     def prepare(self, rows: list[Row], ctx: Context) -> None:
         super().prepare(rows, ctx)
@@ -162,13 +150,7 @@ class HouseholdResource(UnionRefMixin, ImportResource):
             return
         if v["filed_on"] > timezone.localdate():
             row.error("建档日期", f"建档日期 {v['filed_on']} 晚于今天")
-        self.check_rule(
-            row,
-            clean_exit,
-            filed_on=v["filed_on"],
-            exited_on=v.get("exited_on"),
-            exit_reason=v.get("exit_reason"),
-        )
+        self.check_rule(row, clean_exit, from_row=("filed_on", "exited_on", "exit_reason"))
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Household]:
         """The household a row speaks of: the one of that head filed on the same day, else a
@@ -205,27 +187,18 @@ class HouseholdResource(UnionRefMixin, ImportResource):
                 found[(v["head_id_number"],)] = match
         return found
 
-    def apply(self, row: Row, record: Household | None, ctx: Context) -> Household:
+    def new_record(self, row: Row, ctx: Context) -> Household:
         v = row.values
-        household = record or Household(head_id_number=v["head_id_number"], imported=True)
-        household.union = self.union_of(row, ctx)
-        household.head_name = v["head_name"]
-        household.category = v["category"]
-        household.causes = v["causes"]
-        household.family_size = v["family_size"]
-        household.family_income = v["family_income"]
+        return Household(head_id_number=v["head_id_number"], imported=True, last_checked_on=v["filed_on"])
+
+    def apply(self, row: Row, record: Household | None, ctx: Context) -> Household:
+        household = super().apply(row, record, ctx)
         household.per_capita_income = compute_per_capita_income(
-            family_income=v["family_income"],
+            family_income=household.family_income,
             rigid_expenses=household.rigid_expenses,
-            family_size=v["family_size"],
+            family_size=household.family_size,
         )
-        household.living_standard = v.get("living_standard")
-        household.filed_on = v["filed_on"]
-        household.exited_on = v.get("exited_on")
-        household.exit_reason = v.get("exit_reason") or ""
         household.status = Status.EXITED if household.exited_on else Status.FILED
-        if record is None:
-            household.last_checked_on = v["filed_on"]
         return household
 
     def after_write(self, rows: list[Row], ctx: Context) -> None:
@@ -263,31 +236,34 @@ def _current(households: list[Household]) -> Household | None:
     return (active or households or [None])[-1]
 
 
+def head_column(key: bool = False) -> Column:
+    """The 户主身份证号 column naming a household by its head."""
+    return related_column(
+        "户主身份证号",
+        "head_id",
+        "household.head_id_number",
+        parse_resident_id,
+        required=True,
+        key=key,
+        sensitive=True,
+    )
+
+
 @register
 class FamilyMemberResource(ImportResource):
     name = "family_members"
     title = _("困难家庭成员")
     model = FamilyMember
-    export_related = ("household",)
     export_order = ("household_id", "id")
     whole_file = True  # one resident ID in two filed households of the file is refused by row number
     columns = [
-        Column(
-            "户主身份证号",
-            "head_id",
-            parse_resident_id,
-            required=True,
-            key=True,
-            sensitive=True,
-            export=lambda r: r.household.head_id_number,
-        ),
+        head_column(key=True),
         Column("身份证号", "id_number", parse_resident_id, required=True, key=True, sensitive=True),
         Column("姓名", "name", partial(parse_text, max_length=64), required=True),
         choice_column("与户主关系", "relation", Relation),
         Column("月收入", "monthly_income", parse_decimal, sensitive=AMOUNT),
         choice_column("健康状况", "health", Health, required=False),
     ]
-    compare_fields = ["name", "relation", "monthly_income", "health"]
 
     def key_of(self, row: Row) -> tuple:
         return (row.values.get("head_id"), row.values.get("id_number"))
@@ -341,14 +317,8 @@ class FamilyMemberResource(ImportResource):
         members = filter_in(FamilyMember.objects.all(), "household_id", hh)
         return {(hh[m.household_id].head_id_number, m.id_number): m for m in members}
 
-    def apply(self, row: Row, record: FamilyMember | None, ctx: Context) -> FamilyMember:
-        v = row.values
-        member = record or FamilyMember(household=self.household_of(row, ctx), id_number=v["id_number"])
-        member.name = v["name"]
-        member.relation = v["relation"]
-        member.monthly_income = v["monthly_income"]
-        member.health = v["health"]
-        return member
+    def new_record(self, row: Row, ctx: Context) -> FamilyMember:
+        return FamilyMember(household=self.household_of(row, ctx), id_number=row.values["id_number"])
 
     def after_write(self, rows: list[Row], ctx: Context) -> None:
         new = [
@@ -364,24 +334,18 @@ class DisbursementResource(ImportResource):
     name = "disbursements"
     title = _("帮扶救助发放")
     model = Disbursement
-    export_related = ("household",)
+    record_region = "household__union__region"
+    noun = "发放记录"
     columns = [
-        Column("发放编号", "number", partial(parse_text, max_length=32), required=True, key=True),
-        Column(
-            "户主身份证号",
-            "head_id",
-            parse_resident_id,
-            required=True,
-            sensitive=True,
-            export=lambda r: r.household.head_id_number,
-        ),
+        number_column("发放编号"),
+        head_column(),
         choice_column("帮扶类型", "kind", AidKind),
         Column("金额", "amount", parse_decimal, required=True),
         Column("发放日期", "paid_on", parse_date, required=True),
         Column("资金来源", "fund_source", partial(parse_text, max_length=64)),
         Column("学生姓名", "student_name", partial(parse_text, max_length=64)),
     ]
-    compare_fields = ["household", "kind", "amount", "paid_on", "fund_source", "student_name"]
+    derived = ("household",)
 
     def prepare(self, rows: list[Row], ctx: Context) -> None:
         ctx.cache["by_head"] = _households_for_rows(rows)
@@ -405,27 +369,11 @@ class DisbursementResource(ImportResource):
             self.check_rule(row, clean_aid_date, household=(before or households[:1])[-1], paid_on=when)
             return
         ctx.cache["household"][row.number] = match
-        self.check_rule(
-            row, clean_disbursement, kind=v["kind"], amount=v["amount"], student_name=v.get("student_name")
-        )
+        self.check_rule(row, clean_disbursement, from_row=("kind", "amount", "student_name"))
 
     def region_id(self, row: Row, ctx: Context) -> int | None:
         household = self.household_of(row, ctx)
         return household.union.region_id if household else None
 
-    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Disbursement]:
-        records = Disbursement.objects.select_related("household__union")
-        return self.existing_by_key(
-            rows, ctx, records, region_of=lambda d: d.household.union.region_id, noun="发放记录"
-        )
-
-    def apply(self, row: Row, record: Disbursement | None, ctx: Context) -> Disbursement:
-        v = row.values
-        d = record or Disbursement(number=v["number"])
-        d.household = self.household_of(row, ctx)
-        d.kind = v["kind"]
-        d.amount = v["amount"]
-        d.paid_on = v["paid_on"]
-        d.fund_source = v.get("fund_source") or ""
-        d.student_name = v.get("student_name") or ""
-        return d
+    def values_of(self, row: Row, ctx: Context) -> dict[str, Any]:
+        return {**super().values_of(row, ctx), "household": self.household_of(row, ctx)}

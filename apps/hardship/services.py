@@ -40,6 +40,7 @@ from apps.core.proposals import proposable
 from apps.core.services import (
     acting_user,
     check_may_change,
+    clean_choices,
     full_clean_or_raise,
     model_create,
     model_delete,
@@ -75,6 +76,8 @@ from .rules import (
 
 # Rules the pages and the API read from here.
 EDITABLE = rules.EDITABLE
+# Where a review that sends the filing back, or an objection, returns it: before deliberation.
+TO_DELIBERATION = STEP_NEEDS[Step.DELIBERATE]
 suggested_category = rules.suggested_category
 
 
@@ -246,8 +249,7 @@ def household_update(
         clean_choice(data["head_health"], Health, "head_health")
     if "causes" in data:
         data["causes"] = _causes(data["causes"])
-    household, _changed = model_update(household, user=user, **data)
-    return household
+    return model_update(household, user=user, **data)[0]
 
 
 def _member_checks(household: Household, id_number: str, exclude_pk: int | None = None) -> str:
@@ -297,12 +299,8 @@ def member_update(*, member: FamilyMember, user: Any, **data: Any) -> FamilyMemb
         data["id_number"] = _member_checks(household, data["id_number"], exclude_pk=member.pk)
     if "monthly_income" in data:
         data["monthly_income"] = _money(data["monthly_income"], "monthly_income")
-    if "relation" in data:
-        clean_choice(data["relation"], Relation, "relation")
-    if "health" in data:
-        clean_choice(data["health"], Health, "health")
-    member, _changed = model_update(member, user=user, **data)
-    return member
+    clean_choices(data, {"relation": Relation, "health": Health})
+    return model_update(member, user=user, **data)[0]
 
 
 @transaction.atomic
@@ -475,6 +473,26 @@ def _record_step(
     )
 
 
+def _set_back(
+    household: Household, status: str, step: str, *, user: Any, note: str, audit_note: str = ""
+) -> Household:
+    """Send a filing back (to deliberation, or out: withdrawn): its public notice ends, the
+    event joins its timeline (``note``) and the audit trail (``audit_note``)."""
+    before = audit.snapshot(household)
+    household.status = status
+    household.notice_ends_on = None
+    household.save(update_fields=["status", "notice_ends_on"])
+    _log(household, step, user=user, note=note)
+    audit.record(
+        household,
+        AuditAction.UPDATE,
+        changes=audit.diff(before, audit.snapshot(household)),
+        user=user,
+        note=audit_note,
+    )
+    return household
+
+
 @transaction.atomic
 def household_advance(
     *,
@@ -555,18 +573,10 @@ def household_review(*, household: Household, user: Any, approve: bool, note: st
         if not note:
             message = _("Give the reason for sending the filing back to deliberation.")
             raise ApplicationError(message, extra={"fields": {"note": [message]}})
-        household.status = STEP_NEEDS[Step.DELIBERATE]
-        household.notice_ends_on = None
-        household.save(update_fields=["status", "notice_ends_on"])
-        _log(household, Step.SEND_BACK, user=user, note=note)
-        audit.record(
-            household,
-            AuditAction.UPDATE,
-            changes=audit.diff(before, audit.snapshot(household)),
-            user=user,
-            note=f"审核退回评议：{note}"[:200],
+        audit_note = f"审核退回评议：{note}"[:200]
+        return _set_back(
+            household, TO_DELIBERATION, Step.SEND_BACK, user=user, note=note, audit_note=audit_note
         )
-        return household
     check_visit_evidence(household)
     ids = household_id_numbers(household)
     _lock_ids(ids)
@@ -596,19 +606,9 @@ def household_object(*, household: Household, user: Any, note: str) -> Household
     note = (note or "").strip()
     if not note:
         raise ApplicationError(_("Describe the objection in the note."))
-    before = audit.snapshot(household)
-    household.status = STEP_NEEDS[Step.DELIBERATE]
-    household.notice_ends_on = None
-    household.save(update_fields=["status", "notice_ends_on"])
-    _log(household, Step.OBJECTION, user=user, note=note)
-    audit.record(
-        household,
-        AuditAction.UPDATE,
-        changes=audit.diff(before, audit.snapshot(household)),
-        user=user,
-        note="公示异议：退回评议",
+    return _set_back(
+        household, TO_DELIBERATION, Step.OBJECTION, user=user, note=note, audit_note="公示异议：退回评议"
     )
-    return household
 
 
 @transaction.atomic
@@ -621,15 +621,7 @@ def household_withdraw(*, household: Household, user: Any, reason: str) -> House
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for the withdrawal."))
-    before = audit.snapshot(household)
-    household.status = Status.WITHDRAWN
-    household.notice_ends_on = None
-    household.save(update_fields=["status", "notice_ends_on"])
-    _log(household, Step.WITHDRAW, user=user, note=reason)
-    audit.record(
-        household, AuditAction.UPDATE, changes=audit.diff(before, audit.snapshot(household)), user=user
-    )
-    return household
+    return _set_back(household, Status.WITHDRAWN, Step.WITHDRAW, user=user, note=reason)
 
 
 # Dynamic management -----------------------------------------------------------------------

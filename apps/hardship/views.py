@@ -22,7 +22,7 @@ from apps.core import personal
 from apps.core import views_base as generic
 from apps.core.decisions import DecisionStep
 from apps.core.locking import VersionedFormViewMixin
-from apps.core.scoping import CHANGE, REVIEW, VIEW, user_may
+from apps.core.scoping import CHANGE, REVIEW, user_may
 
 from . import selectors, services
 from .choices import IN_PROGRESS, PAPERWORK_STEPS, SEQUENCE, Category, Status, Step
@@ -85,9 +85,7 @@ class ReviewQueueView(generic.ScopedListView):
     template_name = "hardship/review_queue.html"
     scope_action = REVIEW
     title = gettext_lazy("Review queue")
-
-    def scoped_queryset(self):
-        return selectors.review_queue(user=self.request.user)
+    queue_selector = staticmethod(selectors.review_queue)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -104,9 +102,7 @@ class RecheckDueView(generic.ScopedListView):
     model = Household
     template_name = "hardship/recheck_due.html"
     title = gettext_lazy("Annual re-checks due")
-
-    def scoped_queryset(self):
-        return selectors.recheck_due(user=self.request.user)
+    queue_selector = staticmethod(selectors.recheck_due)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -240,12 +236,18 @@ def _sequence(h: Household) -> list[dict[str, Any]]:
 
 class HouseholdFormView(generic.ServiceFormView):
     """A form on a household (or one of its family members): Cancel, a save and a form not
-    offered now (``unavailable``) lead to the household's page."""
+    offered now (``unavailable``) lead to the household's page. The save is
+    ``service(household=..., user=..., **form data)``; ``today_field``, a date starting at today."""
 
     model = Household
+    record_kwarg = "household"
+    today_field = ""
 
     def household(self) -> Household:
         return self.object
+
+    def get_initial(self):
+        return {self.today_field: timezone.localdate()} if self.today_field else super().get_initial()
 
     def get_title(self) -> str:
         # the titles name the record the form is on: %(h)s a household, %(m)s a family member
@@ -264,6 +266,20 @@ class HouseholdFormView(generic.ServiceFormView):
         return self.household_url() if self.object else reverse("hardship:household-list")
 
 
+class _PersonalEditView(HouseholdFormView):
+    """An edit of a person's details: the form drops personal-data fields for users without
+    the right, and the resident ID (``id_field``) is changed only by who may see it."""
+
+    editing = True
+    id_field: str
+
+    def service_kwargs(self, form):
+        data = super().service_kwargs(form)
+        if not data.get(self.id_field) or not personal.may_view(self.request.user, self.object):
+            data.pop(self.id_field, None)
+        return data
+
+
 class HouseholdCreateView(HouseholdFormView, generic.ServiceCreateView):
     form_class = HouseholdForm
     service = staticmethod(services.household_create)
@@ -273,12 +289,11 @@ class HouseholdCreateView(HouseholdFormView, generic.ServiceCreateView):
         return reverse("hardship:household-detail", args=[result.pk])
 
 
-class HouseholdUpdateView(VersionedFormViewMixin, HouseholdFormView):
+class HouseholdUpdateView(VersionedFormViewMixin, _PersonalEditView):
     form_class = HouseholdEditForm
+    service = staticmethod(services.household_update)
+    id_field = "head_id_number"
     title = gettext_lazy("Edit household %(h)s")
-
-    def form_kwargs(self):
-        return {"user": self.request.user, "editing": True}
 
     def get_initial(self):
         h = self.object
@@ -293,26 +308,19 @@ class HouseholdUpdateView(VersionedFormViewMixin, HouseholdFormView):
             "rigid_expenses": h.rigid_expenses,
         }
 
-    def perform(self, form):
-        data = dict(form.cleaned_data)
-        if not data.get("head_id_number") or not personal.may_view(self.request.user, self.object):
-            data.pop("head_id_number", None)
-        return services.household_update(
-            household=self.object, user=self.request.user, expected_version=form.expected_version, **data
-        )
-
 
 class MemberCreateView(HouseholdFormView):
     form_class = MemberForm
+    service = staticmethod(services.member_add)
     title = gettext_lazy("Add a family member to %(h)s")
 
-    def perform(self, form):
-        return services.member_add(household=self.object, user=self.request.user, **form.cleaned_data)
 
-
-class MemberUpdateView(HouseholdFormView):
+class MemberUpdateView(_PersonalEditView):
     form_class = MemberForm
     model = FamilyMember
+    service = staticmethod(services.member_update)
+    record_kwarg = "member"
+    id_field = "id_number"
     title = gettext_lazy("Edit family member %(m)s")
 
     def household(self):
@@ -328,37 +336,25 @@ class MemberUpdateView(HouseholdFormView):
             "health": m.health,
         }
 
-    def form_kwargs(self):
-        return {"user": self.request.user, "editing": True}
-
-    def perform(self, form):
-        data = dict(form.cleaned_data)
-        if not data.get("id_number") or not personal.may_view(self.request.user, self.object):
-            data.pop("id_number", None)
-        return services.member_update(member=self.object, user=self.request.user, **data)
-
 
 class MemberDeleteView(generic.DecisionView):
     """Removes a family member, then back to the household's page."""
 
     model = FamilyMember
     permission_action = "delete"
-
-    def perform(self, obj):
-        services.member_remove(member=obj, user=self.request.user)
-        return _("The family member was removed.")
+    service = staticmethod(services.member_remove)
+    record_kwarg = "member"
+    done = gettext_lazy("The family member was removed.")
 
     def redirect_url(self, obj):
         return reverse("hardship:household-detail", args=[obj.household_id])
 
 
-class HouseholdAdvanceView(HouseholdFormView):
+class HouseholdAdvanceView(generic.StepDecidesMixin, HouseholdFormView):
     """The next step of the seven-step filing, and the review (approve, or send back to
     deliberation with a reason). The household is looked up in the user's view scope; the
     service decides who may do the step (county staff, or the reviewer above)."""
 
-    scope_action = VIEW
-    permission_action = "view"
     template_name = "hardship/advance.html"
 
     @property
@@ -451,13 +447,9 @@ class HouseholdAdvanceView(HouseholdFormView):
 
 class HouseholdObjectionView(HouseholdFormView):
     form_class = NoteForm
+    service = staticmethod(services.household_object)
     title = gettext_lazy("Record an objection to the public notice of %(h)s")
     success_message = gettext_lazy("The objection is recorded; the case is back at deliberation.")
-
-    def perform(self, form):
-        return services.household_object(
-            household=self.object, user=self.request.user, note=form.cleaned_data["note"]
-        )
 
 
 class HouseholdWithdrawView(HouseholdFormView):
@@ -470,13 +462,11 @@ class HouseholdWithdrawView(HouseholdFormView):
         )
 
 
-class DecisionFormView(HouseholdFormView):
+class DecisionFormView(generic.StepDecidesMixin, HouseholdFormView):
     """The form of a decision (``decision``, a DecisionStep) on a household: looked up in the
     view scope, so that who may see the household but not decide is told who decides; offered
     only to a user the step allows (the service checks it again on POST)."""
 
-    scope_action = VIEW
-    permission_action = "view"
     decision: DecisionStep
 
     def unavailable(self):
@@ -485,47 +475,25 @@ class DecisionFormView(HouseholdFormView):
 
 class HouseholdExitView(DecisionFormView):
     form_class = ExitForm
+    service = staticmethod(services.household_exit)
     decision = HOUSEHOLD_EXIT
+    today_field = "exited_on"
     title = gettext_lazy("Exit from hardship: %(h)s")
-
-    def get_initial(self):
-        return {"exited_on": timezone.localdate()}
-
-    def perform(self, form):
-        return services.household_exit(
-            household=self.object,
-            user=self.request.user,
-            exited_on=form.cleaned_data["exited_on"],
-            reason=form.cleaned_data["reason"],
-        )
 
 
 class HouseholdRecheckView(DecisionFormView):
     form_class = RecheckForm
+    service = staticmethod(services.household_recheck)
     decision = HOUSEHOLD_RECHECK
+    today_field = "checked_on"
     title = gettext_lazy("Annual re-check of %(h)s")
-
-    def get_initial(self):
-        return {"checked_on": timezone.localdate()}
-
-    def perform(self, form):
-        return services.household_recheck(
-            household=self.object,
-            user=self.request.user,
-            checked_on=form.cleaned_data["checked_on"],
-            note=form.cleaned_data["note"],
-        )
 
 
 class HouseholdReenterView(HouseholdFormView):
     form_class = NoteForm
+    service = staticmethod(services.household_reenter)
     title = gettext_lazy("Re-entry into hardship: %(h)s")
     success_message = gettext_lazy("A new filing was opened; the earlier one stays in the history.")
-
-    def perform(self, form):
-        return services.household_reenter(
-            household=self.object, user=self.request.user, note=form.cleaned_data["note"]
-        )
 
     def success_url(self, result):
         return reverse("hardship:household-detail", args=[result.pk])
@@ -533,15 +501,9 @@ class HouseholdReenterView(HouseholdFormView):
 
 class DisbursementCreateView(HouseholdFormView):
     form_class = DisbursementForm
+    service = staticmethod(services.disbursement_create)
+    today_field = "paid_on"
     title = gettext_lazy("Pay aid to %(h)s")
-
-    def get_initial(self):
-        return {"paid_on": timezone.localdate()}
-
-    def perform(self, form):
-        return services.disbursement_create(
-            household=self.object, user=self.request.user, **form.cleaned_data
-        )
 
     def next_record_url(self, result):  # the next payment, to the same household
         return reverse("hardship:disbursement-create", args=[self.object.pk])

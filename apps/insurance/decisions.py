@@ -16,17 +16,13 @@ API, the admin and any script follow the same separation of duties.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import Role
 from apps.core.decisions import LAST_EDITOR_ATTR as LAST_EDITOR_ATTR  # the tests read it here
-from apps.core.decisions import DecisionStep, cached_last_editor_id, role_labels
-from apps.core.decisions import prefetch_last_editors as core_prefetch_last_editors
-from apps.core.scoping import CHANGE, REVIEW
+from apps.core.decisions import ContentEditors, DecisionStep
 
 from .choices import ClaimStatus
 from .models import Claim
@@ -45,14 +41,11 @@ DECISION_FIELDS = (
 )
 
 
-def claim_last_editor_id(claim: Claim) -> int | None:
-    """Who last changed the claim's contents (not its decisions), read once per instance."""
-    return cached_last_editor_id(claim, ignore_fields=DECISION_FIELDS)
-
-
-def prefetch_last_editors(claims: Iterable[Claim]) -> None:
-    """``claim_last_editor_id`` for a page of claims in one query."""
-    core_prefetch_last_editors(claims, ignore_fields=DECISION_FIELDS)
+# Who last changed a claim's contents (not its decisions), read once per instance or for a page
+# of claims in one query.
+EDITORS = ContentEditors(DECISION_FIELDS)
+claim_last_editor_id = EDITORS.last_editor_id
+prefetch_last_editors = EDITORS.prefetch
 
 
 def _region(claim: Claim) -> int | None:
@@ -70,34 +63,13 @@ def _approval_excluded(claim: Claim) -> set[int | None]:
     return excluded
 
 
-REVIEWERS = (Role.PREFECTURE, Role.PROVINCE)
-
-CLAIM_REVIEW = DecisionStep(
-    name="claim_review",
-    label=_("review the claim"),
-    roles=REVIEWERS,
-    scope_action=REVIEW,
-    region_of=_region,
-    excluded=_filer_and_editor,
-    scope_model=Claim,
+# Every step is judged by the claim's region under the claims' scope rules.
+_ON_CLAIM = {"region_of": _region, "scope_model": Claim}
+CLAIM_REVIEW = DecisionStep.above_county(
+    "claim_review", _("review the claim"), excluded=_filer_and_editor, **_ON_CLAIM
 )
-CLAIM_APPROVE = DecisionStep(
-    name="claim_approve",
-    label=_("approve the claim"),
-    roles=REVIEWERS,
-    scope_action=REVIEW,
-    region_of=_region,
-    excluded=_approval_excluded,
-    scope_model=Claim,
-)
-CLAIM_PAY = DecisionStep(
-    name="claim_pay",
-    label=_("pay the claim"),
-    roles=(Role.COUNTY,),
-    scope_action=CHANGE,
-    region_of=_region,
-    scope_model=Claim,
-)
+CLAIM_APPROVE = CLAIM_REVIEW.but("claim_approve", _("approve the claim"), excluded=_approval_excluded)
+CLAIM_PAY = DecisionStep.by_county("claim_pay", _("pay the claim"), **_ON_CLAIM)
 
 # The step each status waits for; a claim may be rejected instead of taking it (not paid).
 NEXT_STEP: dict[str, DecisionStep] = {
@@ -135,11 +107,7 @@ def waiting_on(claim: Claim) -> str:
     step = next_step(claim)
     if step is None:
         return ""
-    text = gettext("Next step: %(roles)s staff responsible for %(region)s %(step)s.") % {
-        "roles": role_labels(step.roles),
-        "region": claim.coverage.union.region.name,
-        "step": step.label,
-    }
+    text = step.waiting_text(claim.coverage.union.region.name)
     if step is CLAIM_APPROVE and claim.coverage.plan.double_review and claim.reviewed_by_id:
         text += " " + gettext(
             "Double review: the approver must be someone other than the reviewer (%(reviewer)s)."

@@ -4,13 +4,13 @@ Units are filtered by code in a text input; regions by division code with their 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.filtersets import (
     DATE_WIDGET,
     PersonSearchMixin,
     RegionFilterMixin,
+    TextSearchMixin,
     UnionFilterMixin,
     YearFilter,
 )
@@ -19,7 +19,9 @@ from .choices import ClaimStatus, Product
 from .models import Claim, Coverage, Enrollment, Plan
 
 
-class PlanFilterSet(django_filters.FilterSet):
+class PlanFilterSet(TextSearchMixin, django_filters.FilterSet):
+    text_lookups = ("code__icontains",)
+
     q = django_filters.CharFilter(method="filter_q", label=_("search plan code"))
     year = YearFilter(label=_("year"))
     product = django_filters.ChoiceFilter(choices=Product.choices, label=_("product"))
@@ -28,11 +30,10 @@ class PlanFilterSet(django_filters.FilterSet):
         model = Plan
         fields = ["q", "year", "product"]
 
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(code__icontains=value.strip())
 
+class EnrollmentFilterSet(TextSearchMixin, UnionFilterMixin, RegionFilterMixin):
+    text_lookups = ("union__name__icontains", "union__code__istartswith")
 
-class EnrollmentFilterSet(UnionFilterMixin, RegionFilterMixin):
     q = django_filters.CharFilter(method="filter_q", label=_("search unit name or code"))
     plan = django_filters.CharFilter(field_name="plan__code", lookup_expr="iexact", label=_("plan code"))
     year = YearFilter(field_name="plan__year", label=_("year"))
@@ -43,10 +44,6 @@ class EnrollmentFilterSet(UnionFilterMixin, RegionFilterMixin):
     class Meta:
         model = Enrollment
         fields = ["q", "region", "union", "plan", "year", "product"]
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(union__name__icontains=value) | Q(union__code__istartswith=value))
 
 
 class CoverageFilterSet(PersonSearchMixin, UnionFilterMixin, RegionFilterMixin):

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DATE, CodeField, ServiceForm
+from apps.core.forms import DATE, MONEY, CodeField, ServiceForm
 from apps.core.locking import VersionedFormMixin
 from apps.core.scoping import CHANGE
 from apps.core.validators import normalize_resident_id, validate_resident_id
@@ -18,8 +18,6 @@ from apps.unions.public import UnionCodeFormField as UnionCodeField
 
 from .choices import Product, ReviewMode
 from .models import MAX_WAITING_DAYS, Plan
-
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
 class PlanCodeField(CodeField):

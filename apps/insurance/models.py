@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
+from apps.core.models.fields import set_exactly_in_status, user_reference
 from apps.core.scoping import ALL, CHANGE, NONE, REVIEW, SUBTREE, VIEW, ScopedQuerySet
 
 from .choices import ClaimStatus, Product, ReviewMode
@@ -233,42 +233,10 @@ class Claim(models.Model):
     reject_reason = models.CharField(_("rejection reason"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("last decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last decided by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_reference(_("last decided by"), editable=False)
+    submitted_by = user_reference(_("submitted by"), editable=False)
+    reviewed_by = user_reference(_("reviewed by"), editable=False)
+    approved_by = user_reference(_("approved by"), editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "coverage__union__region"
@@ -287,13 +255,7 @@ class Claim(models.Model):
                 condition=Q(basic_insurance_paid__lte=models.F("total_expense")), name="ins_claim_basic"
             ),
             # paid exactly when a payout and a payment date are recorded
-            models.CheckConstraint(
-                condition=(
-                    Q(status=ClaimStatus.PAID, payout__isnull=False, paid_on__isnull=False)
-                    | (~Q(status=ClaimStatus.PAID) & Q(payout__isnull=True, paid_on__isnull=True))
-                ),
-                name="ins_claim_paid_payout",
-            ),
+            set_exactly_in_status(ClaimStatus.PAID, "payout", "paid_on", name="ins_claim_paid_payout"),
             models.CheckConstraint(
                 condition=~Q(status=ClaimStatus.REJECTED) | ~Q(reject_reason=""),
                 name="ins_claim_reject_reason",

@@ -27,14 +27,16 @@ from apps.core.importing import (
     choice_column,
     chunks,
     filter_in,
+    number_column,
     parse_date,
     parse_decimal,
     parse_resident_id,
     parse_text,
     parse_year,
     register,
+    related_column,
 )
-from apps.unions.public import Member, unions_by_code
+from apps.unions.public import Member, union_column, unions_by_code
 
 from .choices import ClaimStatus, Product
 from .models import Claim, Coverage, Plan
@@ -76,6 +78,20 @@ def coverages_by_key(plan_codes: set[str], id_numbers: set[str]) -> dict[tuple[s
 money = partial(parse_decimal, places=2)
 
 
+def plan_column(path: str, key: bool = False) -> Column:
+    """The 计划编码 column, exported from the plan at ``path``."""
+    return related_column(
+        "计划编码", "plan_code", path, partial(parse_text, max_length=32), required=True, key=key
+    )
+
+
+def member_column(path: str, key: bool = False) -> Column:
+    """The covered member's 身份证号 column, exported from the member at ``path``."""
+    return related_column(
+        "身份证号", "id_number", path, parse_resident_id, required=True, key=key, sensitive=True
+    )
+
+
 @register
 class PlanResource(ImportResource):
     name = "plans"
@@ -83,7 +99,7 @@ class PlanResource(ImportResource):
     model = Plan
     export_order = ("code",)
     columns = [
-        Column("计划编码", "code", partial(parse_text, max_length=32), required=True, key=True),
+        number_column("计划编码", "code"),
         Column("年度", "year", parse_year, required=True),
         choice_column("险种", "product", Product),
         Column("每人缴费", "fee", money, required=True),
@@ -94,17 +110,9 @@ class PlanResource(ImportResource):
         Column("单次限额", "cap_per_claim", money, required=True),
         Column("年度限额", "cap_per_year", money, required=True),
     ]
-    compare_fields = [c.name for c in columns if not c.key]
 
     def check(self, row: Row, ctx: Context) -> None:
-        v = row.values
-        self.check_rule(
-            row,
-            clean_plan_period,
-            year=v["year"],
-            coverage_start=v["coverage_start"],
-            coverage_end=v["coverage_end"],
-        )
+        self.check_rule(row, clean_plan_period, from_row=("year", "coverage_start", "coverage_end"))
         if not is_plan_editor(ctx.user):
             row.error("计划编码", "医疗互助计划只能由省总工会或管理员维护")
 
@@ -126,12 +134,6 @@ class PlanResource(ImportResource):
                 )
         return {(code,): p for code, p in found.items()}
 
-    def apply(self, row: Row, record: Plan | None, ctx: Context) -> Plan:
-        plan = record or Plan(code=row.values["code"])
-        for name in self.compare_fields:
-            setattr(plan, name, row.values[name])
-        return plan
-
 
 def _window_error(plan: Plan, ctx: Context) -> str | None:
     """Historical enrollments (coverage started) only by provincial staff and administrators."""
@@ -145,28 +147,12 @@ class EnrollmentResource(ImportResource):
     name = "enrollments"
     title = gettext_lazy("医疗互助参保")
     model = Coverage
-    export_related = ("plan", "member", "union")
     export_order = ("plan__code", "id")
     batch_size = 5000
     columns = [
-        Column(
-            "计划编码",
-            "plan_code",
-            partial(parse_text, max_length=32),
-            required=True,
-            key=True,
-            export=lambda r: r.plan.code,
-        ),
-        Column(
-            "身份证号",
-            "id_number",
-            parse_resident_id,
-            required=True,
-            key=True,
-            sensitive=True,
-            export=lambda r: r.member.id_number,
-        ),
-        Column("工会编码", "union_code", required=True, export=lambda r: r.union.code),
+        plan_column("plan.code", key=True),
+        member_column("member.id_number", key=True),
+        union_column(),
     ]
     compare_fields = ["union", "member"]
 
@@ -251,26 +237,14 @@ class ClaimResource(ImportResource):
     name = "claims"
     title = gettext_lazy("医疗互助理赔")
     model = Claim
-    export_related = ("coverage__plan", "coverage__member")
     export_order = ("discharged_on", "number")
+    record_region = "coverage__union__region"
+    noun = "理赔"
     whole_file = True  # payouts are settled in discharge order across the whole file
     columns = [
-        Column("理赔编号", "number", partial(parse_text, max_length=32), required=True, key=True),
-        Column(
-            "计划编码",
-            "plan_code",
-            partial(parse_text, max_length=32),
-            required=True,
-            export=lambda r: r.coverage.plan.code,
-        ),
-        Column(
-            "身份证号",
-            "id_number",
-            parse_resident_id,
-            required=True,
-            sensitive=True,
-            export=lambda r: r.coverage.member.id_number,
-        ),
+        number_column("理赔编号"),
+        plan_column("coverage.plan.code"),
+        member_column("coverage.member.id_number"),
         Column("入院日期", "admitted_on", parse_date, required=True),
         Column("出院日期", "discharged_on", parse_date, required=True),
         Column("医疗总费用", "total_expense", money, required=True),
@@ -279,18 +253,7 @@ class ClaimResource(ImportResource):
         Column("支付日期", "paid_on", parse_date),
         Column("拒绝原因", "reject_reason", partial(parse_text, max_length=200)),
     ]
-    compare_fields = [
-        "coverage",
-        "admitted_on",
-        "discharged_on",
-        "total_expense",
-        "basic_insurance_paid",
-        "status",
-        "paid_on",
-        "reject_reason",
-        "payout",
-        "year_used_before",
-    ]
+    derived = ("coverage", "payout", "year_used_before")
 
     def prepare(self, rows: list[Row], ctx: Context) -> None:
         plans = {r.values["plan_code"] for r in rows}
@@ -311,34 +274,15 @@ class ClaimResource(ImportResource):
             row.error("身份证号", f"该身份证号的会员未参加计划“{plan.code}”，不能理赔")
             return
         # the rules of claim entry and payment, in the order the services check them
-        self.check_rule(
-            row,
-            clean_claim_cover,
-            coverage=coverage,
-            admitted_on=v["admitted_on"],
-            discharged_on=v["discharged_on"],
-        )
-        self.check_rule(
-            row,
-            clean_claim,
-            admitted_on=v["admitted_on"],
-            discharged_on=v["discharged_on"],
-            total_expense=v["total_expense"],
-            basic_insurance_paid=v["basic_insurance_paid"],
-            status=v["status"],
-            paid_on=v.get("paid_on"),
-            reject_reason=v.get("reject_reason") or "",
-        )
+        self.check_rule(row, clean_claim_cover, from_row=("admitted_on", "discharged_on"), coverage=coverage)
+        self.check_rule(row, clean_claim, from_row=self.copied)  # the claim's own fields are its arguments
 
     def region_id(self, row: Row, ctx: Context) -> int | None:
         coverage = self.coverage_of(row, ctx)
         return coverage.union.region_id if coverage else None
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Claim]:
-        claims = Claim.objects.select_related("coverage__union", "coverage__plan")
-        found = self.existing_by_key(
-            rows, ctx, claims, region_of=lambda c: c.coverage.union.region_id, noun="理赔"
-        )
+        found = super().existing(rows, ctx)
         for row in rows:
             c = found.get((row.values["number"],))
             if (
@@ -398,14 +342,11 @@ class ClaimResource(ImportResource):
             used[coverage.pk] = before + breakdown.payout
 
     def apply(self, row: Row, record: Claim | None, ctx: Context) -> Claim:
-        v = row.values
-        claim = record or Claim(number=v["number"])
         if record is not None and record.status == ClaimStatus.PAID:
-            return claim  # unchanged (checked in existing)
+            return record  # unchanged (checked in existing)
+        v = row.values
+        claim = super().apply(row, record, ctx)
         claim.coverage = self.coverage_of(row, ctx)
-        for name in ("admitted_on", "discharged_on", "total_expense", "basic_insurance_paid", "status"):
-            setattr(claim, name, v[name])
-        claim.reject_reason = v.get("reject_reason") or ""
         if v["status"] == ClaimStatus.PAID:
             claim.payout, claim.year_used_before = ctx.cache["settled"].get(v["number"], (ZERO, ZERO))
             claim.paid_on = v["paid_on"]

@@ -199,8 +199,7 @@ def plan_update(*, plan: Plan, user: Any, **changes: Any) -> Plan:
     _check_plan_duties(
         changes.get("review_mode", plan.review_mode), changes.get("waiting_days", plan.waiting_days)
     )
-    plan, _changed = model_update(plan, user=user, **changes)
-    return plan
+    return model_update(plan, user=user, **changes)[0]
 
 
 @transaction.atomic
@@ -212,6 +211,18 @@ def plan_set_enrollment_reopened(*, plan: Plan, reopened: bool, user: Any) -> Pl
         plan, user=user, enrollment_reopened=reopened, note=_("reopened") if reopened else _("closed")
     )
     return plan
+
+
+def _record_covered_members(enrollment: Enrollment, sign: str, n: int, note: str, *, user: Any) -> None:
+    """The enrollment's audit entry for ``n`` members covered (``sign`` "+") or removed ("-");
+    ``note`` says how many with ``%(n)s``."""
+    audit.record(
+        enrollment,
+        AuditAction.UPDATE,
+        changes={"covered_members": [None, f"{sign}{n}"]},
+        note=note % {"n": n},
+        user=user,
+    )
 
 
 @transaction.atomic
@@ -292,13 +303,7 @@ def _add_coverages(enrollment: Enrollment, members: list[Member], user: Any) -> 
             _("Some of these members were covered by %(plan)s meanwhile; reload and try again.")
             % {"plan": enrollment.plan.code}
         ) from exc
-    audit.record(
-        enrollment,
-        AuditAction.UPDATE,
-        changes={"covered_members": [None, f"+{len(created)}"]},
-        note=_("added %(n)s covered members") % {"n": len(created)},
-        user=user,
-    )
+    _record_covered_members(enrollment, "+", len(created), _("added %(n)s covered members"), user=user)
     return created
 
 
@@ -368,13 +373,7 @@ def enrollment_remove_members(*, enrollment: Enrollment, members: Iterable[Membe
         user=user,
     )
     Coverage.objects.filter(pk__in=[c.pk for c in coverages]).delete()
-    audit.record(
-        enrollment,
-        AuditAction.UPDATE,
-        changes={"covered_members": [None, f"-{len(coverages)}"]},
-        note=_("removed %(n)s covered members") % {"n": len(coverages)},
-        user=user,
-    )
+    _record_covered_members(enrollment, "-", len(coverages), _("removed %(n)s covered members"), user=user)
     return len(coverages)
 
 
@@ -510,8 +509,7 @@ def claim_update(
             admitted_on=data.get("admitted_on", claim.admitted_on),
             discharged_on=data.get("discharged_on", claim.discharged_on),
         )
-    claim, _changed = model_update(claim, user=user, **data)
-    return claim
+    return model_update(claim, user=user, **data)[0]
 
 
 def _lock_claim(claim: Claim) -> Claim:

@@ -1,14 +1,12 @@
-"""Staff pages of mutual medical insurance: plans, enrollment management with the
-contribution statement, claim entry with the payout preview, review queues.
-
-Lists and details inherit the scoped base views; forms call services and show their
-ApplicationError in the form. Nothing here filters by region by hand.
-"""
+"""Staff pages of mutual medical insurance (on ``apps.core.views_base``): plans, enrollment
+management with the contribution statement, claim entry with the payout preview, review
+queues."""
 
 from __future__ import annotations
 
 import csv
 from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Sum
@@ -21,29 +19,28 @@ from django.utils.translation import gettext_lazy
 
 from apps.core import personal
 from apps.core import views_base as generic
+from apps.core.decisions import DecisionStep
 from apps.core.importing import neutralise
 from apps.core.locking import VersionedFormViewMixin
-from apps.core.scoping import VIEW
 from apps.unions.public import Member
 
-from . import decisions, selectors, services
+from . import decisions, forms, selectors, services
 from .choices import ClaimStatus
 from .filtersets import ClaimFilterSet, EnrollmentFilterSet, PlanFilterSet
-from .forms import (
-    AddMembersForm,
-    ClaimForm,
-    ClaimUpdateForm,
-    EnrollmentForm,
-    PayForm,
-    PlanForm,
-    RejectForm,
-)
 from .models import Claim, Coverage, Enrollment, Plan
 from .payout import plan_payout
 
 
-class PlanEditorMixin:
+class _Plan:
+    model = Plan
+    stem = "plan"
+    add_label = gettext_lazy("Add insurance plan")
+
+
+class PlanEditorMixin(_Plan):
     """Plans are written by provincial staff and administrators, whatever the model perms say."""
+
+    form_class = forms.PlanForm
 
     def has_permission(self) -> bool:
         return self.request.user.is_authenticated and services.is_plan_editor(self.request.user)
@@ -55,24 +52,18 @@ class PlanEditorMixin:
 # Plans ------------------------------------------------------------------------------------
 
 
-class PlanListView(generic.ScopedListView):
-    model = Plan
-    selector = staticmethod(selectors.plan_list)
+class PlanListView(_Plan, generic.ScopedListView):
     filterset_class = PlanFilterSet
     ordering_fields = ("year", "code", "product", "fee")
     default_ordering = "-year"
     title = gettext_lazy("Insurance plans")
-    add_label = gettext_lazy("Add insurance plan")
     import_resource = "plans"
 
     def can_add(self):
         return services.is_plan_editor(self.request.user)
 
 
-class PlanDetailView(generic.ScopedDetailView):
-    model = Plan
-    selector = staticmethod(selectors.plan_list)
-
+class PlanDetailView(_Plan, generic.ScopedDetailView):
     def may_change(self, obj):
         return services.is_plan_editor(self.request.user)
 
@@ -95,17 +86,10 @@ class PlanDetailView(generic.ScopedDetailView):
 
 
 class PlanCreateView(PlanEditorMixin, generic.ServiceCreateView):
-    model = Plan
-    form_class = PlanForm
-    service = staticmethod(services.plan_create)
-    title = gettext_lazy("Add insurance plan")
+    pass
 
 
 class PlanUpdateView(PlanEditorMixin, generic.ServiceUpdateView):
-    model = Plan
-    form_class = PlanForm
-    service = staticmethod(services.plan_update)
-    record_kwarg = "plan"
     title = gettext_lazy("Edit plan %(code)s")
 
 
@@ -130,19 +114,22 @@ class PlanReopenView(generic.DecisionView):
 # Enrollments --------------------------------------------------------------------------------
 
 
-class EnrollmentListView(generic.ScopedListView):
+class _Enrollment:
     model = Enrollment
+    add_label = gettext_lazy("Enroll a unit")
+    fallback_url_name = "insurance:enrollment-list"
+
+
+class EnrollmentListView(_Enrollment, generic.ScopedListView):
     selector = staticmethod(selectors.enrollment_list)
     filterset_class = EnrollmentFilterSet
     ordering_fields = ("plan__year", "plan__code", "union__code", "covered_count", "contribution")
     default_ordering = "-plan__year"
     title = gettext_lazy("Enrollments")
-    add_label = gettext_lazy("Enroll a unit")
     import_resource = "enrollments"
 
 
-class EnrollmentDetailView(generic.ScopedDetailView):
-    model = Enrollment
+class EnrollmentDetailView(_Enrollment, generic.ScopedDetailView):
     selector = staticmethod(selectors.enrollment_list)
 
     def get_context_data(self, **kwargs):
@@ -153,15 +140,15 @@ class EnrollmentDetailView(generic.ScopedDetailView):
         ctx["members_page"] = page
         ctx["enrollment_open"] = services.enrollment_is_open(enrollment.plan)
         ctx["late_from"] = services.late_coverage_start(enrollment.plan, enrolled_on=services.today())
-        ctx["add_form"] = AddMembersForm(user=user, union=enrollment.union)
+        ctx["add_form"] = forms.AddMembersForm(user=user, union=enrollment.union)
         return ctx
 
 
-class EnrollmentCreateView(generic.ServiceCreateView):
-    model = Enrollment
-    form_class = EnrollmentForm
-    title = gettext_lazy("Enroll a unit")
+class EnrollmentCreateView(_Enrollment, generic.ServiceCreateView):
+    form_class = forms.EnrollmentForm
     initial_from_query = ("plan", "union")
+    success_message = gettext_lazy("%(union)s enrolled in %(plan)s.")
+    message_fields = {"union": "union.name", "plan": "plan.code"}
 
     def perform(self, form):
         d = form.cleaned_data
@@ -173,13 +160,10 @@ class EnrollmentCreateView(generic.ServiceCreateView):
             user=self.request.user,
         )
 
-    def get_success_message(self, result):
-        return _("%(union)s enrolled in %(plan)s.") % {"union": result.union.name, "plan": result.plan.code}
-
 
 class EnrollmentAddMembersView(generic.ServiceFormView):
     model = Enrollment
-    form_class = AddMembersForm
+    form_class = forms.AddMembersForm
 
     def form_kwargs(self):
         return {"user": self.request.user, "union": self.object.union}
@@ -199,10 +183,7 @@ class EnrollmentAddMembersView(generic.ServiceFormView):
         return reverse("insurance:enrollment-detail", args=[self.object.pk])
 
 
-class EnrollmentRemoveMemberView(generic.DecisionView):
-    model = Enrollment
-    fallback_url_name = "insurance:enrollment-list"
-
+class EnrollmentRemoveMemberView(_Enrollment, generic.DecisionView):
     def perform(self, obj):
         member = get_object_or_404(
             Member.objects.restrict(self.request.user), pk=self.request.POST.get("member")
@@ -211,14 +192,11 @@ class EnrollmentRemoveMemberView(generic.DecisionView):
         return _("%(name)s is no longer covered.") % {"name": member.name}
 
 
-class EnrollmentDeleteView(generic.DecisionView):
-    model = Enrollment
+class EnrollmentDeleteView(_Enrollment, generic.DecisionView):
     permission_action = "delete"
-    fallback_url_name = "insurance:enrollment-list"
-
-    def perform(self, obj):
-        services.enrollment_delete(enrollment=obj, user=self.request.user)
-        return _("The enrollment was withdrawn.")
+    service = staticmethod(services.enrollment_delete)
+    record_kwarg = "enrollment"
+    done = gettext_lazy("The enrollment was withdrawn.")
 
 
 class StatementView(generic.ScopedListView):
@@ -232,9 +210,7 @@ class StatementView(generic.ScopedListView):
     ordering_fields = ("plan__code", "union__code", "covered_count", "contribution")
     default_ordering = "plan__code"
     title = gettext_lazy("Contribution statement")
-
-    def scoped_queryset(self):
-        return selectors.statement_rows(user=self.request.user)
+    queue_selector = staticmethod(selectors.statement_rows)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -364,9 +340,11 @@ class ClaimCreateView(generic.ServiceFormView):
 
     model = Claim
     permission_action = "add"
-    form_class = ClaimForm
+    form_class = forms.ClaimForm
     template_name = "insurance/claim_form.html"
     title = gettext_lazy("Enter a claim")
+    success_message = gettext_lazy("Claim %(n)s submitted.")
+    message_fields = {"n": "number"}
     breakdown = None
 
     def post(self, request, *args, **kwargs):
@@ -407,19 +385,15 @@ class ClaimCreateView(generic.ServiceFormView):
         query = urlencode({"plan": claim.coverage.plan.code, "union": claim.coverage.union.code})
         return f"{reverse('insurance:claim-create')}?{query}"
 
-    def get_success_message(self, result):
-        return _("Claim %(n)s submitted.") % {"n": result.number}
-
 
 class ClaimUpdateView(VersionedFormViewMixin, generic.ServiceUpdateView):
     model = Claim
-    form_class = ClaimUpdateForm
+    form_class = forms.ClaimUpdateForm
     service = staticmethod(services.claim_update)
     record_kwarg = "claim"
     template_name = "insurance/claim_form.html"  # without the preview when editing
-
-    def get_title(self):
-        return _("Correct claim %(n)s") % {"n": self.object.number}
+    title = gettext_lazy("Correct claim %(n)s")
+    message_fields = {"n": "number"}
 
     def get_initial(self):
         c = self.object
@@ -431,94 +405,74 @@ class ClaimUpdateView(VersionedFormViewMixin, generic.ServiceUpdateView):
         }
 
 
-class _DeciderMixin:
-    """Decisions are open to every staff user who sees the claim (reviewers above the county
-    hold only "view" on the model): the service obeys the decision step
-    (``apps.insurance.decisions``) and its refusal says who may decide instead; the queue is
-    where a decision leads back to."""
+class _DeciderMixin(generic.StepDecidesMixin):
+    """Decisions on a claim (``apps.insurance.decisions``); the queue is where one leads back to."""
 
     model = Claim
     selector = staticmethod(selectors.claim_list)
-    scope_action = VIEW
-    permission_action = "view"
     fallback_url_name = "insurance:claim-queue"
     cancel_url_name = "insurance:claim-queue"
+    record_kwarg = "claim"
+    message_fields = {"n": "number", "p": "payout"}
 
 
 class ClaimReviewView(_DeciderMixin, generic.DecisionView):
-    def perform(self, obj):
-        services.claim_review(claim=obj, user=self.request.user)
-        return _("Claim %(n)s reviewed.") % {"n": obj.number}
+    service = staticmethod(services.claim_review)
+    done = gettext_lazy("Claim %(n)s reviewed.")
 
 
 class ClaimApproveView(_DeciderMixin, generic.DecisionView):
-    def perform(self, obj):
-        services.claim_approve(claim=obj, user=self.request.user)
-        return _("Claim %(n)s approved.") % {"n": obj.number}
+    service = staticmethod(services.claim_approve)
+    done = gettext_lazy("Claim %(n)s approved.")
 
 
 class _ClaimFormDecision(_DeciderMixin, generic.ServiceFormView):
     """A decision with a form (reject with a reason, pay on a date). Someone who may not take
-    it is sent back to the claim with the reason (``unavailable``) instead of an empty form."""
+    it is sent back to the claim with the reason (``unavailable``) instead of an empty form:
+    ``wrong_status`` when the claim's status has no such step, else the step's refusal."""
 
     template_name = "insurance/claim_form.html"
+    wrong_status: Any
 
     def form_kwargs(self):
         return {}
+
+    def step(self, claim: Claim) -> DecisionStep | None:  # pragma: no cover - hook
+        raise NotImplementedError
+
+    def unavailable(self):
+        claim = self.object
+        step = self.step(claim)
+        if step is None:
+            return self.wrong_status % {"n": claim.number, "status": claim.get_status_display()}
+        return step.refusal(self.request.user, claim)
 
     def unavailable_url(self):
         return reverse("insurance:claim-detail", args=[self.object.pk])
 
 
 class ClaimRejectView(_ClaimFormDecision):
-    form_class = RejectForm
+    form_class = forms.RejectForm
+    service = staticmethod(services.claim_reject)
+    title = gettext_lazy("Reject claim %(n)s")
+    success_message = gettext_lazy("Claim %(n)s rejected.")
+    wrong_status = gettext_lazy(
+        "Claim %(n)s is %(status)s; only a claim waiting for its review or approval can be rejected."
+    )
 
-    def get_title(self):
-        return _("Reject claim %(n)s") % {"n": self.object.number}
-
-    def unavailable(self):
-        claim = self.object
-        step = decisions.reject_step(claim)
-        if step is None:
-            return _(
-                "Claim %(n)s is %(status)s; only a claim waiting for its review or approval can be rejected."
-            ) % {
-                "n": claim.number,
-                "status": claim.get_status_display(),
-            }
-        return step.refusal(self.request.user, claim)
-
-    def perform(self, form):
-        return services.claim_reject(
-            claim=self.object, reason=form.cleaned_data["reason"], user=self.request.user
-        )
-
-    def get_success_message(self, result):
-        return _("Claim %(n)s rejected.") % {"n": result.number}
+    def step(self, claim):
+        return decisions.reject_step(claim)
 
 
 class ClaimPayView(_ClaimFormDecision):
-    form_class = PayForm
+    form_class = forms.PayForm
+    service = staticmethod(services.claim_pay)
+    title = gettext_lazy("Pay claim %(n)s")
+    success_message = gettext_lazy("Claim %(n)s paid: %(p)s yuan.")
+    wrong_status = gettext_lazy("Claim %(n)s is %(status)s; only an approved claim can be paid.")
 
-    def get_title(self):
-        return _("Pay claim %(n)s") % {"n": self.object.number}
-
-    def unavailable(self):
-        claim = self.object
-        if claim.status != ClaimStatus.APPROVED:
-            return _("Claim %(n)s is %(status)s; only an approved claim can be paid.") % {
-                "n": claim.number,
-                "status": claim.get_status_display(),
-            }
-        return decisions.CLAIM_PAY.refusal(self.request.user, claim)
+    def step(self, claim):
+        return decisions.CLAIM_PAY if claim.status == ClaimStatus.APPROVED else None
 
     def form_context(self):
         return {"breakdown": services.claim_payout_preview(claim=self.object)}
-
-    def perform(self, form):
-        return services.claim_pay(
-            claim=self.object, paid_on=form.cleaned_data.get("paid_on"), user=self.request.user
-        )
-
-    def get_success_message(self, result):
-        return _("Claim %(n)s paid: %(p)s yuan.") % {"n": result.number, "p": result.payout}

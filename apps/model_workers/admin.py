@@ -15,13 +15,7 @@ from .models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recup
 @admin.register(ModelWorker)
 class ModelWorkerAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "model_workers"
-    writes = ServiceWrites(
-        record="model_worker",
-        create=services.model_worker_create,
-        update=services.model_worker_update,
-        delete=services.model_worker_delete,
-        update_fields=services.MODEL_WORKER_FIELDS,
-    )
+    writes = ServiceWrites.named(services, "model_worker", update_fields=services.MODEL_WORKER_FIELDS)
     list_display = ["name", "masked_id", "union", "level", "title", "title_year", "status", "craftsman_year"]
     list_filter = ["level", "title", "status"]
     search_fields = ["name", "union__code"]
@@ -33,13 +27,7 @@ class ModelWorkerAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(Honour)
 class HonourAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "honours"
-    writes = ServiceWrites(
-        record="honour",
-        create=services.honour_create,
-        update=services.honour_update,
-        delete=services.honour_delete,
-        update_fields=services.HONOUR_FIELDS,
-    )
+    writes = ServiceWrites.named(services, "honour", update_fields=services.HONOUR_FIELDS)
     list_display = ["number", "kind", "level", "recipient_name", "masked_id", "union", "year"]
     list_filter = ["kind", "level", "year"]
     search_fields = ["number", "recipient_name", "union__code"]
@@ -51,11 +39,11 @@ class HonourAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(BenefitPayment)
 class BenefitPaymentAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "benefits"
-    writes = ServiceWrites(
+    writes = ServiceWrites.named(
+        services,
+        "benefit",
         record="payment",
         create=services.benefit_pay,
-        update=services.benefit_update,
-        delete=services.benefit_delete,
         update_fields=services.BENEFIT_FIELDS,
     )
     id_path = "model_worker__id_number"
@@ -70,13 +58,7 @@ class BenefitPaymentAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(Recuperation)
 class RecuperationAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "recuperations"
-    writes = ServiceWrites(
-        record="recuperation",
-        create=services.recuperation_create,
-        update=services.recuperation_update,
-        delete=services.recuperation_delete,
-        update_fields=services.RECUPERATION_FIELDS,
-    )
+    writes = ServiceWrites.named(services, "recuperation", update_fields=services.RECUPERATION_FIELDS)
     id_path = "model_worker__id_number"
     list_display = ["model_worker", "masked_id", "year", "place"]
     list_filter = ["year"]
@@ -88,13 +70,7 @@ class RecuperationAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(InnovationStudio)
 class InnovationStudioAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     import_resource = "studios"
-    writes = ServiceWrites(
-        record="studio",
-        create=services.studio_create,
-        update=services.studio_update,
-        delete=services.studio_delete,
-        update_fields=services.STUDIO_FIELDS,
-    )
+    writes = ServiceWrites.named(services, "studio", update_fields=services.STUDIO_FIELDS)
     id_path = "leader_id_number"
     list_display = [
         "code",
@@ -117,13 +93,7 @@ class InnovationStudioAdmin(ImportExportAdminMixin, PersonalDataAdmin):
 @admin.register(Talk)
 class TalkAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "talks"
-    writes = ServiceWrites(
-        record="talk",
-        create=services.talk_create,
-        update=services.talk_update,
-        delete=services.talk_delete,
-        update_fields=services.TALK_FIELDS,
-    )
+    writes = ServiceWrites.named(services, "talk", update_fields=services.TALK_FIELDS)
     fk_choices = {"region": selectors.regions_for_talks}
     list_display = ["number", "held_on", "region", "venue_kind", "audience"]
     list_filter = ["venue_kind"]

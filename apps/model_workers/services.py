@@ -28,7 +28,15 @@ from apps.core.cleaning import (
 )
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Region
-from apps.core.services import check_may_change, check_may_update, model_create, model_delete, model_update
+from apps.core.services import (
+    check_may_change,
+    check_may_update,
+    checked_delete,
+    clean_choices,
+    model_create,
+    model_delete,
+    model_update,
+)
 from apps.unions.public import GrassrootsUnion
 
 from .choices import (
@@ -175,11 +183,8 @@ def model_worker_update(*, model_worker: ModelWorker, user: Any, **changes: Any)
     if "id_number" in changes:
         changes["id_number"] = clean_resident_id(changes["id_number"])
         _duplicate_worker(changes["id_number"], exclude_pk=model_worker.pk)
-    for field, choices in (("level", WorkerLevel), ("title", WorkerTitle), ("status", WorkerStatus)):
-        if field in changes:
-            clean_choice(changes[field], choices, field)
-    model_worker, _changed = model_update(model_worker, user=user, **changes)
-    return model_worker
+    clean_choices(changes, {"level": WorkerLevel, "title": WorkerTitle, "status": WorkerStatus})
+    return model_update(model_worker, user=user, **changes)[0]
 
 
 @transaction.atomic
@@ -239,24 +244,18 @@ def honour_update(*, honour: Honour, user: Any, **changes: Any) -> Honour:
     check_may_update(user, Honour, honour.union.region_id, changes)
     if "number" in changes:
         changes["number"] = _clean_key(Honour, changes["number"], exclude_pk=honour.pk)
-    if "kind" in changes:
-        clean_choice(changes["kind"], HonourKind, "kind")
-    if "level" in changes:
-        clean_choice(changes["level"], HonourLevel, "level")
+    clean_choices(changes, {"kind": HonourKind, "level": HonourLevel})
     if "recipient_name" in changes:
         changes["recipient_name"] = required_text(changes["recipient_name"], "recipient_name", _("Recipient"))
     if "id_number" in changes or "kind" in changes:
         changes["id_number"] = _clean_honour_id(
             changes.get("kind", honour.kind), changes.get("id_number", honour.id_number)
         )
-    honour, _changed = model_update(honour, user=user, **changes)
-    return honour
+    return model_update(honour, user=user, **changes)[0]
 
 
-@transaction.atomic
 def honour_delete(*, honour: Honour, user: Any) -> None:
-    check_may_change(user, honour.union.region_id, Honour)
-    model_delete(honour, user=user)
+    checked_delete(honour, user=user, region_id=honour.union.region_id)
 
 
 # Benefit payments ------------------------------------------------------------------------
@@ -300,18 +299,14 @@ def benefit_update(*, payment: BenefitPayment, user: Any, **changes: Any) -> Ben
         changes["number"] = _clean_key(BenefitPayment, changes["number"], exclude_pk=payment.pk)
     if "amount" in changes:
         changes["amount"] = clean_amount(changes["amount"])
-    if "kind" in changes:
-        clean_choice(changes["kind"], BenefitKind, "kind")
+    clean_choices(changes, {"kind": BenefitKind})
     if changes.get("paid_on") is not None:
         _check_not_before_title(payment.model_worker, changes["paid_on"].year, "paid_on")
-    payment, _changed = model_update(payment, user=user, **changes)
-    return payment
+    return model_update(payment, user=user, **changes)[0]
 
 
-@transaction.atomic
 def benefit_delete(*, payment: BenefitPayment, user: Any) -> None:
-    check_may_change(user, payment.model_worker.union.region_id, BenefitPayment)
-    model_delete(payment, user=user)
+    checked_delete(payment, user=user, region_id=payment.model_worker.union.region_id)
 
 
 # Recuperation ----------------------------------------------------------------------------
@@ -358,14 +353,11 @@ def recuperation_update(*, recuperation: Recuperation, user: Any, **changes: Any
         _duplicate_recuperation(worker, changes["year"], exclude_pk=recuperation.pk)
     if "place" in changes:
         changes["place"] = required_text(changes["place"], "place", _("Place"))
-    recuperation, _changed = model_update(recuperation, user=user, **changes)
-    return recuperation
+    return model_update(recuperation, user=user, **changes)[0]
 
 
-@transaction.atomic
 def recuperation_delete(*, recuperation: Recuperation, user: Any) -> None:
-    check_may_change(user, recuperation.model_worker.union.region_id, Recuperation)
-    model_delete(recuperation, user=user)
+    checked_delete(recuperation, user=user, region_id=recuperation.model_worker.union.region_id)
 
 
 # Innovation studios ----------------------------------------------------------------------
@@ -422,16 +414,12 @@ def studio_update(*, studio: InnovationStudio, user: Any, **changes: Any) -> Inn
         changes["name"] = required_text(changes["name"], "name", _("Studio name"))
     if "leader_id_number" in changes:
         changes["leader_id_number"] = clean_resident_id(changes["leader_id_number"], "leader_id_number")
-    if "level" in changes:
-        clean_choice(changes["level"], StudioLevel, "level")
-    studio, _changed = model_update(studio, user=user, **changes)
-    return studio
+    clean_choices(changes, {"level": StudioLevel})
+    return model_update(studio, user=user, **changes)[0]
 
 
-@transaction.atomic
 def studio_delete(*, studio: InnovationStudio, user: Any) -> None:
-    check_may_change(user, studio.union.region_id, InnovationStudio)
-    model_delete(studio, user=user)
+    checked_delete(studio, user=user, region_id=studio.union.region_id)
 
 
 # Talks -----------------------------------------------------------------------------------
@@ -469,13 +457,9 @@ def talk_update(*, talk: Talk, user: Any, **changes: Any) -> Talk:
     check_may_update(user, Talk, talk.region_id, changes, moved_by="region")
     if "number" in changes:
         changes["number"] = _clean_key(Talk, changes["number"], exclude_pk=talk.pk)
-    if "venue_kind" in changes:
-        clean_choice(changes["venue_kind"], VenueKind, "venue_kind")
-    talk, _changed = model_update(talk, user=user, **changes)
-    return talk
+    clean_choices(changes, {"venue_kind": VenueKind})
+    return model_update(talk, user=user, **changes)[0]
 
 
-@transaction.atomic
 def talk_delete(*, talk: Talk, user: Any) -> None:
-    check_may_change(user, talk.region_id, Talk)
-    model_delete(talk, user=user)
+    checked_delete(talk, user=user, region_id=talk.region_id)

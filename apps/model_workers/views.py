@@ -1,54 +1,33 @@
-"""Staff pages of the model workers domain.
-
-Lists and details inherit the scoped base views; forms call services and show their
-ApplicationError in the form. Nothing here filters by region by hand.
-"""
+"""Staff pages of the model workers domain (on ``apps.core.views_base``)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core import personal
 from apps.core import views_base as generic
 
-from . import selectors, services
-from .filtersets import (
-    BenefitFilterSet,
-    HonourFilterSet,
-    ModelWorkerFilterSet,
-    RecuperationFilterSet,
-    StudioFilterSet,
-    TalkFilterSet,
-)
-from .forms import BenefitForm, HonourForm, ModelWorkerForm, RecuperationForm, StudioForm, TalkForm
+from . import filtersets, forms, selectors, services
 from .models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
-
-
-class _EditMixin:
-    """An edit page: the form drops personal-data fields for users without the right."""
-
-    def form_kwargs(self):
-        return {"user": self.request.user, "editing": True}
-
 
 # Model workers ---------------------------------------------------------------------------
 
 
 class _ModelWorker:
     model = ModelWorker
-    selector = staticmethod(selectors.model_worker_list)
+    stem = "model_worker"
     masked_id_field = "id_number"
+    form_class = forms.ModelWorkerForm
+    add_label = gettext_lazy("Add model worker")
 
 
 class ModelWorkerListView(_ModelWorker, generic.ScopedListView):
-    filterset_class = ModelWorkerFilterSet
+    filterset_class = filtersets.ModelWorkerFilterSet
     ordering_fields = ("name", "title_year", "level")
     default_ordering = "-title_year"
     title = gettext_lazy("Model workers")
     heading = gettext_lazy("Model workers and craftsmen")
-    add_label = gettext_lazy("Add model worker")
     import_resource = "model_workers"
 
     def get_context_data(self, **kwargs):
@@ -78,17 +57,12 @@ class ModelWorkerDetailView(_ModelWorker, generic.ScopedDetailView):
 
 
 class ModelWorkerCreateView(_ModelWorker, generic.ServiceCreateView):
-    form_class = ModelWorkerForm
-    service = staticmethod(services.model_worker_create)
-    title = gettext_lazy("Add model worker")
     initial_from_query = ("union",)
     success_message = gettext_lazy("Model worker %(name)s added.")
 
 
-class ModelWorkerUpdateView(_ModelWorker, _EditMixin, generic.ServiceUpdateView):
-    form_class = ModelWorkerForm
-    service = staticmethod(services.model_worker_update)
-    record_kwarg = "model_worker"
+class ModelWorkerUpdateView(_ModelWorker, generic.ServiceUpdateView):
+    editing = True
     title = gettext_lazy("Edit model worker %(name)s")
 
 
@@ -99,6 +73,7 @@ class _WorkerChildCreateView(generic.ServiceFormView):
     permission_action = "add"
     selector = staticmethod(selectors.model_worker_list)
     route_base = "model_workers:modelworker"
+    record_kwarg = "model_worker"
 
     def success_url(self, result):
         return reverse("model_workers:modelworker-detail", args=[result.model_worker_id])
@@ -106,23 +81,17 @@ class _WorkerChildCreateView(generic.ServiceFormView):
 
 class BenefitCreateView(_WorkerChildCreateView):
     model = BenefitPayment
-    form_class = BenefitForm
+    form_class = forms.BenefitForm
+    service = staticmethod(services.benefit_pay)
     title = gettext_lazy("Record a benefit payment to %(name)s")
     success_message = gettext_lazy("Payment %(number)s recorded.")
-
-    def perform(self, form):
-        return services.benefit_pay(model_worker=self.object, user=self.request.user, **form.cleaned_data)
 
 
 class RecuperationCreateView(_WorkerChildCreateView):
     model = Recuperation
-    form_class = RecuperationForm
+    form_class = forms.RecuperationForm
+    service = staticmethod(services.recuperation_create)
     title = gettext_lazy("Record recuperation of %(name)s")
-
-    def perform(self, form):
-        return services.recuperation_create(
-            model_worker=self.object, user=self.request.user, **form.cleaned_data
-        )
 
 
 # Honours ---------------------------------------------------------------------------------
@@ -130,15 +99,16 @@ class RecuperationCreateView(_WorkerChildCreateView):
 
 class _Honour:
     model = Honour
-    selector = staticmethod(selectors.honour_list)
+    stem = "honour"
+    form_class = forms.HonourForm
+    add_label = gettext_lazy("Add honour")
 
 
 class HonourListView(_Honour, generic.ScopedListView):
-    filterset_class = HonourFilterSet
+    filterset_class = filtersets.HonourFilterSet
     ordering_fields = ("number", "year", "recipient_name")
     default_ordering = "-year"
     title = gettext_lazy("Honours")
-    add_label = gettext_lazy("Add honour")
     import_resource = "honours"
 
 
@@ -157,17 +127,12 @@ class HonourDetailView(_Honour, generic.ScopedDetailView):
 
 
 class HonourCreateView(_Honour, generic.ServiceCreateView):
-    form_class = HonourForm
-    service = staticmethod(services.honour_create)
-    title = gettext_lazy("Add honour")
     initial_from_query = ("union",)
     success_message = gettext_lazy("Honour %(number)s added.")
 
 
-class HonourUpdateView(_Honour, _EditMixin, generic.ServiceUpdateView):
-    form_class = HonourForm
-    service = staticmethod(services.honour_update)
-    record_kwarg = "honour"
+class HonourUpdateView(_Honour, generic.ServiceUpdateView):
+    editing = True
     title = gettext_lazy("Edit honour %(number)s")
 
 
@@ -176,13 +141,13 @@ class HonourUpdateView(_Honour, _EditMixin, generic.ServiceUpdateView):
 
 class _Benefit:
     model = BenefitPayment
-    selector = staticmethod(selectors.benefit_list)
+    stem = "benefit"
     route_base = "model_workers:benefit"
 
 
 class BenefitListView(_Benefit, generic.ScopedListView):
     template_name = "model_workers/benefit_list.html"
-    filterset_class = BenefitFilterSet
+    filterset_class = filtersets.BenefitFilterSet
     ordering_fields = ("number", "paid_on", "amount")
     default_ordering = "-paid_on"
     title = gettext_lazy("Benefit payments")
@@ -194,8 +159,7 @@ class BenefitDetailView(_Benefit, generic.ScopedDetailView):
 
 
 class BenefitUpdateView(_Benefit, generic.ServiceUpdateView):
-    form_class = BenefitForm
-    service = staticmethod(services.benefit_update)
+    form_class = forms.BenefitForm
     record_kwarg = "payment"
     title = gettext_lazy("Edit payment %(number)s")
 
@@ -205,11 +169,11 @@ class BenefitUpdateView(_Benefit, generic.ServiceUpdateView):
 
 class _Recuperation:
     model = Recuperation
-    selector = staticmethod(selectors.recuperation_list)
+    stem = "recuperation"
 
 
 class RecuperationListView(_Recuperation, generic.ScopedListView):
-    filterset_class = RecuperationFilterSet
+    filterset_class = filtersets.RecuperationFilterSet
     ordering_fields = ("year", "place")
     default_ordering = "-year"
     title = gettext_lazy("Recuperation")
@@ -221,12 +185,9 @@ class RecuperationDetailView(_Recuperation, generic.ScopedDetailView):
 
 
 class RecuperationUpdateView(_Recuperation, generic.ServiceUpdateView):
-    form_class = RecuperationForm
-    service = staticmethod(services.recuperation_update)
-    record_kwarg = "recuperation"
-
-    def get_title(self):
-        return _("Edit recuperation of %(name)s") % {"name": self.object.model_worker.name}
+    form_class = forms.RecuperationForm
+    title = gettext_lazy("Edit recuperation of %(name)s")
+    message_fields = {"name": "model_worker.name"}
 
 
 # Innovation studios (routes named "studio-…") --------------------------------------------
@@ -234,17 +195,18 @@ class RecuperationUpdateView(_Recuperation, generic.ServiceUpdateView):
 
 class _Studio:
     model = InnovationStudio
-    selector = staticmethod(selectors.studio_list)
+    stem = "studio"
     route_base = "model_workers:studio"
+    form_class = forms.StudioForm
+    add_label = gettext_lazy("Add innovation studio")
 
 
 class StudioListView(_Studio, generic.ScopedListView):
     template_name = "model_workers/studio_list.html"
-    filterset_class = StudioFilterSet
+    filterset_class = filtersets.StudioFilterSet
     ordering_fields = ("code", "name", "founded_on", "skill_leaders", "mentor_pairs")
     default_ordering = "code"
     title = gettext_lazy("Innovation studios")
-    add_label = gettext_lazy("Add innovation studio")
     import_resource = "studios"
 
 
@@ -263,17 +225,12 @@ class StudioDetailView(_Studio, generic.ScopedDetailView):
 
 
 class StudioCreateView(_Studio, generic.ServiceCreateView):
-    form_class = StudioForm
-    service = staticmethod(services.studio_create)
-    title = gettext_lazy("Add innovation studio")
     initial_from_query = ("union",)
     success_message = gettext_lazy("Studio %(name)s added.")
 
 
-class StudioUpdateView(_Studio, _EditMixin, generic.ServiceUpdateView):
-    form_class = StudioForm
-    service = staticmethod(services.studio_update)
-    record_kwarg = "studio"
+class StudioUpdateView(_Studio, generic.ServiceUpdateView):
+    editing = True
     title = gettext_lazy("Edit studio %(name)s")
 
 
@@ -282,16 +239,17 @@ class StudioUpdateView(_Studio, _EditMixin, generic.ServiceUpdateView):
 
 class _Talk:
     model = Talk
-    selector = staticmethod(selectors.talk_list)
+    stem = "talk"
+    form_class = forms.TalkForm
+    add_label = gettext_lazy("Add talk")
 
 
 class TalkListView(_Talk, generic.ScopedListView):
-    filterset_class = TalkFilterSet
+    filterset_class = filtersets.TalkFilterSet
     ordering_fields = ("number", "held_on", "audience")
     default_ordering = "-held_on"
     title = gettext_lazy("Talks")
     heading = gettext_lazy("Model worker talks")
-    add_label = gettext_lazy("Add talk")
     import_resource = "talks"
 
 
@@ -300,14 +258,8 @@ class TalkDetailView(_Talk, generic.ScopedDetailView):
 
 
 class TalkCreateView(_Talk, generic.ServiceCreateView):
-    form_class = TalkForm
-    service = staticmethod(services.talk_create)
-    title = gettext_lazy("Add talk")
     success_message = gettext_lazy("Talk %(number)s added.")
 
 
 class TalkUpdateView(_Talk, generic.ServiceUpdateView):
-    form_class = TalkForm
-    service = staticmethod(services.talk_update)
-    record_kwarg = "talk"
     title = gettext_lazy("Edit talk %(number)s")

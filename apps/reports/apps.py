@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     name = "apps.reports"
-    label = "reports"
     verbose_name = _("Reports")
 
     def ready(self) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import Region
+from apps.core.models.fields import user_reference
 from apps.core.scoping import ScopedQuerySet
 
 from .choices import ReportFile, ReportStage, ReportStatus
@@ -71,14 +72,7 @@ class YearlyReport(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     # What the generation is doing now (ReportStage; see stage_label), updated with the progress.
     stage = models.CharField(_("stage"), max_length=64, blank=True, default="")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = user_reference(_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     # When the generation task was last handed to the broker (a pending report waits since then).
     enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)

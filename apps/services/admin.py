@@ -92,57 +92,47 @@ class Register:
         return type(f"{self.model.__name__}Admin", (RecordAdminMixin, ImportExportAdminMixin, base), attrs)
 
 
-def _writes(record: str, create, update, delete, fields: tuple[str, ...]) -> ServiceWrites:
-    return ServiceWrites(record=record, create=create, update=update, delete=delete, update_fields=fields)
-
-
 # fmt: off
 REGISTERS = (
     Register(
         ReliefPayment, "relief",
-        _writes("payment", services.relief_create, services.relief_update, services.relief_delete,
-                services.RELIEF_FIELDS),
+        ServiceWrites.named(services, "relief", record="payment", update_fields=services.RELIEF_FIELDS),
         ("number", "name", "masked_id", "programme", "recipient_kind", "amount", "status", "paid_on"),
         ("status", "programme", "recipient_kind"), ("name", "student_name"), "paid_on", id_path="id_number",
         read_only=("status", "filed_by", "decided_by", "decided_at", "decision_note"),
     ),
     Register(
         Visit, "visits",
-        _writes("visit", services.visit_create, services.visit_update, services.visit_delete,
-                services.VISIT_FIELDS),
+        ServiceWrites.named(services, "visit", update_fields=services.VISIT_FIELDS),
         ("number", "visited_on", "kind", "name", "credit_code", "masked_id", "amount"),
         ("kind",), ("name", "credit_code"), "visited_on", id_path="head_id_number",
     ),
     Register(
         JobFair, "job_fairs",
-        _writes("job_fair", services.job_fair_create, services.job_fair_update, services.job_fair_delete,
-                services.JOB_FAIR_FIELDS),
+        ServiceWrites.named(services, "job_fair", update_fields=services.JOB_FAIR_FIELDS),
         ("number", "name", "held_on", "enterprises", "positions", "attendees"), (), ("name",), "held_on",
     ),
     Register(
         EmploymentService, "employment_services",
-        _writes("service", services.employment_service_create, services.employment_service_update,
-                services.employment_service_delete, services.EMPLOYMENT_FIELDS),
+        ServiceWrites.named(services, "employment_service", record="service",
+                            update_fields=services.EMPLOYMENT_FIELDS),
         ("number", "name", "masked_id", "served_on", "kind", "placed"),
         ("kind", "placed"), ("name",), "served_on", id_path="id_number",
     ),
     Register(
         TrainingClass, "trainings",
-        _writes("training", services.training_create, services.training_update, services.training_delete,
-                services.TRAINING_FIELDS),
+        ServiceWrites.named(services, "training", update_fields=services.TRAINING_FIELDS),
         ("number", "name", "kind", "start_date", "end_date", "trainees"), ("kind",), ("name",), "start_date",
     ),
     Register(
         RightsCase, "rights_cases",
-        _writes("case", services.case_create, services.case_update, services.case_delete,
-                services.CASE_FIELDS),
+        ServiceWrites.named(services, "case", update_fields=services.CASE_FIELDS),
         ("number", "received_on", "kind", "workers", "amount_recovered", "status", "closed_on"),
         ("status", "kind"), ("summary",), "received_on", read_only=("status",),
     ),
     Register(
         MicroLoan, "loans",
-        _writes("loan", services.loan_create, services.loan_update, services.loan_delete,
-                services.LOAN_FIELDS),
+        ServiceWrites.named(services, "loan", update_fields=services.LOAN_FIELDS),
         ("number", "name", "masked_id", "granted_on", "amount", "jobs_created", "due_on", "repaid_on",
          "status_label"),
         (LoanStatusFilter,), ("name",), "granted_on", id_path="id_number",

@@ -10,14 +10,12 @@ clerk cannot approve a payment of their own county however their scope is set.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
-from apps.core.decisions import DecisionStep, cached_last_editor_id
-from apps.core.decisions import prefetch_last_editors as core_prefetch_last_editors
+from apps.core.decisions import ContentEditors, DecisionStep
 from apps.core.scoping import VIEW
 
 from .models import ReliefPayment
@@ -32,12 +30,9 @@ def level_above(payment: ReliefPayment) -> int | None:
     return payment.region.parent_id or payment.region_id
 
 
-def payment_last_editor_id(payment: ReliefPayment) -> int | None:
-    return cached_last_editor_id(payment, ignore_fields=DECISION_FIELDS)
-
-
-def prefetch_last_editors(payments: Iterable[ReliefPayment]) -> None:
-    core_prefetch_last_editors(payments, ignore_fields=DECISION_FIELDS)
+EDITORS = ContentEditors(DECISION_FIELDS)
+payment_last_editor_id = EDITORS.last_editor_id
+prefetch_last_editors = EDITORS.prefetch
 
 
 def _excluded(payment: ReliefPayment) -> set[int | None]:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filtersets import DATE_WIDGET, RegionFilterMixin, YearFilter, looks_like_id
+from apps.core.filtersets import DATE_WIDGET, RegionFilterMixin, YearFilterMixin, looks_like_id
 from apps.core.validators import normalize_resident_id
 
 from .choices import (
@@ -27,17 +27,15 @@ from .choices import (
 from .models import EmploymentService, JobFair, MicroLoan, ReliefPayment, RightsCase, TrainingClass, Visit
 
 
-class _RecordFilterSet(RegionFilterMixin):
+class _RecordFilterSet(YearFilterMixin, RegionFilterMixin):
     """``date_field`` is the register's date (year and range); ``text_fields`` are searched by
     ``q`` beside the number, and ``id_field`` (a resident ID or credit code) exactly."""
 
     region_lookup = "region"
-    date_field = ""
     text_fields: tuple[str, ...] = ("name",)
     id_field = ""
 
     q = django_filters.CharFilter(method="filter_q", label=_("search number or name"))
-    year = YearFilter(method="filter_year", label=_("year"))
     date = django_filters.DateFromToRangeFilter(method="filter_date", label=_("date"), widget=DATE_WIDGET)
 
     def filter_q(self, queryset, name, value):
@@ -48,9 +46,6 @@ class _RecordFilterSet(RegionFilterMixin):
         for field in self.text_fields:
             q |= Q(**{f"{field}__icontains": value})
         return queryset.filter(q)
-
-    def filter_year(self, queryset, name, value):
-        return queryset.filter(**{f"{self.date_field}__year": int(value)})
 
     def filter_date(self, queryset, name, value):
         if value.start:

@@ -20,7 +20,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DATE, RegionCodeField, ServiceForm, model_fields
+from apps.core.forms import DATE, MONEY, RegionCodeField, ServiceForm, model_fields
 from apps.core.personal import personal_fields
 
 from . import rules, selectors
@@ -113,11 +113,9 @@ class CloseCaseForm(forms.Form):
     closed_on = _date(_("closed on"))
     amount_recovered = forms.DecimalField(
         label=_("amount recovered (yuan)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
         required=False,
         help_text=_("Leave empty to keep the figure recorded."),
+        **MONEY,
     )
     workers = forms.IntegerField(
         label=_("workers involved"),

@@ -15,14 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
+from apps.core.models.fields import set_exactly_in_status, user_reference
 from apps.core.personal import RESIDENT_ID
 from apps.core.scoping import ALL, CHANGE, SUBTREE, ScopedQuerySet
 from apps.core.validators import validate_resident_id
@@ -95,22 +94,8 @@ class ReliefPayment(ServiceRecord):
     status = models.CharField(
         _("status"), max_length=16, choices=ReliefStatus.choices, default=ReliefStatus.PAID, db_index=True
     )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("filed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    filed_by = user_reference(_("filed by"))
+    decided_by = user_reference(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
 
@@ -122,11 +107,7 @@ class ReliefPayment(ServiceRecord):
         verbose_name_plural = _("relief payments")
         indexes = [models.Index(fields=["paid_on"]), models.Index(fields=["id_number"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status=ReliefStatus.PAID, paid_on__isnull=False)
-                | (~Q(status=ReliefStatus.PAID) & Q(paid_on__isnull=True)),
-                name="services_relief_paid_has_date",
-            )
+            set_exactly_in_status(ReliefStatus.PAID, "paid_on", name="services_relief_paid_has_date")
         ]
 
     def clean(self) -> None:
@@ -238,11 +219,7 @@ class RightsCase(ServiceRecord):
         verbose_name_plural = _("rights cases")
         indexes = [models.Index(fields=["received_on"]), models.Index(fields=["closed_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status=CaseStatus.CLOSED, closed_on__isnull=False)
-                | (~Q(status=CaseStatus.CLOSED) & Q(closed_on__isnull=True)),
-                name="services_case_closed_has_date",
-            )
+            set_exactly_in_status(CaseStatus.CLOSED, "closed_on", name="services_case_closed_has_date")
         ]
 
     def clean(self) -> None:

@@ -11,7 +11,7 @@ households); county and prefecture staff file such a payment in the browser for 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,7 @@ from apps.core.importing import (
     Row,
     choice_column,
     choice_label,
+    number_column,
     parse_bool,
     parse_date,
     parse_decimal,
@@ -32,6 +33,7 @@ from apps.core.importing import (
     parse_optional_resident_id,
     parse_resident_id,
     parse_text,
+    region_column,
     register,
 )
 from apps.core.importing.cells import contract_text
@@ -68,46 +70,19 @@ def _upper(raw: Any) -> str:
     return parse_text(raw, max_length=18).upper()
 
 
-def _number(header: str) -> Column:
-    return Column(header, "number", partial(parse_text, max_length=32), required=True, key=True)
-
-
-def _region() -> Column:
-    return Column("所属地区代码", "region_code", required=True, export=lambda r: r.region.code)
-
-
 def _yes_no(name: str, header: str) -> Column:
     return Column(header, name, parse_bool, export=lambda r: "是" if getattr(r, name) else "否")
 
 
 class _ServiceResource(RegionRefMixin, ImportResource):
     """A register of this domain: keyed by its number, in the region of its 所属地区代码; a row
-    sets ``fields`` from the values of the same names."""
+    sets its other columns' fields from the values of the same names."""
 
-    fields: ClassVar[tuple[str, ...]] = ()
-    export_related = ("region",)
     export_order = ("number",)
 
     @property
-    def compare_fields(self) -> list[str]:  # type: ignore[override]
-        return ["region", *self.fields]
-
-    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, ServiceRecord]:
-        return self.existing_by_key(
-            rows,
-            ctx,
-            self.model.objects.all(),
-            region_of=lambda r: r.region_id,
-            noun=contract_text(self.title),
-        )
-
-    def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
-        v = row.values
-        record = record or self.model(number=v["number"])
-        record.region = ctx.cache["regions"][v["region_code"]]
-        for field in self.fields:
-            setattr(record, field, v[field])
-        return record
+    def noun(self) -> str:  # type: ignore[override]
+        return contract_text(self.title)
 
 
 @register
@@ -116,10 +91,10 @@ class ReliefResource(_ServiceResource):
     title = _("专项帮扶发放")
     model = ReliefPayment
     columns = [
-        _number("发放编号"),
+        number_column("发放编号"),
         Column("身份证号", "id_number", parse_resident_id, required=True, sensitive=True),
         Column("姓名", "name", _text, required=True),
-        _region(),
+        region_column(),
         choice_column("项目", "programme", Programme),
         choice_column("对象类型", "recipient_kind", RecipientKind),
         Column("金额", "amount", parse_decimal, required=True),
@@ -127,13 +102,8 @@ class ReliefResource(_ServiceResource):
         Column("学生姓名", "student_name", _text),
         choice_column("入学层次", "school_level", SchoolLevel, required=False),
     ]
-    fields = (
-        "id_number", "name", "programme", "recipient_kind", "amount", "paid_on", "student_name", "school_level",
-    )  # fmt: skip
 
-    @property
-    def compare_fields(self) -> list[str]:  # type: ignore[override]
-        return ["region", "status", *self.fields]
+    derived = ("status",)
 
     def prepare(self, rows: list[Row], ctx: Context) -> None:
         super().prepare(rows, ctx)
@@ -183,8 +153,8 @@ class VisitResource(_ServiceResource):
     title = _("走访慰问")
     model = Visit
     columns = [
-        _number("走访编号"),
-        _region(),
+        number_column("走访编号"),
+        region_column(),
         Column("走访日期", "visited_on", parse_date, required=True),
         choice_column("对象类型", "kind", VisitKind),
         Column("单位统一社会信用代码", "credit_code", _upper),
@@ -192,7 +162,6 @@ class VisitResource(_ServiceResource):
         Column("名称", "name", _long_text, required=True),
         Column("慰问金额", "amount", parse_decimal),
     ]
-    fields = ("visited_on", "kind", "credit_code", "head_id_number", "name", "amount")
 
     def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
         record = super().apply(row, record, ctx)
@@ -206,15 +175,14 @@ class JobFairResource(_ServiceResource):
     title = _("春送岗位招聘会")
     model = JobFair
     columns = [
-        _number("招聘会编号"),
+        number_column("招聘会编号"),
         Column("名称", "name", _long_text, required=True),
-        _region(),
+        region_column(),
         Column("举办日期", "held_on", parse_date, required=True),
         Column("参会企业数", "enterprises", parse_int, required=True),
         Column("提供岗位数", "positions", parse_int, required=True),
         Column("进场人数", "attendees", parse_int, required=True),
     ]
-    fields = ("name", "held_on", "enterprises", "positions", "attendees")
 
 
 @register
@@ -223,15 +191,14 @@ class EmploymentServiceResource(_ServiceResource):
     title = _("就业服务")
     model = EmploymentService
     columns = [
-        _number("服务编号"),
+        number_column("服务编号"),
         Column("身份证号", "id_number", parse_resident_id, required=True, sensitive=True),
         Column("姓名", "name", _text, required=True),
-        _region(),
+        region_column(),
         Column("服务日期", "served_on", parse_date, required=True),
         choice_column("服务类型", "kind", EmploymentKind),
         _yes_no("placed", "是否就业"),
     ]
-    fields = ("id_number", "name", "served_on", "kind", "placed")
 
 
 @register
@@ -240,15 +207,14 @@ class TrainingResource(_ServiceResource):
     title = _("培训班")
     model = TrainingClass
     columns = [
-        _number("培训班编号"),
+        number_column("培训班编号"),
         Column("名称", "name", _long_text, required=True),
-        _region(),
+        region_column(),
         choice_column("培训类型", "kind", TrainingKind),
         Column("开班日期", "start_date", parse_date, required=True),
         Column("结业日期", "end_date", parse_date, required=True),
         Column("培训人数", "trainees", parse_int, required=True),
     ]
-    fields = ("name", "kind", "start_date", "end_date", "trainees")
 
 
 @register
@@ -257,19 +223,16 @@ class RightsCaseResource(_ServiceResource):
     title = _("维权案件")
     model = RightsCase
     columns = [
-        _number("案件编号"),
-        _region(),
+        number_column("案件编号"),
+        region_column(),
         Column("受理日期", "received_on", parse_date, required=True),
         choice_column("案件类型", "kind", CaseKind),
         Column("涉及职工人数", "workers", parse_int, required=True),
         Column("追回金额", "amount_recovered", parse_decimal),
         Column("办结日期", "closed_on", parse_date),
     ]
-    fields = ("received_on", "kind", "workers", "amount_recovered", "closed_on")
 
-    @property
-    def compare_fields(self) -> list[str]:  # type: ignore[override]
-        return ["region", "status", *self.fields]
+    derived = ("status",)
 
     def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
         was = record.status if record is not None else CaseStatus.RECEIVED
@@ -288,20 +251,17 @@ class LoanResource(_ServiceResource):
     title = _("小额贷款")
     model = MicroLoan
     columns = [
-        _number("贷款编号"),
+        number_column("贷款编号"),
         Column("身份证号", "id_number", parse_resident_id, required=True, sensitive=True),
         Column("姓名", "name", _text, required=True),
-        _region(),
+        region_column(),
         Column("发放日期", "granted_on", parse_date, required=True),
         Column("金额", "amount", parse_decimal, required=True),
         Column("带动就业人数", "jobs_created", parse_int, required=True),
         Column("还清日期", "repaid_on", parse_date),
     ]
-    fields = ("id_number", "name", "granted_on", "amount", "jobs_created", "repaid_on")
 
-    @property
-    def compare_fields(self) -> list[str]:  # type: ignore[override]
-        return ["region", "due_on", *self.fields]  # due_on follows a corrected grant date
+    derived = ("due_on",)  # due_on follows a corrected grant date
 
     def apply(self, row: Row, record: ServiceRecord | None, ctx: Context) -> ServiceRecord:
         granted_before = record.granted_on if record is not None else None

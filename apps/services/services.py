@@ -25,8 +25,8 @@ from apps.core.services import (
     acting_user,
     check_may_change,
     check_may_update,
+    checked_delete,
     model_create,
-    model_delete,
     model_update,
 )
 
@@ -125,14 +125,11 @@ def record_update(record: R, *, user: Any, fields: tuple[str, ...], **changes: A
     if "number" in changes:
         changes["number"] = required_text(changes["number"], "number", _("The number"))
         _check_number_free(type(record), changes["number"], exclude_pk=record.pk)
-    record, _changed = model_update(record, user=user, **changes)
-    return record
+    return model_update(record, user=user, **changes)[0]
 
 
-@transaction.atomic
 def record_delete(record: ServiceRecord, *, user: Any) -> None:
-    check_may_change(user, record.region_id, type(record))
-    model_delete(record, user=user)
+    checked_delete(record, user=user, region_id=record.region_id)
 
 
 # Relief payments ---------------------------------------------------------------------------
@@ -396,8 +393,7 @@ def case_close(
         changes["amount_recovered"] = amount_recovered
     if workers is not None:
         changes["workers"] = workers
-    case, _changed = model_update(case, user=user, **changes)
-    return case
+    return model_update(case, user=user, **changes)[0]
 
 
 def case_delete(*, case: RightsCase, user: Any) -> None:

@@ -31,7 +31,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,17 +42,8 @@ from apps.core.exceptions import ApplicationError
 from apps.core.scoping import CHANGE, VIEW
 from apps.core.templatetags.numbers import count, money
 
-from . import decisions, forms, selectors, services
+from . import decisions, filtersets, forms, selectors, services
 from .choices import ReliefStatus
-from .filtersets import (
-    EmploymentServiceFilterSet,
-    JobFairFilterSet,
-    LoanFilterSet,
-    ReliefFilterSet,
-    RightsCaseFilterSet,
-    TrainingFilterSet,
-    VisitFilterSet,
-)
 from .models import EmploymentService, JobFair, MicroLoan, ReliefPayment, RightsCase, TrainingClass, Visit
 
 EMPTY = "—"
@@ -272,7 +262,7 @@ RELIEF = Register(
     stem="relief",
     record_kwarg="payment",
     fields=services.RELIEF_FIELDS,
-    filterset=ReliefFilterSet,
+    filterset=filtersets.ReliefFilterSet,
     import_resource="relief",
     columns=(
         Col("number", sort=True, link=True),
@@ -318,7 +308,7 @@ VISITS = Register(
     stem="visit",
     record_kwarg="visit",
     fields=services.VISIT_FIELDS,
-    filterset=VisitFilterSet,
+    filterset=filtersets.VisitFilterSet,
     import_resource="visits",
     columns=(
         Col("number", sort=True, link=True),
@@ -341,7 +331,7 @@ JOB_FAIRS = Register(
     stem="job_fair",
     record_kwarg="job_fair",
     fields=services.JOB_FAIR_FIELDS,
-    filterset=JobFairFilterSet,
+    filterset=filtersets.JobFairFilterSet,
     import_resource="job_fairs",
     columns=(
         Col("number", sort=True, link=True),
@@ -361,7 +351,7 @@ EMPLOYMENT = Register(
     stem="employment_service",
     record_kwarg="service",
     fields=services.EMPLOYMENT_FIELDS,
-    filterset=EmploymentServiceFilterSet,
+    filterset=filtersets.EmploymentServiceFilterSet,
     import_resource="employment_services",
     columns=(
         Col("number", sort=True, link=True),
@@ -384,7 +374,7 @@ TRAININGS = Register(
     stem="training",
     record_kwarg="training",
     fields=services.TRAINING_FIELDS,
-    filterset=TrainingFilterSet,
+    filterset=filtersets.TrainingFilterSet,
     import_resource="trainings",
     columns=(
         Col("number", sort=True, link=True),
@@ -406,7 +396,7 @@ CASES = Register(
     stem="case",
     record_kwarg="case",
     fields=services.CASE_FIELDS,
-    filterset=RightsCaseFilterSet,
+    filterset=filtersets.RightsCaseFilterSet,
     import_resource="rights_cases",
     columns=(
         Col("number", sort=True, link=True),
@@ -435,7 +425,7 @@ LOANS = Register(
     stem="loan",
     record_kwarg="loan",
     fields=services.LOAN_FIELDS,
-    filterset=LoanFilterSet,
+    filterset=filtersets.LoanFilterSet,
     import_resource="loans",
     columns=(
         Col("number", sort=True, link=True),
@@ -599,6 +589,8 @@ class RecordCreateView(RegisterMixin, generic.ServiceCreateView):
 
 
 class RecordUpdateView(RegisterMixin, generic.ServiceUpdateView):
+    editing = True
+
     @property
     def form_class(self):
         return self.register.form
@@ -610,9 +602,6 @@ class RecordUpdateView(RegisterMixin, generic.ServiceUpdateView):
     @property
     def record_kwarg(self) -> str:
         return self.register.record_kwarg
-
-    def form_kwargs(self):
-        return {"user": self.request.user, "editing": True}
 
     def get_title(self) -> str:
         return _("Edit %(record)s %(number)s") % self.record_names(self.object)
@@ -659,9 +648,9 @@ class StepView(RegisterMixin, generic.DecisionView):
     def redirect_url(self, obj) -> str:
         if self.step is self.register.delete_step:
             return reverse(self.register.route("list"))
-        target = self.request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
-            return target
+        return super().redirect_url(obj)
+
+    def fallback_url(self, obj) -> str:
         return reverse(self.register.route("detail"), args=[obj.pk])
 
 
@@ -678,12 +667,6 @@ class QueueView(RecordListView):
     import_resource = ""
     add_label = ""
     queue_columns: ClassVar[tuple[Col, ...]] = ()
-
-    def queue(self, user: Any):  # pragma: no cover - hook
-        raise NotImplementedError
-
-    def scoped_queryset(self):
-        return self.queue(self.request.user)
 
     def get_title(self) -> str:
         return self.title
@@ -724,8 +707,7 @@ class ReliefPendingView(QueueView):
         Col("filed_by"),
     )
 
-    def queue(self, user):
-        return selectors.pending_relief_list(user=user)
+    queue_selector = staticmethod(selectors.pending_relief_list)
 
     def annotate_rows(self, rows):
         decisions.prefetch_last_editors(rows)  # one audit query for the page, not one per row
@@ -748,8 +730,7 @@ class OpenCaseListView(QueueView):
         Col("region"),
     )
 
-    def queue(self, user):
-        return selectors.open_case_list(user=user)
+    queue_selector = staticmethod(selectors.open_case_list)
 
     def annotate_rows(self, rows):
         self.mark_changeable(rows)
@@ -770,8 +751,8 @@ class OverdueLoanListView(QueueView):
         Col("region"),
     )
 
-    def queue(self, user):
-        return selectors.overdue_loan_list(user=user, today=timezone.localdate())
+    def scoped_queryset(self):
+        return selectors.overdue_loan_list(user=self.request.user, today=timezone.localdate())
 
     def annotate_rows(self, rows):
         self.mark_changeable(rows)

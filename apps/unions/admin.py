@@ -23,13 +23,7 @@ from .models import CollectiveContract, GrassrootsUnion, JoinApplication, Member
 @admin.register(GrassrootsUnion)
 class GrassrootsUnionAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "unions"
-    writes = ServiceWrites(
-        record="union",
-        create=services.union_create,
-        update=services.union_update,
-        delete=services.union_delete,
-        update_fields=services.UNION_FIELDS,
-    )
+    writes = ServiceWrites.named(services, "union", update_fields=services.UNION_FIELDS)
     # Regions' own scope lets county staff change none; unions go where the user may write.
     fk_choices = {"region": selectors.regions_for_unions}
     list_display = ["code", "name", "kind", "region", "parent", "founded_on", "dissolved_on"]
@@ -47,10 +41,11 @@ class MemberAdmin(ImportExportAdminMixin, PersonalDataAdmin):
     (as on the pages and in the API): a member leaves, and changes union by a transfer."""
 
     import_resource = "members"
-    writes = ServiceWrites(
-        record="member",
+    writes = ServiceWrites.named(
+        services,
+        "member",
         create=services.member_register,
-        update=services.member_update,
+        delete=None,
         update_fields=services.MEMBER_UPDATE_FIELDS,
     )
     list_display = ["name", "masked_id", "sex", "union", "status", "joined_on", "join_channel"]
@@ -131,13 +126,7 @@ class JoinApplicationAdmin(DecisionActionsMixin, ReadOnlyAdminMixin, PersonalDat
 @admin.register(CollectiveContract)
 class CollectiveContractAdmin(ImportExportAdminMixin, ScopedAdmin):
     import_resource = "contracts"
-    writes = ServiceWrites(
-        record="contract",
-        create=services.contract_create,
-        update=services.contract_update,
-        delete=services.contract_delete,
-        update_fields=services.CONTRACT_FIELDS,
-    )
+    writes = ServiceWrites.named(services, "contract", update_fields=services.CONTRACT_FIELDS)
     list_display = [
         "number",
         "union",

@@ -16,18 +16,14 @@ why this user may not decide (``step.refusal``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import RegionLevel, Role
+from apps.core.choices import RegionLevel
 from apps.core.decisions import LAST_EDITOR_ATTR as LAST_EDITOR_ATTR  # the tests read it here
-from apps.core.decisions import DecisionStep, cached_last_editor_id, role_labels
-from apps.core.decisions import prefetch_last_editors as core_prefetch_last_editors
+from apps.core.decisions import ContentEditors, DecisionStep
 from apps.core.models import Region
-from apps.core.scoping import CHANGE
 
 from .choices import ApplicationStatus, TransferStatus
 from .models import JoinApplication, MembershipTransfer
@@ -36,14 +32,11 @@ from .models import JoinApplication, MembershipTransfer
 APPLICATION_DECISION_FIELDS = ("status", "reason", "decided_at", "decided_by", "member")
 
 
-def application_last_editor_id(application: JoinApplication) -> int | None:
-    """Who last changed the application's contents (not its decisions), read once per instance."""
-    return cached_last_editor_id(application, ignore_fields=APPLICATION_DECISION_FIELDS)
-
-
-def prefetch_last_editors(applications: Iterable[JoinApplication]) -> None:
-    """``application_last_editor_id`` for a page of applications in one query."""
-    core_prefetch_last_editors(applications, ignore_fields=APPLICATION_DECISION_FIELDS)
+# Who last changed an application's contents (not its decisions), read once per instance or for
+# a page of applications in one query.
+EDITORS = ContentEditors(APPLICATION_DECISION_FIELDS)
+application_last_editor_id = EDITORS.last_editor_id
+prefetch_last_editors = EDITORS.prefetch
 
 
 def _county_name(region: Region) -> str:
@@ -53,21 +46,16 @@ def _county_name(region: Region) -> str:
     return region.name
 
 
-TRANSFER_DECISION = DecisionStep(
-    name="transfer_decision",
-    label=_("accept or send back the membership transfer"),
-    roles=(Role.COUNTY,),
-    scope_action=CHANGE,
+TRANSFER_DECISION = DecisionStep.by_county(
+    "transfer_decision",
+    _("accept or send back the membership transfer"),
     region_of=lambda transfer: transfer.to_union.region_id,
     excluded=lambda transfer: {transfer.requested_by_id},
     scope_model=MembershipTransfer,
 )
-
-JOIN_DECISION = DecisionStep(
-    name="join_decision",
-    label=_("approve or reject the online application"),
-    roles=(Role.COUNTY,),
-    scope_action=CHANGE,
+JOIN_DECISION = DecisionStep.by_county(
+    "join_decision",
+    _("approve or reject the online application"),
     region_of=lambda application: application.union.region_id,
     excluded=lambda application: {application_last_editor_id(application)},
     scope_model=JoinApplication,
@@ -80,14 +68,6 @@ def transfer_waits(transfer: MembershipTransfer) -> bool:
 
 def application_waits(application: JoinApplication) -> bool:
     return application.status == ApplicationStatus.SUBMITTED
-
-
-def _waiting_text(step: DecisionStep, region) -> str:
-    return gettext("Next step: %(roles)s staff responsible for %(region)s %(step)s.") % {
-        "roles": role_labels(step.roles),
-        "region": _county_name(region),
-        "step": step.label,
-    }
 
 
 def decision_state(user: Any, record: MembershipTransfer | JoinApplication) -> dict[str, Any]:
@@ -103,4 +83,4 @@ def decision_state(user: Any, record: MembershipTransfer | JoinApplication) -> d
     why = step.refusal(user, record)
     if why is None:
         return {"may": True, "waiting": None}
-    return {"may": False, "waiting": {"who": _waiting_text(step, region), "why": why}}
+    return {"may": False, "waiting": {"who": step.waiting_text(_county_name(region)), "why": why}}

@@ -7,13 +7,13 @@ rendered. Regions are filtered by division code and include the whole subtree.
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.filtersets import (
     DATE_WIDGET,
     PersonSearchMixin,
     RegionFilterMixin,
+    TextSearchMixin,
     UnionFilterMixin,
     code_or_id_q,
 )
@@ -35,8 +35,10 @@ from .models import CollectiveContract, GrassrootsUnion, JoinApplication, Member
 union_q = code_or_id_q
 
 
-class UnionFilterSet(RegionFilterMixin):
+class UnionFilterSet(TextSearchMixin, RegionFilterMixin):
     region_lookup = "region"
+    # both served by indexes on PostgreSQL (migration 0003): grams of the name, UPPER(code)
+    text_lookups = ("name__gram_icontains", "code__istartswith")
 
     q = django_filters.CharFilter(method="filter_q", label=_("search name or code"))
     kind = django_filters.ChoiceFilter(choices=UnionKind.choices, label=_("kind"))
@@ -49,11 +51,6 @@ class UnionFilterSet(RegionFilterMixin):
     class Meta:
         model = GrassrootsUnion
         fields = ["q", "region", "kind", "parent", "founded_on", "active"]
-
-    def filter_q(self, queryset, name, value):
-        # both served by indexes on PostgreSQL (migration 0003): grams of the name, UPPER(code)
-        value = value.strip()
-        return queryset.filter(Q(name__gram_icontains=value) | Q(code__istartswith=value))
 
     def filter_parent(self, queryset, name, value):
         return queryset.filter(union_q("parent", value))
@@ -85,8 +82,9 @@ class MemberFilterSet(PersonSearchMixin, UnionFilterMixin, RegionFilterMixin):
         ]
 
 
-class TransferFilterSet(RegionFilterMixin):
+class TransferFilterSet(TextSearchMixin, RegionFilterMixin):
     region_lookup = "to_union__region"
+    text_lookups = ("member__name__icontains",)
 
     q = django_filters.CharFilter(method="filter_q", label=_("search member name"))
     union = django_filters.CharFilter(method="filter_union", label=_("union code (from or to)"))
@@ -96,9 +94,6 @@ class TransferFilterSet(RegionFilterMixin):
     class Meta:
         model = MembershipTransfer
         fields = ["q", "region", "union", "status", "transferred_on"]
-
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(member__name__icontains=value.strip())
 
     def filter_union(self, queryset, name, value):
         return queryset.filter(union_q("from_union", value) | union_q("to_union", value))
@@ -118,7 +113,9 @@ class JoinApplicationFilterSet(PersonSearchMixin, UnionFilterMixin, RegionFilter
         fields = ["q", "region", "union", "status", "household_type", "key_group", "submitted"]
 
 
-class ContractFilterSet(UnionFilterMixin, RegionFilterMixin):
+class ContractFilterSet(TextSearchMixin, UnionFilterMixin, RegionFilterMixin):
+    text_lookups = ("number__icontains", "union__name__icontains")
+
     q = django_filters.CharFilter(method="filter_q", label=_("search number or union"))
     kind = django_filters.ChoiceFilter(choices=ContractKind.choices, label=_("kind"))
     signed_on = django_filters.DateFromToRangeFilter(label=_("signed on"), widget=DATE_WIDGET)
@@ -127,7 +124,3 @@ class ContractFilterSet(UnionFilterMixin, RegionFilterMixin):
     class Meta:
         model = CollectiveContract
         fields = ["q", "region", "union", "kind", "signed_on", "expires_on"]
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(number__icontains=value) | Q(union__name__icontains=value))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import RegionLevel
+from apps.core.models.fields import optional_reference, user_reference
 from apps.core.personal import RESIDENT_ID
 from apps.core.scoping import ScopedQuerySet
 from apps.core.validators import validate_credit_code, validate_resident_id, validate_union_credit_code
@@ -54,14 +54,7 @@ class GrassrootsUnion(models.Model):
     region = models.ForeignKey(
         "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent union"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_reference("self", _("parent union"), related_name="children")
     employer_name = models.CharField(_("employer name"), max_length=200, blank=True)
     employer_credit_code = models.CharField(
         _("employer credit code"), max_length=18, blank=True, validators=[validate_credit_code]
@@ -195,12 +188,8 @@ class MembershipTransfer(models.Model):
         db_index=True,
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = user_reference()
+    decided_by = user_reference()
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -243,9 +232,7 @@ class JoinApplication(models.Model):
     reason = models.CharField(_("rejection reason"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_reference()
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedQuerySet.as_manager()

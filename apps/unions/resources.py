@@ -18,12 +18,15 @@ from apps.core.importing import (
     Row,
     choice_column,
     filter_in,
+    number_column,
     parse_date,
     parse_int,
     parse_resident_id,
     parse_text,
     parse_year,
+    region_column,
     register,
+    related_column,
 )
 from apps.core.validators import resident_id_birth_date, resident_id_is_female, validate_mobile
 
@@ -38,7 +41,7 @@ def unions_by_code(codes: set[str]) -> dict[str, GrassrootsUnion]:
 
 
 def union_column(header: str = "工会编码", required: bool = True, key: bool = False) -> Column:
-    return Column(header, "union_code", required=required, key=key, export=lambda r: r.union.code)
+    return related_column(header, "union_code", "union.code", required=required, key=key)
 
 
 class UnionRefMixin(RefMixin):
@@ -47,6 +50,8 @@ class UnionRefMixin(RefMixin):
     ref_column = "union_code"
     ref_cache = "unions"
     ref_unknown = "工会编码“{value}”不存在"
+    ref_field = "union"
+    record_region = "union__region"
 
     def ref_lookup(self, values: set[str]) -> dict[str, GrassrootsUnion]:
         return unions_by_code(values)
@@ -60,15 +65,15 @@ class UnionResource(RegionRefMixin, ImportResource):
     name = "unions"
     title = _("基层工会")
     model = GrassrootsUnion
-    export_related = ("region", "parent")
     export_order = ("code",)
+    noun = "工会"
     whole_file = True  # a 上级工会编码 may name a union further down the same file
     columns = [
-        Column("工会编码", "code", partial(parse_text, max_length=32), required=True, key=True),
+        number_column("工会编码", "code"),
         Column("工会名称", "name", partial(parse_text, max_length=200), required=True),
         choice_column("组织类型", "kind", UnionKind),
-        Column("所属地区代码", "region_code", required=True, export=lambda r: r.region.code),
-        Column("上级工会编码", "parent_code", export=lambda r: r.parent.code if r.parent_id else ""),
+        region_column(),
+        related_column("上级工会编码", "parent_code", "parent.code"),
         Column("单位名称", "employer_name", partial(parse_text, max_length=200)),
         Column("单位统一社会信用代码", "employer_credit_code"),
         Column("工会统一社会信用代码", "credit_code"),
@@ -106,35 +111,14 @@ class UnionResource(RegionRefMixin, ImportResource):
         if parent and parent == row.values["code"]:
             row.error("上级工会编码", "上级工会不能是本工会")
 
-    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, Any]:
-        unions = GrassrootsUnion.objects.select_related("region")
-        return self.existing_by_key(rows, ctx, unions, region_of=lambda u: u.region_id, noun="工会")
-
     def apply(self, row: Row, record: GrassrootsUnion | None, ctx: Context) -> GrassrootsUnion:
-        v = row.values
-        union = record or GrassrootsUnion(code=v["code"])
-        union.name = v["name"]
-        union.kind = v["kind"]
-        union.region = ctx.cache["regions"][v["region_code"]]
-        parent_code = v.get("parent_code") or ""
+        union = super().apply(row, record, ctx)
+        parent_code = row.values.get("parent_code") or ""
         if parent_code in ctx.cache["parents"]:
             union.parent = ctx.cache["parents"][parent_code]
         elif not parent_code:
             union.parent = None
         # a parent in the same file is linked in after_write
-        union.employer_name = v["employer_name"]
-        union.employer_credit_code = v["employer_credit_code"]
-        union.credit_code = v["credit_code"]
-        for name in (
-            "founded_on",
-            "dissolved_on",
-            "normalized_year",
-            "demonstration_year",
-            "congress_since",
-            "disclosure_since",
-        ):
-            setattr(union, name, v.get(name))
-        union.chair = v["chair"]
         return union
 
     def after_write(self, rows: list[Row], ctx: Context) -> None:
@@ -168,7 +152,6 @@ class MemberResource(UnionRefMixin, ImportResource):
     name = "members"
     title = _("会员")
     model = Member
-    export_related = ("union",)
     batch_size = 5000
     columns = [
         Column("姓名", "name", partial(parse_text, max_length=64), required=True),
@@ -183,18 +166,7 @@ class MemberResource(UnionRefMixin, ImportResource):
         choice_column("入会方式", "join_channel", JoinChannel),
         Column("离会日期", "left_on", parse_date),
     ]
-    # the columns copied onto the member as they are
-    copied = (
-        "ethnicity",
-        "phone",
-        "education",
-        "household_type",
-        "key_group",
-        "joined_on",
-        "join_channel",
-        "left_on",
-    )
-    compare_fields = ["name", "union", *copied, "status"]
+    derived = ("status",)
 
     def check(self, row: Row, ctx: Context) -> None:
         super().check(row, ctx)
@@ -240,14 +212,9 @@ class MemberResource(UnionRefMixin, ImportResource):
         return found
 
     def apply(self, row: Row, record: Member | None, ctx: Context) -> Member:
-        v = row.values
-        member = record or Member(id_number=v["id_number"])
-        member.union = self.union_of(row, ctx)
-        member.name = v["name"]
-        member.sex = Sex.FEMALE if resident_id_is_female(v["id_number"]) else Sex.MALE
-        member.birth_date = resident_id_birth_date(v["id_number"])
-        for name in self.copied:
-            setattr(member, name, v[name])
+        member = super().apply(row, record, ctx)
+        member.sex = Sex.FEMALE if resident_id_is_female(member.id_number) else Sex.MALE
+        member.birth_date = resident_id_birth_date(member.id_number)
         if member.left_on is not None:
             member.status = MemberStatus.LEFT
         elif record is None or member.status == MemberStatus.LEFT:
@@ -260,10 +227,10 @@ class ContractResource(UnionRefMixin, ImportResource):
     name = "contracts"
     title = _("集体合同")
     model = CollectiveContract
-    export_related = ("union",)
     export_order = ("number",)
+    noun = "合同"
     columns = [
-        Column("合同编号", "number", partial(parse_text, max_length=32), required=True, key=True),
+        number_column("合同编号"),
         union_column(),
         choice_column("合同类型", "kind", ContractKind),
         Column("签订日期", "signed_on", parse_date, required=True),
@@ -271,19 +238,4 @@ class ContractResource(UnionRefMixin, ImportResource):
         Column("覆盖企业数", "covered_enterprises", parse_int),
         Column("覆盖职工数", "covered_workers", parse_int),
     ]
-    compare_fields = ["union", "kind", "signed_on", "expires_on", "covered_enterprises", "covered_workers"]
-
-    def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, CollectiveContract]:
-        contracts = CollectiveContract.objects.select_related("union")
-        return self.existing_by_key(rows, ctx, contracts, region_of=lambda c: c.union.region_id, noun="合同")
-
-    def apply(self, row: Row, record: CollectiveContract | None, ctx: Context) -> CollectiveContract:
-        v = row.values
-        contract = record or CollectiveContract(number=v["number"])
-        contract.union = self.union_of(row, ctx)
-        contract.kind = v["kind"]
-        contract.signed_on = v["signed_on"]
-        contract.expires_on = v["expires_on"]
-        contract.covered_enterprises = v["covered_enterprises"] if v["covered_enterprises"] is not None else 1
-        contract.covered_workers = v["covered_workers"] or 0
-        return contract
+    blank_as = {"covered_enterprises": 1, "covered_workers": 0}

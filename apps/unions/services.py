@@ -30,7 +30,15 @@ from apps.core.locking import check_version
 from apps.core.models import Region
 from apps.core.proposals import proposable
 from apps.core.scoping import CHANGE, VIEW, user_may
-from apps.core.services import check_may_change, check_may_update, model_create, model_delete, model_update
+from apps.core.services import (
+    check_may_change,
+    check_may_update,
+    checked_delete,
+    clean_choices,
+    model_create,
+    model_delete,
+    model_update,
+)
 from apps.core.validators import resident_id_birth_date, resident_id_is_female
 
 from .choices import (
@@ -189,10 +197,8 @@ def union_update(*, union: GrassrootsUnion, user: Any, **changes: Any) -> Grassr
         changes["code"] = (changes["code"] or "").strip().upper()
         message = _("Union code %(code)s already exists.") % {"code": changes["code"]}
         check_unique(GrassrootsUnion, "code", changes["code"], message, exclude_pk=union.pk)
-    if "kind" in changes:
-        clean_choice(changes["kind"], UnionKind, "kind")
-    union, _changed = model_update(union, user=user, **changes)
-    return union
+    clean_choices(changes, {"kind": UnionKind})
+    return model_update(union, user=user, **changes)[0]
 
 
 @transaction.atomic
@@ -304,12 +310,11 @@ def member_update(
         changes["name"] = required_text(changes["name"], "name", _("Full name"))
     if "phone" in changes:
         changes["phone"] = clean_mobile(changes["phone"])
-    if "household_type" in changes:
-        clean_choice(changes["household_type"], HouseholdType, "household_type")
-    if "key_group" in changes:
-        clean_choice(changes["key_group"], KeyGroup, "key_group", blank=True)
-    if "join_channel" in changes:
-        clean_choice(changes["join_channel"], JoinChannel, "join_channel")
+    clean_choices(
+        changes,
+        {"household_type": HouseholdType, "key_group": KeyGroup, "join_channel": JoinChannel},
+        blank=("key_group",),
+    )
     if "id_number" in changes:
         id_number = clean_resident_id(changes["id_number"])
         changes["id_number"] = id_number
@@ -320,8 +325,7 @@ def member_update(
                     raise _duplicate_member_error(existing)
             changes["sex"] = Sex.FEMALE if resident_id_is_female(id_number) else Sex.MALE
             changes["birth_date"] = resident_id_birth_date(id_number)
-    member, _changed = model_update(member, user=user, **changes)
-    return member
+    return model_update(member, user=user, **changes)[0]
 
 
 def _locked_member(member: Member) -> Member:
@@ -647,17 +651,13 @@ def contract_create(
 def contract_update(*, contract: CollectiveContract, user: Any, **changes: Any) -> CollectiveContract:
     check_known_fields(changes, CONTRACT_FIELDS)
     check_may_update(user, CollectiveContract, contract.union.region_id, changes)
-    if "kind" in changes:
-        clean_choice(changes["kind"], ContractKind, "kind")
+    clean_choices(changes, {"kind": ContractKind})
     if "number" in changes:
         changes["number"] = (changes["number"] or "").strip()
         message = _("Contract number %(number)s already exists.") % {"number": changes["number"]}
         check_unique(CollectiveContract, "number", changes["number"], message, exclude_pk=contract.pk)
-    contract, _changed = model_update(contract, user=user, **changes)
-    return contract
+    return model_update(contract, user=user, **changes)[0]
 
 
-@transaction.atomic
 def contract_delete(*, contract: CollectiveContract, user: Any) -> None:
-    check_may_change(user, contract.union.region_id, CollectiveContract)
-    model_delete(contract, user=user)
+    checked_delete(contract, user=user, region_id=contract.union.region_id)

@@ -8,6 +8,7 @@ from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.core.admin_base import ServiceWrites
 from apps.core.api.base import (
     ScopedModelViewSet,
     ScopedReadOnlyViewSet,
@@ -36,10 +37,7 @@ class CompetitionViewSet(ScopedModelViewSet):
 
     queryset = Competition.objects.all()
     selector = staticmethod(selectors.competition_list)
-    create_service = staticmethod(services.competition_create)
-    update_service = staticmethod(services.competition_update)
-    destroy_service = staticmethod(services.competition_delete)
-    record_kwarg = "competition"
+    writes = ServiceWrites.named(services, "competition")
     serializer_class = CompetitionSerializer
     filterset_class = CompetitionFilterSet
     search_fields = ["name", "^code"]
@@ -62,9 +60,7 @@ class ParticipationViewSet(
 
     queryset = Participation.objects.all()
     selector = staticmethod(selectors.participation_list)
-    create_service = staticmethod(services.participation_create)
-    destroy_service = staticmethod(services.participation_delete)
-    record_kwarg = "participation"
+    writes = ServiceWrites.named(services, "participation")
     serializer_class = ParticipationSerializer
     filterset_class = ParticipationFilterSet
     search_fields = ["competition__name", "^competition__code", "union__name", "^union__code"]
@@ -79,7 +75,7 @@ class ParticipationViewSet(
             participation, data=request.data, partial=kwargs.get("partial", False)
         )
         data.is_valid(raise_exception=True)
-        participation = services.participation_update(
+        participation = self.writes.update(
             participation=participation, user=request.user, **data.validated_data
         )
         return Response(self.get_serializer(participation).data)
@@ -94,10 +90,7 @@ class InnovationViewSet(ScopedModelViewSet):
 
     queryset = InnovationAchievement.objects.all()
     selector = staticmethod(selectors.innovation_list)
-    create_service = staticmethod(services.innovation_create)
-    update_service = staticmethod(services.innovation_update)
-    destroy_service = staticmethod(services.innovation_delete)
-    record_kwarg = "innovation"
+    writes = ServiceWrites.named(services, "innovation")
     serializer_class = InnovationSerializer
     filterset_class = InnovationFilterSet
     search_fields = ["name", "^number", "authors"]

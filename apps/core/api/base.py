@@ -4,7 +4,8 @@ viewset does not offer is not routed at all (405, and absent from the schema) in
 being inherited and cancelled.
 
 Reads go through the selector the pages use (``selector``); writes through the services
-named on the viewset (``create_service``, ``update_service``, ``destroy_service``)."""
+the viewset names as the admin does (``writes = ServiceWrites.named(services, "talk")``), and
+a record's workflow steps are declared as data (``approve = RecordStep(services.x_approve)``)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from ..admin_base import ServiceWrites
 from ..audit import audit_context
 from ..choices import AuditSource
 from ..exceptions import ApplicationError
@@ -38,7 +42,15 @@ class ScopedViewSetMixin:
     with ``staticmethod``); ``queryset`` still names the model (role permission, schema)."""
 
     write_scope_action = CHANGE
+    # The model permission a write needs (None: by method); an action routed with "view" is a
+    # decision open to whoever sees the record (a reviewer above the county holds only
+    # "view"): its record is looked up in the view scope, and its service's decision step
+    # says who may take it (a 400 saying who may, for the others).
+    write_permission_action: str | None = None
     selector: ClassVar[Callable[..., QuerySet] | None] = None
+    # the services the record is written through; their ``record`` keyword also names the
+    # record to the workflow steps (``RecordStep``)
+    writes: ClassVar[ServiceWrites | None] = None
     # the settings' backends, ``?search=`` finding a full resident ID by equality (.search)
     filter_backends = [
         ResidentIdSearchFilter if backend is SearchFilter else backend
@@ -63,7 +75,7 @@ class ScopedViewSetMixin:
         return super().http_method_not_allowed(request, *args, **kwargs)
 
     def scope_action(self) -> str:
-        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+        if self.request.method in ("GET", "HEAD", "OPTIONS") or self.write_permission_action == VIEW:
             return VIEW
         return self.write_scope_action
 
@@ -90,6 +102,61 @@ class ScopedViewSetMixin:
             return proposed(instance)
         fresh = self.scoped_queryset(VIEW).filter(pk=instance.pk).first() or instance
         return Response(self.get_serializer(fresh).data, status=code)
+
+    def take_step(
+        self,
+        service: Service,
+        input_serializer: type[serializers.Serializer] | None = None,
+        code: int = status.HTTP_200_OK,
+        rename: dict[str, str] | None = None,
+    ) -> Response:
+        """A workflow step on the record: the record first (outside the scope is a 404 whatever
+        the input), then the input (``rename``: fields the service names otherwise), then
+        ``service(<record>=record, user=..., **input)``; the answer is ``respond``'s."""
+        record = self.get_object()
+        data = self.validated(input_serializer) if input_serializer is not None else {}
+        data = {(rename or {}).get(name, name): value for name, value in data.items()}
+        return self.respond(service(**{self.writes.record: record}, user=self.request.user, **data), code)
+
+
+class RecordStep:
+    """A workflow step declared as data on a viewset (or a mixin of its actions)::
+
+        approve = RecordStep(services.claim_approve, write_permission_action="view")
+
+    routes ``POST {id}/approve/`` to ``take_step`` and documents it: ``body`` is the request
+    body's serializer (None: no body), ``response`` the answer's (default: the viewset's
+    ``serializer_class``) with status ``code``; the other keywords go to ``@action``."""
+
+    def __init__(
+        self,
+        service: Service,
+        body: type[serializers.Serializer] | None = None,
+        *,
+        response: type[serializers.Serializer] | None = None,
+        code: int = status.HTTP_200_OK,
+        description: str | None = None,
+        rename: dict[str, str] | None = None,
+        **action_kwargs: Any,
+    ) -> None:
+        self.service, self.body, self.response, self.code = service, body, response, code
+        self.description, self.rename, self.action_kwargs = description, rename, action_kwargs
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        # The router finds an action by its function's name: the function is made here, where
+        # the name is known, and replaces the declaration on the class.
+        step = self
+
+        def run(view, request, pk=None):
+            return view.take_step(step.service, step.body, step.code, step.rename)
+
+        run.__name__ = name
+        run.__qualname__ = f"{owner.__qualname__}.{name}"
+        run.__module__ = owner.__module__
+        documented = {"description": self.description} if self.description else {}
+        responses = {self.code: self.response or owner.serializer_class}
+        routed = action(detail=True, methods=["post"], **self.action_kwargs)(run)
+        setattr(owner, name, extend_schema(request=self.body, responses=responses, **documented)(routed))
 
 
 class ScopedReadOnlyViewSet(
@@ -128,32 +195,24 @@ class _ProposalAwareMixin:
 
 
 class ServiceCreateMixin(_ProposalAwareMixin, mixins.CreateModelMixin):
-    """POST on the list: the serializer validates, ``create_service(user=..., **data)`` writes."""
-
-    create_service: ClassVar[Service]
+    """POST on the list: the serializer validates, ``writes.create(user=..., **data)`` writes."""
 
     def create(self, request, *args, **kwargs):
         return self._answer(lambda: super(ServiceCreateMixin, self).create(request, *args, **kwargs))
 
     def perform_create(self, serializer):
         serializer.instance = self._written(
-            self.create_service(user=self.request.user, **serializer.validated_data)
+            self.writes.create(user=self.request.user, **serializer.validated_data)
         )
 
 
-class _RecordServiceMixin:
-    #: the keyword under which the update and destroy services take the record
-    record_kwarg: ClassVar[str]
-
-
-class ServiceUpdateMixin(_ProposalAwareMixin, _RecordServiceMixin, mixins.UpdateModelMixin):
-    """PUT and PATCH on the detail: ``update_service(<record_kwarg>=record, user=..., **data)``.
+class ServiceUpdateMixin(_ProposalAwareMixin, mixins.UpdateModelMixin):
+    """PUT and PATCH on the detail: ``writes.update(<writes.record>=record, user=..., **data)``.
 
     ``fixed_fields`` ({field: message}) are relations an update may not move the record
     along (a member's union, a payment's model worker): the same value is dropped, another
     one refused with the message. A versioned viewset passes the version the client read."""
 
-    update_service: ClassVar[Service]
     fixed_fields: ClassVar[dict[str, str | Promise]] = {}
 
     def update_data(self, serializer) -> dict[str, Any]:
@@ -171,24 +230,22 @@ class ServiceUpdateMixin(_ProposalAwareMixin, _RecordServiceMixin, mixins.Update
 
     def perform_update(self, serializer):
         serializer.instance = self._written(
-            self.update_service(
-                **{self.record_kwarg: serializer.instance},
+            self.writes.update(
+                **{self.writes.record: serializer.instance},
                 user=self.request.user,
                 **self.update_data(serializer),
             )
         )
 
 
-class ServiceDestroyMixin(_ProposalAwareMixin, _RecordServiceMixin, mixins.DestroyModelMixin):
-    """DELETE on the detail: ``destroy_service(<record_kwarg>=record, user=...)``."""
-
-    destroy_service: ClassVar[Service]
+class ServiceDestroyMixin(_ProposalAwareMixin, mixins.DestroyModelMixin):
+    """DELETE on the detail: ``writes.delete(<writes.record>=record, user=...)``."""
 
     def destroy(self, request, *args, **kwargs):
         return self._answer(lambda: super(ServiceDestroyMixin, self).destroy(request, *args, **kwargs))
 
     def perform_destroy(self, instance):
-        self._written(self.destroy_service(**{self.record_kwarg: instance}, user=self.request.user))
+        self._written(self.writes.delete(**{self.writes.record: instance}, user=self.request.user))
 
 
 class ScopedModelViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceDestroyMixin, ScopedReadOnlyViewSet):

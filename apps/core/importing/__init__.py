@@ -19,7 +19,8 @@ rules.
 Modules, by concern (import from this package, not from them):
 
     cells       cell parsers (``parse_*``) and choice labels
-    templates   ``Column``, ``ImportResource`` and its hooks, the registry
+    templates   ``Column`` and its makers, ``ImportResource`` and its hooks (with defaults
+                driven by data: copied fields, a reference, the region path), the registry
     results     ``Row``, ``RowError``, ``ImportResult``
     limits      rows, upload size, errors kept
     reading     .xlsx and .csv, streamed
@@ -60,8 +61,11 @@ from .templates import (
     RegionRefMixin,
     choice_column,
     get_resource,
+    number_column,
+    region_column,
     register,
     registry,
+    related_column,
 )
 
 __all__ = [
@@ -87,6 +91,7 @@ __all__ = [
     "max_rows",
     "max_upload_bytes",
     "neutralise",
+    "number_column",
     "parse_bool",
     "parse_choice",
     "parse_date",
@@ -97,8 +102,10 @@ __all__ = [
     "parse_text",
     "parse_year",
     "read_table",
+    "region_column",
     "register",
     "registry",
+    "related_column",
     "run_export",
     "run_import",
     "write_error_file",

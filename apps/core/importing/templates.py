@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -30,6 +30,34 @@ class Column:
     # or a kind of apps.core.personal (AMOUNT)
     sensitive: bool | str = False
     export: Callable[[Any], Any] | None = None  # record -> cell value; default getattr(name)
+    related: str = ""  # the related record the export reads ("union"), selected with the records
+
+
+def number_column(header: str, name: str = "number", parse: Callable[[Any], Any] | None = None) -> Column:
+    """The key column of a template keyed by a number or code of up to 32 characters."""
+    return Column(header, name, parse or partial(parse_text, max_length=32), required=True, key=True)
+
+
+def related_column(
+    header: str, name: str, path: str, parse: Callable[[Any], Any] = parse_text, **kwargs: Any
+) -> Column:
+    """A column that names another record by one of its fields (``path``, "union.code"): exported
+    from the record's related one ('' where there is none), which the export selects."""
+    related, _dot, _field = path.rpartition(".")
+
+    def export(record: Any) -> Any:
+        for step in path.split("."):
+            record = getattr(record, step)
+            if record is None:
+                return ""
+        return record
+
+    return Column(header, name, parse, export=export, related=related.replace(".", "__"), **kwargs)
+
+
+def region_column(header: str = "所属地区代码", field: str = "region") -> Column:
+    """The required region code column (``region_code``) of a RegionRefMixin template."""
+    return related_column(header, "region_code", f"{field}.code", required=True)
 
 
 def choice_column(
@@ -83,8 +111,25 @@ class ImportResource:
     # Rows refer to other rows of the same file (a parent further down, an order across the
     # file): the hooks then get the whole file as one batch instead of batch_size rows.
     whole_file: ClassVar[bool] = False
-    # Fields compared to decide between "updated" and "unchanged".
-    compare_fields: ClassVar[Sequence[str]] = ()
+    # The default ``apply()`` sets a blank field of ``blank_as`` to the value given there.
+    blank_as: ClassVar[dict[str, Any]] = {}
+    derived: ClassVar[Sequence[str]] = ()  # fields an ``apply()`` derives from the row (compared)
+    # The default ``existing()``: the path to a record's region ("union__region"), for refusing
+    # a change outside the user's scope, and what the message calls the record ("合同").
+    record_region: ClassVar[str] = ""
+    noun: ClassVar[str] = ""
+
+    @cached_property
+    def copied(self) -> Sequence[str]:
+        """The fields the default ``apply()`` sets from the values of the same names (besides
+        the reference a RefMixin sets): the columns that are neither a key nor a reference."""
+        return [c.name for c in self.columns if not c.key and not c.related]
+
+    @property
+    def compare_fields(self) -> Sequence[str]:
+        """Fields compared to decide between "updated" and "unchanged": by default those
+        ``apply()`` sets."""
+        return [*self.copied, *self.derived]
 
     def key_of(self, row: Row) -> tuple:
         return tuple(row.values.get(c.name) for c in self.columns if c.key)
@@ -102,10 +147,37 @@ class ImportResource:
         raise NotImplementedError
 
     def existing(self, rows: list[Row], ctx: Context) -> dict[tuple, models.Model]:
-        raise NotImplementedError
+        """The records keyed by the one key column; one outside the user's scope is refused."""
+        if not self.record_region:
+            raise NotImplementedError
+        *path, region = self.record_region.split("__")
+        queryset = self.model.objects.select_related("__".join(path)) if path else self.model.objects.all()
+
+        def region_of(record: models.Model) -> int | None:
+            for step in path:
+                record = getattr(record, step)
+            return getattr(record, f"{region}_id")
+
+        return self.existing_by_key(rows, ctx, queryset, region_of=region_of, noun=self.noun)
 
     def apply(self, row: Row, record: models.Model | None, ctx: Context) -> models.Model:
-        raise NotImplementedError
+        """``record``, or a new one, with the fields of ``values_of()`` set."""
+        record = record or self.new_record(row, ctx)
+        for name, value in self.values_of(row, ctx).items():
+            setattr(record, name, value)
+        return record
+
+    def new_record(self, row: Row, ctx: Context) -> models.Model:
+        """The record a row creates, its key fields set from the key columns of the same names."""
+        return self.model(**{c.name: row.values[c.name] for c in self.columns if c.key})
+
+    def values_of(self, row: Row, ctx: Context) -> dict[str, Any]:
+        """The fields a row sets: ``copied`` ones, blanks as ``blank_as`` says."""
+        values = {name: row.values[name] for name in self.copied}
+        for name, value in self.blank_as.items():
+            if values[name] is None:
+                values[name] = value
+        return values
 
     def validate_record(self, row: Row, record: models.Model) -> None:
         """Model field validators and clean(), without the per-row FK and unique queries."""
@@ -119,13 +191,20 @@ class ImportResource:
             self.add_errors(row, exc)
 
     def check_rule(
-        self, row: Row, rule: Callable[..., Any], /, fields: dict[str, str] | None = None, **kwargs: Any
+        self,
+        row: Row,
+        rule: Callable[..., Any],
+        /,
+        fields: dict[str, str] | None = None,
+        from_row: Sequence[str] = (),
+        **kwargs: Any,
     ) -> bool:
-        """Run a domain rule (a ``clean_*`` function, the one the services run) with ``kwargs``;
-        its ValidationError becomes the row's errors, each under its field's column (``fields``
-        maps a field of the rule to the column's name where they differ). True when it passed."""
+        """Run a domain rule (a ``clean_*`` function, the one the services run) with ``kwargs``
+        and the row's values named in ``from_row`` (rule arguments of the columns' names); its
+        ValidationError becomes the row's errors, each under its field's column (``fields`` maps
+        a field of the rule to the column's name where they differ). True when it passed."""
         try:
-            rule(**kwargs)
+            rule(**{name: row.values.get(name) for name in from_row}, **kwargs)
         except ValidationError as exc:
             self.add_errors(row, exc, fields)
             return False
@@ -168,8 +247,12 @@ class ImportResource:
         return found
 
     # Export: the user's records in the template's order, with the related rows its columns read
-    export_related: ClassVar[Sequence[str]] = ()
     export_order: ClassVar[Sequence[str]] = ("id",)
+
+    @property
+    def export_related(self) -> Sequence[str]:
+        """The related records the columns export from (``related_column``)."""
+        return list(dict.fromkeys(c.related for c in self.columns if c.related))
 
     def export_queryset(self, user: Any) -> models.QuerySet:
         qs = self.model.objects.restrict(user)
@@ -210,6 +293,17 @@ class RefMixin:
     ref_column: ClassVar[str]
     ref_cache: ClassVar[str]
     ref_unknown: ClassVar[str]  # the message for a value that names nothing, with {value}
+    ref_field: ClassVar[str] = ""  # the record's field the default ``apply()`` sets to it
+
+    def values_of(self, row: Row, ctx: Context) -> dict[str, Any]:
+        values = super().values_of(row, ctx)  # type: ignore[misc]
+        if self.ref_field:
+            values[self.ref_field] = self.ref_of(row, ctx)
+        return values
+
+    @property
+    def compare_fields(self) -> Sequence[str]:
+        return [self.ref_field, *super().compare_fields] if self.ref_field else super().compare_fields  # type: ignore[misc]
 
     def ref_lookup(self, values: set[Any]) -> dict[Any, Any]:
         raise NotImplementedError
@@ -239,6 +333,7 @@ class RegionRefMixin(RefMixin):
     ref_column = "region_code"
     ref_cache = "regions"
     ref_unknown = "地区代码“{value}”不存在"
+    ref_field = record_region = "region"
 
     def regions(self) -> models.QuerySet:
         """Where the codes are looked up (a template may attach more)."""

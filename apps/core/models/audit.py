@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import AuditAction, AuditSource
 from ..scoping import ScopedQuerySet
+from .fields import optional_reference
 
 
 class AuditEntry(models.Model):
@@ -25,14 +26,7 @@ class AuditEntry(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("record"), max_length=200)
-    region = models.ForeignKey(
-        "core.Region",
-        verbose_name=_("region"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    region = optional_reference("core.Region", _("region"), on_delete=models.SET_NULL)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     # A batch entry (one bulk write of many records of one model in one region) has no

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import ChangeRequestStatus
 from ..scoping import ScopedQuerySet
+from .fields import user_reference
 
 
 class ChangeRequest(models.Model):
@@ -60,14 +61,7 @@ class ChangeRequest(models.Model):
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
     # Applied straight away for a union the county trusts (still listed, still audited).
     trusted = models.BooleanField(_("applied directly"), default=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_reference(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.CharField(_("reason returned"), max_length=500, blank=True)
 

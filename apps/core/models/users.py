@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Role
+from .fields import optional_reference
 
 
 class User(AbstractUser):
@@ -15,22 +16,8 @@ class User(AbstractUser):
     """
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.COUNTY)
-    region = models.ForeignKey(
-        "core.Region",
-        verbose_name=_("region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
-    union = models.ForeignKey(
-        settings.UNION_MODEL,
-        verbose_name=_("grassroots union"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="accounts",
-    )
+    region = optional_reference("core.Region", _("region"), related_name="users")
+    union = optional_reference(settings.UNION_MODEL, _("grassroots union"), related_name="accounts")
     # Set on accounts created with an initial password (bulk union accounts, a reset by the
     # county): the first login must choose a new one before anything else.
     must_change_password = models.BooleanField(_("must change password"), default=False)

@@ -9,8 +9,10 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.core.admin_base import ServiceWrites
 from apps.core.api.attachments import AttachmentsViewSetMixin
 from apps.core.api.base import (
+    RecordStep,
     ScopedModelViewSet,
     ScopedReadOnlyViewSet,
     ServiceCreateMixin,
@@ -18,7 +20,6 @@ from apps.core.api.base import (
 )
 from apps.core.api.pagination import PageNumberPagination
 from apps.core.locking import VersionedViewSetMixin, versioned_schema
-from apps.core.scoping import VIEW
 
 from .. import selectors, services
 from ..filtersets import DisbursementFilterSet, HouseholdFilterSet
@@ -59,44 +60,22 @@ class HouseholdViewSet(
     queryset = Household.objects.all()
     attachment_kinds = ("visit_photo", "income_proof", "illness_proof")
     selector = staticmethod(selectors.household_list)
-    create_service = staticmethod(services.household_create)
-    update_service = staticmethod(services.household_update)
-    record_kwarg = "household"
+    writes = ServiceWrites.named(services, "household", delete=None)
     fixed_fields = {"union": _("The union of a household cannot be changed.")}
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilterSet
     pagination_class = PageNumberPagination
     ordering_fields = ["created_at", "filed_on", "head_name", "id"]
     ordering = ["-created_at", "-id"]
-    # the advance action is open to reviewers (view permission); the service decides who may
-    write_permission_action: str | None = None
 
     def scoped_queryset(self, action: str):
         # the serializer reads the open objection and the family members of every row
         return selectors.with_objection_state(super().scoped_queryset(action).prefetch_related("members"))
 
-    def scope_action(self) -> str:
-        # The service decides who may do a step or take a decision (county staff, or the
-        # reviewer above), so the household is looked up in the view scope for those actions:
-        # who may see it but not decide gets the refusal that says who may.
-        if self.action in ("advance", "review", "recheck", "exit_", "conflicts"):
-            return VIEW
-        return super().scope_action()
-
-    def _step(self, service, input_serializer, code=status.HTTP_200_OK, **renamed):
-        """A filing step: the record first (outside the scope is a 404 whatever the input),
-        then the input, then the service; the answer is the household as a GET shows it."""
-        household = self.get_object()
-        data = self.validated(input_serializer)
-        household = service(
-            household=household, user=self.request.user, **{renamed.get(k, k): v for k, v in data.items()}
-        )
-        return self.respond(household, code)
-
-    @extend_schema(request=AdvanceSerializer, responses={200: HouseholdSerializer})
-    @action(detail=True, methods=["post"], write_permission_action="view")
-    def advance(self, request, pk=None):
-        return self._step(services.household_advance, AdvanceSerializer)
+    # The service decides who may do a step or take a decision (county staff, or the reviewer
+    # above): those routed with "view" look the household up in the view scope, and who may
+    # see it but not decide gets the refusal that says who may.
+    advance = RecordStep(services.household_advance, AdvanceSerializer, write_permission_action="view")
 
     @extend_schema(request=HouseholdReviewSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"], write_permission_action="view")
@@ -109,20 +88,15 @@ class HouseholdViewSet(
         )
         return self.respond(household)
 
-    @extend_schema(request=NoteSerializer, responses={200: HouseholdSerializer})
-    @action(detail=True, methods=["post"])
-    def objection(self, request, pk=None):
-        return self._step(services.household_object, NoteSerializer)
-
-    @extend_schema(request=NoteSerializer, responses={200: HouseholdSerializer})
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        return self._step(services.household_withdraw, NoteSerializer, note="reason")
-
-    @extend_schema(request=ExitSerializer, responses={200: HouseholdSerializer})
-    @action(detail=True, methods=["post"], url_path="exit", url_name="exit", write_permission_action="view")
-    def exit_(self, request, pk=None):
-        return self._step(services.household_exit, ExitSerializer)
+    objection = RecordStep(services.household_object, NoteSerializer)
+    withdraw = RecordStep(services.household_withdraw, NoteSerializer, rename={"note": "reason"})
+    exit_ = RecordStep(
+        services.household_exit,
+        ExitSerializer,
+        url_path="exit",
+        url_name="exit",
+        write_permission_action="view",
+    )
 
     @extend_schema(request=RecheckSerializer, responses={200: HouseholdSerializer})
     @action(detail=True, methods=["post"], write_permission_action="view")
@@ -133,10 +107,7 @@ class HouseholdViewSet(
         )
         return self.respond(recheck.household)
 
-    @extend_schema(request=NoteSerializer, responses={201: HouseholdSerializer})
-    @action(detail=True, methods=["post"])
-    def reenter(self, request, pk=None):
-        return self._step(services.household_reenter, NoteSerializer, status.HTTP_201_CREATED)
+    reenter = RecordStep(services.household_reenter, NoteSerializer, code=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
@@ -164,10 +135,9 @@ class FamilyMemberViewSet(ScopedModelViewSet):
     The household is set on creation and read-only afterwards (see the serializer)."""
 
     queryset = FamilyMember.objects.select_related("household")
-    create_service = staticmethod(services.member_add)
-    update_service = staticmethod(services.member_update)
-    destroy_service = staticmethod(services.member_remove)
-    record_kwarg = "member"
+    writes = ServiceWrites.named(
+        services, "member", create=services.member_add, delete=services.member_remove
+    )
     serializer_class = FamilyMemberSerializer
     pagination_class = PageNumberPagination
     ordering = ["household_id", "id"]
@@ -180,7 +150,7 @@ class DisbursementViewSet(ServiceCreateMixin, ScopedReadOnlyViewSet):
 
     queryset = Disbursement.objects.all()
     selector = staticmethod(selectors.disbursement_list)
-    create_service = staticmethod(services.disbursement_create)
+    writes = ServiceWrites(record="disbursement", create=services.disbursement_create)
     serializer_class = DisbursementSerializer
     filterset_class = DisbursementFilterSet
     pagination_class = PageNumberPagination

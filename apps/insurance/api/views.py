@@ -9,10 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from apps.core.admin_base import ServiceWrites
 from apps.core.api.attachments import AttachmentsViewSetMixin
-from apps.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, ServiceDestroyMixin
+from apps.core.api.base import RecordStep, ScopedModelViewSet, ScopedReadOnlyViewSet, ServiceDestroyMixin
 from apps.core.locking import VersionedViewSetMixin, versioned_schema
-from apps.core.scoping import VIEW
 
 from .. import selectors, services
 from ..filtersets import ClaimFilterSet, CoverageFilterSet, EnrollmentFilterSet, PlanFilterSet
@@ -37,6 +37,20 @@ _DECISION_DOC = (
     "editor of the claim or, for the approval of a double-review plan, its reviewer)."
 )
 
+# what each claim decision does, and who takes it
+_STEPS = {
+    "review": "submitted → reviewed, by the prefecture above the county or the province",
+    "approve": "reviewed → approved, by the same reviewers; on a double-review plan not by the reviewer",
+    "reject": "submitted or reviewed → rejected with a reason, by whoever may review or approve it now",
+    "pay": "approved → paid with the computed payout, by county staff of the claim's county",
+}
+
+
+def _decision(service, body, step: str) -> RecordStep:
+    """A claim decision: open to whoever sees the claim (reviewers above the county hold only
+    "view" on the model); the service checks the decision step (apps.insurance.decisions)."""
+    return RecordStep(service, body, description=_DECISION_DOC % step, write_permission_action="view")
+
 
 class PlanEditorPermission(BasePermission):
     """Reads for every staff user; writes for provincial staff and administrators."""
@@ -55,23 +69,14 @@ class PlanViewSet(ScopedModelViewSet):
     permission_classes = [PlanEditorPermission]
     queryset = Plan.objects.all()
     selector = staticmethod(selectors.plan_list)
-    create_service = staticmethod(services.plan_create)
-    update_service = staticmethod(services.plan_update)
-    destroy_service = staticmethod(services.plan_delete)
-    record_kwarg = "plan"
+    writes = ServiceWrites.named(services, "plan")
     serializer_class = PlanSerializer
     filterset_class = PlanFilterSet
     search_fields = ["code"]
     ordering_fields = ["year", "code", "product"]
     ordering = ["-year", "code"]
 
-    @extend_schema(request=PlanReopenSerializer, responses={200: PlanSerializer})
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        plan = self.get_object()
-        reopened = self.validated(PlanReopenSerializer)["reopened"]
-        plan = services.plan_set_enrollment_reopened(plan=plan, reopened=reopened, user=request.user)
-        return Response(PlanSerializer(plan).data)
+    reopen = RecordStep(services.plan_set_enrollment_reopened, PlanReopenSerializer)
 
 
 class EnrollmentViewSet(ServiceDestroyMixin, ScopedReadOnlyViewSet):
@@ -81,8 +86,7 @@ class EnrollmentViewSet(ServiceDestroyMixin, ScopedReadOnlyViewSet):
 
     queryset = Enrollment.objects.all()
     selector = staticmethod(selectors.enrollment_list)
-    destroy_service = staticmethod(services.enrollment_delete)
-    record_kwarg = "enrollment"
+    writes = ServiceWrites(record="enrollment", delete=services.enrollment_delete)
     serializer_class = EnrollmentSerializer
     filterset_class = EnrollmentFilterSet
     search_fields = ["union__name", "^union__code"]
@@ -154,19 +158,12 @@ class ClaimViewSet(
     queryset = Claim.objects.all()
     attachment_kinds = ("invoice", "discharge_summary")
     selector = staticmethod(selectors.claim_list)
+    writes = ServiceWrites(record="claim")  # the decisions' record
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilterSet
-    write_permission_action: str | None = None  # set per action below
     search_fields = ["^number", "coverage__member__name"]
     ordering_fields = ["discharged_on", "number", "paid_on", "total_expense", "payout"]
     ordering = ["-discharged_on", "-number"]
-    decision_actions = ("review", "approve", "reject", "pay")
-
-    def scope_action(self) -> str:
-        if self.action in self.decision_actions:
-            # every claim the user sees; the service's decision step says who may decide
-            return VIEW
-        return super().scope_action()
 
     @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer})
     def create(self, request, *args, **kwargs):
@@ -188,48 +185,7 @@ class ClaimViewSet(
         breakdown = services.claim_payout_preview(claim=self.get_object())
         return Response(PayoutBreakdownSerializer(breakdown).data)
 
-    # Decisions: open to whoever sees the claim (reviewers above the county hold only "view" on
-    # the model); the service checks the decision step (apps.insurance.decisions).
-    @extend_schema(
-        request=None,
-        responses={200: ClaimSerializer},
-        description=_DECISION_DOC
-        % "submitted → reviewed, by the prefecture above the county or the province",
-    )
-    @action(detail=True, methods=["post"], write_permission_action="view")
-    def review(self, request, pk=None):
-        return self.respond(services.claim_review(claim=self.get_object(), user=request.user))
-
-    @extend_schema(
-        request=None,
-        responses={200: ClaimSerializer},
-        description=_DECISION_DOC
-        % "reviewed → approved, by the same reviewers; on a double-review plan not by the reviewer",
-    )
-    @action(detail=True, methods=["post"], write_permission_action="view")
-    def approve(self, request, pk=None):
-        return self.respond(services.claim_approve(claim=self.get_object(), user=request.user))
-
-    @extend_schema(
-        request=ClaimRejectSerializer,
-        responses={200: ClaimSerializer},
-        description=_DECISION_DOC
-        % "submitted or reviewed → rejected with a reason, by whoever may review or approve it now",
-    )
-    @action(detail=True, methods=["post"], write_permission_action="view")
-    def reject(self, request, pk=None):
-        claim = self.get_object()
-        reason = self.validated(ClaimRejectSerializer)["reason"]
-        return self.respond(services.claim_reject(claim=claim, reason=reason, user=request.user))
-
-    @extend_schema(
-        request=ClaimPaySerializer,
-        responses={200: ClaimSerializer},
-        description=_DECISION_DOC
-        % "approved → paid with the computed payout, by county staff of the claim's county",
-    )
-    @action(detail=True, methods=["post"], write_permission_action="view")
-    def pay(self, request, pk=None):
-        claim = self.get_object()
-        paid_on = self.validated(ClaimPaySerializer).get("paid_on")
-        return self.respond(services.claim_pay(claim=claim, paid_on=paid_on, user=request.user))
+    review = _decision(services.claim_review, None, _STEPS["review"])
+    approve = _decision(services.claim_approve, None, _STEPS["approve"])
+    reject = _decision(services.claim_reject, ClaimRejectSerializer, _STEPS["reject"])
+    pay = _decision(services.claim_pay, ClaimPaySerializer, _STEPS["pay"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin_base import ServiceWrites
 from apps.core.api.attachments import AttachmentsViewSetMixin
 from apps.core.api.base import ScopedModelViewSet
 
@@ -36,10 +37,7 @@ class ModelWorkerViewSet(ScopedModelViewSet):
 
     queryset = ModelWorker.objects.all()
     selector = staticmethod(selectors.model_worker_list)
-    create_service = staticmethod(services.model_worker_create)
-    update_service = staticmethod(services.model_worker_update)
-    destroy_service = staticmethod(services.model_worker_delete)
-    record_kwarg = "model_worker"
+    writes = ServiceWrites.named(services, "model_worker")
     serializer_class = ModelWorkerSerializer
     filterset_class = ModelWorkerFilterSet
     search_fields = ["name", "=id_number"]
@@ -59,10 +57,7 @@ class HonourViewSet(AttachmentsViewSetMixin, ScopedModelViewSet):
     queryset = Honour.objects.all()
     attachment_kinds = ("certificate",)
     selector = staticmethod(selectors.honour_list)
-    create_service = staticmethod(services.honour_create)
-    update_service = staticmethod(services.honour_update)
-    destroy_service = staticmethod(services.honour_delete)
-    record_kwarg = "honour"
+    writes = ServiceWrites.named(services, "honour")
     serializer_class = HonourSerializer
     filterset_class = HonourFilterSet
     search_fields = ["^number", "recipient_name"]
@@ -78,10 +73,7 @@ class BenefitViewSet(ScopedModelViewSet):
 
     queryset = BenefitPayment.objects.all()
     selector = staticmethod(selectors.benefit_list)
-    create_service = staticmethod(services.benefit_pay)
-    update_service = staticmethod(services.benefit_update)
-    destroy_service = staticmethod(services.benefit_delete)
-    record_kwarg = "payment"
+    writes = ServiceWrites.named(services, "benefit", record="payment", create=services.benefit_pay)
     fixed_fields = {"model_worker": SAME_WORKER}
     serializer_class = BenefitSerializer
     filterset_class = BenefitFilterSet
@@ -95,10 +87,7 @@ class RecuperationViewSet(ScopedModelViewSet):
 
     queryset = Recuperation.objects.all()
     selector = staticmethod(selectors.recuperation_list)
-    create_service = staticmethod(services.recuperation_create)
-    update_service = staticmethod(services.recuperation_update)
-    destroy_service = staticmethod(services.recuperation_delete)
-    record_kwarg = "recuperation"
+    writes = ServiceWrites.named(services, "recuperation")
     fixed_fields = {"model_worker": SAME_WORKER}
     serializer_class = RecuperationSerializer
     filterset_class = RecuperationFilterSet
@@ -112,10 +101,7 @@ class StudioViewSet(ScopedModelViewSet):
 
     queryset = InnovationStudio.objects.all()
     selector = staticmethod(selectors.studio_list)
-    create_service = staticmethod(services.studio_create)
-    update_service = staticmethod(services.studio_update)
-    destroy_service = staticmethod(services.studio_delete)
-    record_kwarg = "studio"
+    writes = ServiceWrites.named(services, "studio")
     serializer_class = StudioSerializer
     filterset_class = StudioFilterSet
     search_fields = ["name", "^code"]
@@ -128,10 +114,7 @@ class TalkViewSet(ScopedModelViewSet):
 
     queryset = Talk.objects.all()
     selector = staticmethod(selectors.talk_list)
-    create_service = staticmethod(services.talk_create)
-    update_service = staticmethod(services.talk_update)
-    destroy_service = staticmethod(services.talk_delete)
-    record_kwarg = "talk"
+    writes = ServiceWrites.named(services, "talk")
     serializer_class = TalkSerializer
     filterset_class = TalkFilterSet
     search_fields = ["^number"]

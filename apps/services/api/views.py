@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -19,8 +18,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from apps.core.api.base import ScopedModelViewSet
-from apps.core.scoping import VIEW
+from apps.core.admin_base import ServiceWrites
+from apps.core.api.base import RecordStep, ScopedModelViewSet
 
 from .. import selectors, services
 from ..filtersets import (
@@ -51,24 +50,8 @@ from .serializers import (
 
 class RecordViewSet(ScopedModelViewSet):
     """The base of the seven registers: full CRUD through the services, search, filters,
-    ordering and pagination; ``step`` runs a workflow step, ``queue`` lists a selector's rows."""
-
-    # Steps taken on a record the user can see but not change (the level above decides a
-    # relief payment): the service's decision step says who may.
-    decision_actions: ClassVar[tuple[str, ...]] = ()
-    write_permission_action: str | None = None  # set per action below
-
-    def scope_action(self) -> str:
-        if self.action in self.decision_actions:
-            return VIEW
-        return super().scope_action()
-
-    def step(self, service: Callable[..., Any], input_serializer: type[serializers.Serializer] | None = None):
-        """The record first (outside the scope is a 404 whatever the input), then the input,
-        then the service; the answer is the record as a GET shows it."""
-        record = self.get_object()
-        data = self.validated(input_serializer) if input_serializer is not None else {}
-        return self.respond(service(**{self.record_kwarg: record}, user=self.request.user, **data))
+    ordering and pagination; the workflow steps are ``RecordStep``s, ``queue`` lists a
+    selector's rows."""
 
     def queue(self, queryset: QuerySet):
         """A selector's rows with the list's filters, ordering (the action's) and pagination."""
@@ -85,66 +68,45 @@ _DECISION = (
 )
 
 
+# What each step does (the schema's description). A relief decision is taken by the level
+# above: it is open to whoever sees the payment ("view"), and the service says who may.
+_DOCS = {
+    "approve": "pending → approved, with an optional note. " + _DECISION,
+    "reject": "pending → rejected, with the reason (required). " + _DECISION,
+    "pay": (
+        "approved → paid on the date given (not in the future), by staff who may change the "
+        "payment's region. Refused with 400 when the payment is not approved."
+    ),
+    "start": "received → in progress. Refused with 400 when the case is not received.",
+    "close": (
+        "received or in progress → closed on the date given (not in the future), with the "
+        "amount recovered and the workers involved. Refused with 400 when already closed."
+    ),
+    "repay": "Record that the loan was repaid in full. Refused with 400 when already repaid.",
+}
+
+
+def _step(service: Callable, body: type[serializers.Serializer] | None, doc: str, permission: str = "change"):
+    """A step of a register (its ``serializer_class`` answers), with the model permission it needs."""
+    return RecordStep(service, body, description=_DOCS[doc], write_permission_action=permission)
+
+
 class ReliefSteps:
     """A payment above its programme's threshold is filed as pending; the level above approves
     or rejects it; staff of the payment's region then pay it (only then is it counted)."""
 
-    decision_actions = ("approve", "reject")
-
-    @extend_schema(
-        request=ReliefApproveSerializer,
-        responses={200: ReliefPaymentSerializer},
-        description="pending → approved, with an optional note. " + _DECISION,
-    )
-    @action(detail=True, methods=["post"], write_permission_action="view")
-    def approve(self, request, pk=None):
-        return self.step(services.relief_approve, ReliefApproveSerializer)
-
-    @extend_schema(
-        request=ReliefRejectSerializer,
-        responses={200: ReliefPaymentSerializer},
-        description="pending → rejected, with the reason (required). " + _DECISION,
-    )
-    @action(detail=True, methods=["post"], write_permission_action="view")
-    def reject(self, request, pk=None):
-        return self.step(services.relief_reject, ReliefRejectSerializer)
-
-    @extend_schema(
-        request=ReliefPaySerializer,
-        responses={200: ReliefPaymentSerializer},
-        description=(
-            "approved → paid on the date given (not in the future), by staff who may change the "
-            "payment's region. Refused with 400 when the payment is not approved."
-        ),
-    )
-    @action(detail=True, methods=["post"], write_permission_action="change")
-    def pay(self, request, pk=None):
-        return self.step(services.relief_pay, ReliefPaySerializer)
+    serializer_class = ReliefPaymentSerializer
+    approve = _step(services.relief_approve, ReliefApproveSerializer, "approve", "view")
+    reject = _step(services.relief_reject, ReliefRejectSerializer, "reject", "view")
+    pay = _step(services.relief_pay, ReliefPaySerializer, "pay")
 
 
 class CaseSteps:
     """A rights case goes received → in progress (``start``) → closed (``close``)."""
 
-    @extend_schema(
-        request=None,
-        responses={200: RightsCaseSerializer},
-        description="received → in progress. Refused with 400 when the case is not received.",
-    )
-    @action(detail=True, methods=["post"], write_permission_action="change")
-    def start(self, request, pk=None):
-        return self.step(services.case_start)
-
-    @extend_schema(
-        request=CaseCloseSerializer,
-        responses={200: RightsCaseSerializer},
-        description=(
-            "received or in progress → closed on the date given (not in the future), with the "
-            "amount recovered and the workers involved. Refused with 400 when already closed."
-        ),
-    )
-    @action(detail=True, methods=["post"], write_permission_action="change")
-    def close(self, request, pk=None):
-        return self.step(services.case_close, CaseCloseSerializer)
+    serializer_class = RightsCaseSerializer
+    start = _step(services.case_start, None, "start")
+    close = _step(services.case_close, CaseCloseSerializer, "close")
 
     @extend_schema(
         responses={200: RightsCaseSerializer(many=True)},
@@ -158,14 +120,8 @@ class CaseSteps:
 class LoanSteps:
     """A micro-loan is current until its due date, then overdue until it is repaid."""
 
-    @extend_schema(
-        request=LoanRepaySerializer,
-        responses={200: MicroLoanSerializer},
-        description="Record that the loan was repaid in full. Refused with 400 when already repaid.",
-    )
-    @action(detail=True, methods=["post"], write_permission_action="change")
-    def repay(self, request, pk=None):
-        return self.step(services.loan_repay, LoanRepaySerializer)
+    serializer_class = MicroLoanSerializer
+    repay = _step(services.loan_repay, LoanRepaySerializer, "repay")
 
     @extend_schema(
         responses={200: MicroLoanSerializer(many=True)},
@@ -189,10 +145,7 @@ class Register:
     serializer: type[serializers.Serializer]
     filterset: type
     selector: Callable[..., QuerySet]
-    create: Callable[..., Any]
-    update: Callable[..., Any]
-    delete: Callable[..., Any]
-    record: str  # the keyword under which the services take the record
+    writes: ServiceWrites
     dated: str  # the register's own date: default ordering newest first
     doc: str
     search: tuple[str, ...] = ("name",)
@@ -205,10 +158,7 @@ class Register:
             "__module__": __name__,
             "queryset": self.model.objects.all(),
             "selector": staticmethod(self.selector),
-            "create_service": staticmethod(self.create),
-            "update_service": staticmethod(self.update),
-            "destroy_service": staticmethod(self.delete),
-            "record_kwarg": self.record,
+            "writes": self.writes,
             "serializer_class": self.serializer,
             "filterset_class": self.filterset,
             "search_fields": ["^number", *self.search],
@@ -222,47 +172,47 @@ class Register:
 REGISTERS = (
     Register(
         "relief-payments", "services-relief", ReliefPayment, ReliefPaymentSerializer, ReliefFilterSet,
-        selectors.relief_list, services.relief_create, services.relief_update, services.relief_delete,
-        "payment", "paid_on", search=("name", "student_name", "=id_number"),
-        orderable=("amount", "programme", "status"), steps=(ReliefSteps,),
+        selectors.relief_list, ServiceWrites.named(services, "relief", record="payment"), "paid_on",
+        search=("name", "student_name", "=id_number"), orderable=("amount", "programme", "status"),
+        steps=(ReliefSteps,),
         doc="Relief payments (专项帮扶发放) to workers, filed households or not. " + ReliefSteps.__doc__,
     ),
     Register(
         "visits", "services-visit", Visit, VisitSerializer, VisitFilterSet,
-        selectors.visit_list, services.visit_create, services.visit_update, services.visit_delete,
-        "visit", "visited_on", search=("name", "=credit_code", "=head_id_number"), orderable=("amount",),
+        selectors.visit_list, ServiceWrites.named(services, "visit"), "visited_on",
+        search=("name", "=credit_code", "=head_id_number"), orderable=("amount",),
         doc="Warmth visits (走访慰问) to an enterprise (credit code) or a household (householder's ID).",
     ),
     Register(
         "job-fairs", "services-job-fair", JobFair, JobFairSerializer, JobFairFilterSet,
-        selectors.job_fair_list, services.job_fair_create, services.job_fair_update, services.job_fair_delete,
-        "job_fair", "held_on", orderable=("positions", "attendees"),
+        selectors.job_fair_list, ServiceWrites.named(services, "job_fair"), "held_on",
+        orderable=("positions", "attendees"),
         doc="Spring job fairs (春送岗位专场招聘会): enterprises, positions and job seekers attending.",
     ),
     Register(
         "employment-services", "services-employment", EmploymentService, EmploymentServiceSerializer,
-        EmploymentServiceFilterSet, selectors.employment_service_list, services.employment_service_create,
-        services.employment_service_update, services.employment_service_delete,
-        "service", "served_on", search=("name", "=id_number"),
+        EmploymentServiceFilterSet, selectors.employment_service_list,
+        ServiceWrites.named(services, "employment_service", record="service"), "served_on",
+        search=("name", "=id_number"),
         doc="Employment services (就业服务) to one worker, and whether they were placed in a job.",
     ),
     Register(
         "training-classes", "services-training", TrainingClass, TrainingClassSerializer, TrainingFilterSet,
-        selectors.training_list, services.training_create, services.training_update, services.training_delete,
-        "training", "start_date", orderable=("end_date", "trainees"),
+        selectors.training_list, ServiceWrites.named(services, "training"), "start_date",
+        orderable=("end_date", "trainees"),
         doc="Training classes (培训班): vocational skills, migrant workers, union cadres.",
     ),
     Register(
         "rights-cases", "services-case", RightsCase, RightsCaseSerializer, RightsCaseFilterSet,
-        selectors.case_list, services.case_create, services.case_update, services.case_delete,
-        "case", "received_on", search=("summary",), orderable=("closed_on", "amount_recovered", "status"),
+        selectors.case_list, ServiceWrites.named(services, "case"), "received_on",
+        search=("summary",), orderable=("closed_on", "amount_recovered", "status"),
         steps=(CaseSteps,),
         doc="Rights cases (维权案件). " + CaseSteps.__doc__ + " ``open/`` lists the open ones, oldest first.",
     ),
     Register(
         "micro-loans", "services-loan", MicroLoan, MicroLoanSerializer, LoanFilterSet,
-        selectors.loan_list, services.loan_create, services.loan_update, services.loan_delete,
-        "loan", "granted_on", search=("name", "=id_number"), orderable=("amount", "due_on", "repaid_on"),
+        selectors.loan_list, ServiceWrites.named(services, "loan"), "granted_on",
+        search=("name", "=id_number"), orderable=("amount", "due_on", "repaid_on"),
         steps=(LoanSteps,),
         doc="Micro-loans (小额贷款) to workers starting a business. " + LoanSteps.__doc__
         + " ``overdue/`` lists the overdue ones.",
