@@ -16,10 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 
-from .bulk import bulk_insert, chunks
+from .bulk import bulk_insert, chunks, copy_rows
 from .choices import AuditAction, AuditSource
 from .validators import mask_resident_id
 
@@ -167,7 +168,6 @@ def record_many(
     entry per record with its snapshot: that is all that is left of it.
     """
     from .models import AuditEntry
-    from .models.audit import AuditBatchMember
     from .scoping import region_of
 
     instances = list(instances)
@@ -195,6 +195,67 @@ def record_many(
         else:
             region_id = region_of(instance) if hasattr(instance, "scope_region_lookup") else None
         groups.setdefault((type(instance), region_id), []).append(i)
+    return _write_batches(
+        groups,
+        [str(instance.pk) for instance in instances],
+        action,
+        fields_of=lambda model, batch: (
+            _changed_names(model, (changes[i] for i in batch))
+            if changes is not None
+            else _field_names(instances[batch[0]])
+        ),
+        changes=changes,
+        lines=lines,
+        note=note,
+        user=user,
+        source=source,
+        batch_size=batch_size,
+    )
+
+
+def record_inserted(
+    model: type[models.Model],
+    keys: Sequence[Any],
+    region_ids: Sequence[int | None],
+    *,
+    note: str = "",
+    batch_size: int = 2000,
+) -> int:
+    """``record_many`` of a create for rows written without model instances (a generator's
+    millions, by ``bulk.insert_rows``): their keys and regions are all it needs. Returns the
+    number of entries written."""
+    groups: dict[tuple[type, int | None], list[int]] = {}
+    for i, region_id in enumerate(region_ids):
+        groups.setdefault((model, region_id), []).append(i)
+    names = _field_names(model())
+    return _write_batches(
+        groups,
+        [str(k) for k in keys],
+        AuditAction.CREATE,
+        fields_of=lambda _model, _batch: names,
+        note=note,
+        batch_size=batch_size,
+    )
+
+
+def _write_batches(
+    groups: dict[tuple[type, int | None], list[int]],
+    keys: Sequence[str],
+    action: str,
+    *,
+    fields_of: Any,
+    changes: list[dict] | None = None,
+    lines: Sequence[int | None] | None = None,
+    note: str = "",
+    user: Any = None,
+    source: str | None = None,
+    batch_size: int = 2000,
+) -> int:
+    """One entry per model, region and batch of ``groups`` (indexes into ``keys``), and a
+    member row per record."""
+    from .models import AuditEntry
+    from .models.audit import AuditBatchMember
+
     ctx = current_context()
     user = user if user is not None else ctx.user
     if user is not None and not getattr(user, "is_authenticated", False):
@@ -203,10 +264,6 @@ def record_many(
     for (model, region_id), indexes in groups.items():
         ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
         for batch in chunks(indexes, batch_size):
-            if changes is not None:
-                fields = _changed_names(model, (changes[i] for i in batch))
-            else:
-                fields = _field_names(instances[batch[0]])
             entries.append(
                 AuditEntry(
                     user=user,
@@ -220,23 +277,28 @@ def record_many(
                     changes={},
                     note=(note or ctx.note)[:200],
                     object_count=len(batch),
-                    fields=fields,
+                    fields=fields_of(model, batch),
                 )
             )
             batches.append(batch)
-    # the entries are few: one INSERT ... RETURNING gives their ids; the members go in by COPY
+    # the entries are few: one INSERT ... RETURNING gives their ids; the members go in by COPY,
+    # one tuple a record, no model instance: at a generator's millions of rows they add up
     AuditEntry.objects.bulk_create(entries)
-    members = [
-        AuditBatchMember(
-            entry_id=entry.pk,
-            object_id=str(instances[i].pk),
-            line=lines[i] if lines is not None else None,
-            changes=changes[i] if changes is not None else None,
-        )
-        for entry, batch in zip(entries, batches, strict=True)
-        for i in batch
-    ]
-    bulk_insert(AuditBatchMember, members, batch_size=5000)
+    encode = DjangoJSONEncoder().encode
+    copy_rows(
+        AuditBatchMember,
+        ("entry_id", "object_id", "line", "changes"),
+        (
+            (
+                entry.pk,
+                keys[i],
+                lines[i] if lines is not None else None,
+                encode(changes[i]) if changes is not None and changes[i] is not None else None,
+            )
+            for entry, batch in zip(entries, batches, strict=True)
+            for i in batch
+        ),
+    )
     return len(entries)
 
 

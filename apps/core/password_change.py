@@ -106,6 +106,8 @@ def _token_user(request: HttpRequest) -> Any:
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.select_related("user").filter(key=header[1]).first()
+    # DRF's authentication of this request reuses it (apps.core.api.authentication.TokenAuthentication)
+    request.token_lookup = (header[1], token)
     return token.user if token is not None else None
 
 

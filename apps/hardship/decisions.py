@@ -25,9 +25,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import personal
-from apps.core.choices import Role
-from apps.core.decisions import DecisionStep, last_editor_id
-from apps.core.scoping import CHANGE, REVIEW, VIEW, user_may
+from apps.core.decisions import DecisionStep, cached_last_editor_id, prefetch_last_editors
+from apps.core.scoping import VIEW, user_may
 
 from .choices import IN_PROGRESS, Status
 from .models import FamilyMember, Household
@@ -50,38 +49,28 @@ def _region(household: Household) -> int | None:
 
 def review_excluded(household: Household) -> set[int | None]:
     """Who may never review the household: who entered it and who last changed its contents."""
-    return {household.created_by_id, last_editor_id(household, ignore_fields=DECISION_FIELDS)}
+    # cached per household: a list reads every page's editors at once (prefetch_review_editors)
+    return {household.created_by_id, cached_last_editor_id(household, ignore_fields=DECISION_FIELDS)}
 
 
-HOUSEHOLD_REVIEW = DecisionStep(
-    name="hardship_review",
-    label=_("review the hardship household"),
-    roles=(Role.PREFECTURE, Role.PROVINCE),
-    scope_action=REVIEW,
-    region_of=_region,
-    excluded=review_excluded,
-    scope_model=Household,
+def prefetch_review_editors(households: list[Household]) -> None:
+    """``review_excluded``'s reading of the audit trail for a page of households, one query."""
+    prefetch_last_editors(households, ignore_fields=DECISION_FIELDS)
+
+
+def _entered_by(household: Household) -> set[int | None]:
+    return {household.created_by_id}
+
+
+# Every step is judged by the household's region under the household's scope rules.
+_ON_HOUSEHOLD = {"region_of": _region, "scope_model": Household}
+HOUSEHOLD_REVIEW = DecisionStep.above_county(
+    "hardship_review", _("review the hardship household"), excluded=review_excluded, **_ON_HOUSEHOLD
 )
-
-HOUSEHOLD_RECHECK = DecisionStep(
-    name="hardship_recheck",
-    label=_("re-check the hardship household"),
-    roles=(Role.COUNTY,),
-    scope_action=CHANGE,
-    region_of=_region,
-    excluded=lambda household: {household.created_by_id},
-    scope_model=Household,
+HOUSEHOLD_RECHECK = DecisionStep.by_county(
+    "hardship_recheck", _("re-check the hardship household"), excluded=_entered_by, **_ON_HOUSEHOLD
 )
-
-HOUSEHOLD_EXIT = DecisionStep(
-    name="hardship_exit",
-    label=_("decide the household's exit from hardship"),
-    roles=(Role.COUNTY,),
-    scope_action=CHANGE,
-    region_of=_region,
-    excluded=lambda household: {household.created_by_id},
-    scope_model=Household,
-)
+HOUSEHOLD_EXIT = HOUSEHOLD_RECHECK.but("hardship_exit", _("decide the household's exit from hardship"))
 
 
 # Personal data ------------------------------------------------------------------------------

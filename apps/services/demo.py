@@ -40,6 +40,7 @@ from apps.core.bulk import bulk_insert
 from apps.core.choices import AuditAction, AuditSource, RegionLevel, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
 from apps.core.models import Region
+from apps.core.processes import in_processes, may_fork
 from apps.core.validators import USCC_ALPHABET, resident_id_check_char, uscc_check_char
 
 from . import rules, services
@@ -149,6 +150,18 @@ PREFIXES = {
     MicroLoan: "DK",
 }
 MODELS = list(PREFIXES)
+# The _Demo method writing each register's records of a year.
+BUILDERS = {
+    ReliefPayment: "relief",
+    Visit: "visits",
+    JobFair: "job_fairs",
+    EmploymentService: "employment",
+    TrainingClass: "trainings",
+    RightsCase: "cases",
+    MicroLoan: "loans",
+}
+# The registers in two halves of about as many rows each at the province scale.
+HALVES = ([Visit, TrainingClass, JobFair, MicroLoan], [EmploymentService, ReliefPayment, RightsCase])
 HOUSEHOLDS_OF_THE_WALK = 3  # filed hardship households visited per demo county
 
 
@@ -488,7 +501,6 @@ def _flush(model: type[models.Model], batch: list[models.Model]) -> int:
     return len(batch)
 
 
-@transaction.atomic
 def generate(
     *,
     rng: random.Random,
@@ -499,28 +511,52 @@ def generate(
     """Write the seven registers for the years, then the demo counties' walk; returns
     {"<model>": count}. ``household_heads`` gives, by demo county code, (resident ID, name) of
     hardship household heads of the county to visit: only those the core registry confirms as
-    filed are visited."""
+    filed are visited.
+
+    At the province scale on PostgreSQL, outside a transaction, the registers are written by
+    two processes (``HALVES``: visits and employment services are about a million rows each),
+    each register from a seed of its own and in one transaction; otherwise one after the
+    other from the one seeded ``rng``, in one transaction."""
     today = timezone.localdate()
     counts = {model._meta.model_name: 0 for model in MODELS}
     years = sorted(y for y in years if dt.date(y, 1, 1) <= today)
-    demo = _Demo(rng, SCALES[scale], today)
-    if not demo.by_level["leaf"] or not years:
+    if not _Demo(rng, SCALES[scale], today).by_level["leaf"] or not years:
         return counts
-    with audit.audit_context(source=AuditSource.SYSTEM):
-        for model, build in (
-            (ReliefPayment, demo.relief),
-            (Visit, demo.visits),
-            (JobFair, demo.job_fairs),
-            (EmploymentService, demo.employment),
-            (TrainingClass, demo.trainings),
-            (RightsCase, demo.cases),
-            (MicroLoan, demo.loans),
-        ):
+    if scale == "province" and may_fork():
+        seeds = {model.__name__: rng.random() for model in MODELS}
+        halves = [[m.__name__ for m in half] for half in HALVES]
+        for written in in_processes(_registers, [(names, seeds, scale, years, today) for names in halves]):
+            counts.update(written)
+        demo = _Demo(rng, SCALES[scale], today)  # the walk numbers its records after theirs
+        registers = []
+    else:
+        demo = _Demo(rng, SCALES[scale], today)
+        registers = MODELS
+    with audit.audit_context(source=AuditSource.SYSTEM), transaction.atomic():
+        for model in registers:
+            build = getattr(demo, BUILDERS[model])
             for year in years:
                 counts[model._meta.model_name] += _write(model, build(year))
         for record in _walk(demo, household_heads or {}):
             counts[type(record)._meta.model_name] += 1
     return counts
+
+
+def _registers(
+    names: list[str], seeds: Mapping[str, float], scale: str, years: list[int], today: dt.date
+) -> dict[str, int]:
+    """The registers named, each from its own seed and in one transaction (a process of
+    ``generate``'s province run)."""
+    written = {}
+    with audit.audit_context(source=AuditSource.SYSTEM):
+        for model in MODELS:
+            if model.__name__ not in names:
+                continue
+            demo = _Demo(random.Random(seeds[model.__name__]), SCALES[scale], today)
+            build = getattr(demo, BUILDERS[model])
+            with transaction.atomic():
+                written[model._meta.model_name] = sum(_write(model, build(year)) for year in years)
+    return written
 
 
 def _walk(d: _Demo, heads: Mapping[str, Sequence[tuple[str, str]]]) -> list[models.Model]:

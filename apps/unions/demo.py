@@ -22,14 +22,17 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from apps.core.audit import record_many
-from apps.core.bulk import bulk_insert
+from apps.core.audit import record_inserted, record_many
+from apps.core.bulk import bulk_insert, insert_rows
 from apps.core.choices import AuditAction, RegionLevel, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
 from apps.core.models import Region
-from apps.core.validators import resident_id_check_char
+from apps.core.processes import in_processes, may_fork
+from apps.core.validators import ID_CHECK, ID_WEIGHTS, resident_id_check_char
 
 from . import services
 from .choices import ContractKind, HouseholdType, JoinChannel, KeyGroup, MemberStatus, Sex, UnionKind
@@ -91,6 +94,7 @@ WALK = {"pending_transfers": 3, "waiting_applications": 4}
 # The demo grassroots union user of 城关区 (load_demo gives it the demo password).
 DEMO_UNION_USER = "union_cg"
 TRANSFER_REASONS = ["工作调动", "劳动关系转移", "单位合并重组", "跨区就业"]
+KEY_GROUPS = list(KeyGroup.values)
 REJECT_REASONS = ["申请人所在单位已建会，请向本单位工会申请入会", "身份信息与本人不符，请核实后重新申请"]
 
 
@@ -191,42 +195,98 @@ def _unions(
         yield union
 
 
-def _member(rng: random.Random, union: GrassrootsUnion, used: set[str], last: int) -> Member:
-    id_number = _resident_id(rng, union.region.code, used.setdefault(union.region.code[:6], set()))
-    birth = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    earliest = max(
-        union.founded_on,
-        birth.replace(year=birth.year + 18)
-        if birth.month != 2 or birth.day != 29
-        else dt.date(birth.year + 18, 3, 1),
-    )
-    end = union.dissolved_on or dt.date(last, 12, 31)
-    joined = _date_between(rng, earliest, end)
-    left = None
-    status = MemberStatus.ACTIVE
-    roll = rng.random()
-    if roll < 0.08 or union.dissolved_on:
-        left = _date_between(rng, joined, union.dissolved_on or dt.date(last, 12, 31))
-        status = MemberStatus.LEFT
-    elif roll < 0.11:
-        status = MemberStatus.RETAINED
-    rural = rng.random() < 0.4
-    return Member(
-        union=union,
-        name=_person_name(rng),
-        id_number=id_number,
-        sex=Sex.FEMALE if int(id_number[16]) % 2 == 0 else Sex.MALE,
-        birth_date=birth,
-        ethnicity=rng.choice(ETHNICITIES),
-        phone=f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}",
-        education=rng.choice(EDUCATION),
-        household_type=HouseholdType.RURAL if rural else HouseholdType.URBAN,
-        key_group=rng.choice(KeyGroup.values) if rng.random() < 0.06 else "",
-        joined_on=joined,
-        join_channel=JoinChannel.ONLINE if rng.random() < 0.3 else JoinChannel.OFFLINE,
-        left_on=left,
-        status=status,
-    )
+# Member columns written by the generator, in the order of its rows (the id comes from the
+# sequence; ``insert_rows``).
+MEMBER_FIELDS = (
+    "union_id", "name", "id_number", "sex", "birth_date", "ethnicity", "phone", "education",
+    "household_type", "key_group", "joined_on", "join_channel", "left_on", "status",
+)  # fmt: skip
+_BIRTHS = (dt.date(1962, 1, 1).toordinal(), dt.date(2004, 12, 31).toordinal())
+
+
+class _People:
+    """Members by the million: every draw is ``rng.random()`` (a C call) and the resident ID's
+    check character comes from precomputed weighted sums of its three parts (region, birth
+    date, sequence number), so a member row costs a few microseconds, not a model instance."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.r = rng.random
+        self.seq = [f"{n:03d}" for n in range(1000)]
+        self.seq_sum = [_weighted(text, 14) for text in self.seq]
+        self.days: dict[int, tuple[dt.date, str, int]] = {}
+        self.region_sum: dict[str, int] = {}
+
+    def day(self, ordinal: int) -> tuple[dt.date, str, int]:
+        found = self.days.get(ordinal)
+        if found is None:
+            date = dt.date.fromordinal(ordinal)
+            text = f"{date:%Y%m%d}"
+            found = self.days[ordinal] = (date, text, _weighted(text, 6))
+        return found
+
+    def resident_id(self, region6: str, used: set[str]) -> tuple[str, dt.date]:
+        r, (lo, hi) = self.r, _BIRTHS
+        base = self.region_sum.get(region6)
+        if base is None:
+            base = self.region_sum[region6] = _weighted(region6, 0)
+        while True:
+            birth, text, day_sum = self.day(lo + int(r() * (hi - lo + 1)))
+            n = int(r() * 1000)
+            id_number = f"{region6}{text}{self.seq[n]}{ID_CHECK[(base + day_sum + self.seq_sum[n]) % 11]}"
+            if id_number not in used:
+                used.add(id_number)
+                return id_number, birth
+
+    def between(self, start: dt.date, end: dt.date) -> dt.date:
+        if end <= start:
+            return start
+        return dt.date.fromordinal(start.toordinal() + int(self.r() * ((end - start).days + 1)))
+
+    def name(self) -> str:
+        r = self.r
+        given = GIVEN[int(r() * len(GIVEN))]
+        if r() < 0.5:
+            given += GIVEN[int(r() * len(GIVEN))]
+        return SURNAMES[int(r() * len(SURNAMES))] + given
+
+    def member(self, union: GrassrootsUnion, used: set[str], end_of_last: dt.date) -> tuple:
+        """One member row (MEMBER_FIELDS) of ``union``: joined after the union's founding and
+        the member's 18th birthday, left (8 %, or with a dissolved union) after joining."""
+        r = self.r
+        id_number, birth = self.resident_id(union.region.code[:6], used)
+        adult = (
+            dt.date(birth.year + 18, 3, 1)
+            if (birth.month, birth.day) == (2, 29)
+            else birth.replace(year=birth.year + 18)
+        )
+        end = union.dissolved_on or end_of_last
+        joined = self.between(max(union.founded_on, adult), end)
+        left, status, roll = None, MemberStatus.ACTIVE, r()
+        if roll < 0.08 or union.dissolved_on:
+            left, status = self.between(joined, end), MemberStatus.LEFT
+        elif roll < 0.11:
+            status = MemberStatus.RETAINED
+        return (
+            union.pk,
+            self.name(),
+            id_number,
+            Sex.FEMALE if int(id_number[16]) % 2 == 0 else Sex.MALE,
+            birth,
+            ETHNICITIES[int(r() * len(ETHNICITIES))],
+            f"1{'3578'[int(r() * 4)]}{int(r() * 1_000_000_000):09d}",
+            EDUCATION[int(r() * len(EDUCATION))],
+            HouseholdType.RURAL if r() < 0.4 else HouseholdType.URBAN,
+            KEY_GROUPS[int(r() * len(KEY_GROUPS))] if r() < 0.06 else "",
+            joined,
+            JoinChannel.ONLINE if r() < 0.3 else JoinChannel.OFFLINE,
+            left,
+            status,
+        )
+
+
+def _weighted(digits: str, offset: int) -> int:
+    """The resident-ID checksum's share of ``digits`` standing at ``offset`` of the ID."""
+    return sum(int(c) * w for c, w in zip(digits, ID_WEIGHTS[offset:], strict=False))
 
 
 def _contracts(
@@ -267,7 +327,6 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
     count, mean_members = SCALES[scale]
     regions = _leaf_regions()
     pinned = _pinned_regions(scale, count)
-    pinned_codes = {r.code for r in pinned}
     last = years[-1]
     written = {"unions": 0, "members": 0, "contracts": 0}
     unions: list[GrassrootsUnion] = []
@@ -278,29 +337,88 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
             unions.clear()
     written["unions"] += _flush(GrassrootsUnion, unions)
 
-    used: dict[str, set[str]] = {}
-    members: list[Member] = []
-    contracts: list[CollectiveContract] = []
-    queryset = GrassrootsUnion.objects.filter(code__startswith="GH").select_related("region").order_by("pk")
-    for union in queryset.iterator(chunk_size=2000):
-        if scale == "province":
-            n = max(1, int(rng.expovariate(1 / mean_members)))
-        elif union.region.code in pinned_codes:
-            n = rng.randint(mean_members // 2, 2 * mean_members)
-        else:
-            n = rng.randint(5, 2 * mean_members - 5)
-        for _ in range(n):
-            members.append(_member(rng, union, used, last))
-        contracts.extend(_contracts(rng, union, n, last))
-        if len(members) >= BATCH:
-            written["members"] += _flush(Member, members)
-        if len(contracts) >= BATCH:
-            written["contracts"] += _flush(CollectiveContract, contracts)
-    written["members"] += _flush(Member, members)
-    written["contracts"] += _flush(CollectiveContract, contracts)
+    plan = {"scale": scale, "mean": mean_members, "pinned": sorted({r.code for r in pinned}), "last": last}
+    parts = _region_parts(2) if may_fork() and scale == "province" else [None]
+    seeds = [rng.random() for _ in parts]
+    if len(parts) == 1:
+        done = [_members(seeds[0], plan, parts[0])]
+    else:
+        done = in_processes(_members, [(seed, plan, part) for seed, part in zip(seeds, parts, strict=True)])
+    for counts in done:
+        written["members"] += counts["members"]
+        written["contracts"] += counts["contracts"]
     walked = _walk(rng)
     written["members"] += walked.pop("members")
     return written | walked
+
+
+def _members(seed: float, plan: dict[str, Any], regions: list[int] | None) -> dict[str, int]:
+    """Members and collective contracts of the generated unions (of ``regions`` only, when
+    given), written and audited a batch at a time, each batch committed on its own when no
+    transaction surrounds the call (a stopped run keeps what it wrote)."""
+    rng = random.Random(seed)
+    people = _People(rng)
+    end_of_last = dt.date(plan["last"], 12, 31)
+    mean = plan["mean"]
+    written = {"members": 0, "contracts": 0}
+    rows: list[tuple] = []
+    row_regions: list[int] = []
+    contracts: list[CollectiveContract] = []
+    unions = GrassrootsUnion.objects.filter(code__startswith="GH").select_related("region")
+    if regions is not None:
+        unions = unions.filter(region_id__in=regions)
+    used: set[str] = set()
+    current = None
+    for union in unions.order_by("region__code", "pk").iterator(chunk_size=2000):
+        if union.region_id != current:
+            # a resident ID starts with its region's code: only the current region's are kept
+            used, current = set(), union.region_id
+        if plan["scale"] == "province":
+            n = max(1, int(rng.expovariate(1 / mean)))
+        elif union.region.code in plan["pinned"]:
+            n = rng.randint(mean // 2, 2 * mean)
+        else:
+            n = rng.randint(5, 2 * mean - 5)
+        for _ in range(n):
+            rows.append(people.member(union, used, end_of_last))
+        row_regions.extend([union.region_id] * n)
+        contracts.extend(_contracts(rng, union, n, plan["last"]))
+        if len(rows) >= BATCH:
+            written["members"] += _flush_rows(rows, row_regions)
+        if len(contracts) >= BATCH:
+            with transaction.atomic():
+                written["contracts"] += _flush(CollectiveContract, contracts)
+    written["members"] += _flush_rows(rows, row_regions)
+    with transaction.atomic():
+        written["contracts"] += _flush(CollectiveContract, contracts)
+    return written
+
+
+def _flush_rows(rows: list[tuple], regions: list[int]) -> int:
+    with transaction.atomic():
+        pks = insert_rows(Member, MEMBER_FIELDS, rows)
+        record_inserted(Member, pks, regions, note="demo data")
+    n = len(rows)
+    rows.clear()
+    regions.clear()
+    return n
+
+
+def _region_parts(n: int) -> list[list[int]]:
+    """The regions holding generated unions, in ``n`` parts of about as many unions each."""
+    counts = (
+        GrassrootsUnion.objects.filter(code__startswith="GH")
+        .values_list("region_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "region_id")
+    )
+    parts: list[list[int]] = [[] for _ in range(n)]
+    load = [0] * n
+    for region_id, k in counts:
+        i = load.index(min(load))
+        parts[i].append(region_id)
+        load[i] += k
+    return [part for part in parts if part]
 
 
 def _walk(rng: random.Random) -> dict[str, int]:

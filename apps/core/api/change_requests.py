@@ -4,6 +4,7 @@ lists and decides them here (apps/core/proposals.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import django_filters
 from django.utils import timezone
@@ -18,7 +19,6 @@ from .. import proposals
 from ..choices import ChangeRequestStatus
 from ..history import describe
 from ..models import ChangeRequest
-from ..scoping import VIEW
 from .attachments import AttachmentsViewSetMixin
 from .base import ScopedReadOnlyViewSet
 
@@ -27,6 +27,21 @@ class ChangeRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     before = serializers.CharField()
     after = serializers.CharField()
+
+
+class ChangeRequestListSerializer(serializers.ListSerializer):
+    """Describes a page's requests together, one look-up of related names per model, not per
+    request (the list's queries do not grow with its rows)."""
+
+    def to_representation(self, data):
+        requests = list(data.all() if hasattr(data, "all") else data)
+        by_model: dict[Any, list[ChangeRequest]] = {}
+        for request in requests:
+            if request.model is not None:
+                by_model.setdefault(request.model, []).append(request)
+        for model, group in by_model.items():
+            describe(group, model)
+        return super().to_representation(requests)
 
 
 class ChangeRequestSerializer(serializers.ModelSerializer):
@@ -44,6 +59,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChangeRequest
+        list_serializer_class = ChangeRequestListSerializer
         fields = [
             "id",
             "kind",
@@ -77,8 +93,9 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
         model = obj.model
         if model is None:
             return []
-        (described,) = describe([obj], model)
-        return ChangeRowSerializer(described.rows, many=True).data
+        if not hasattr(obj, "rows"):  # a single request (a list describes its page at once)
+            describe([obj], model)
+        return ChangeRowSerializer(obj.rows, many=True).data
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -111,20 +128,14 @@ class ChangeRequestViewSet(AttachmentsViewSetMixin, ScopedReadOnlyViewSet):
     ordering_fields = ["created_at", "decided_at", "id"]
     ordering = ["-created_at", "-id"]
     attachment_kinds = ("application_form", "supporting_document")
-    decision_actions = ("approve", "return_request")
-    write_permission_action: str | None = None  # "view" on the decision actions
 
     def get_queryset(self):
         return super().get_queryset().select_related("union", "created_by", "decided_by", "result_type")
 
-    def scope_action(self) -> str:
-        # decisions are looked up among what the user sees; proposals.may_decide says who decides
-        if getattr(self, "action", None) in self.decision_actions:
-            return VIEW
-        return super().scope_action()
-
     def decidable(self) -> ChangeRequest:
-        change = self.get_object()  # outside what the user sees: a 404
+        # the decisions are routed with "view": looked up among what the user sees (outside it,
+        # a 404); proposals.may_decide says who decides
+        change = self.get_object()
         if not proposals.may_decide(self.request.user, change):
             raise PermissionDenied(_("Only the staff of the union's county decide its change requests."))
         return change

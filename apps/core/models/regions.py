@@ -3,18 +3,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import RegionLevel
 from ..scoping import ALL, NONE, SUBTREE, VIEW, ScopedQuerySet, is_union_user, scope_region_ids
+from .fields import optional_reference
 
 
 class RegionQuerySet(ScopedQuerySet):
     def subtree_ids(self, region_id: int) -> list[int]:
-        path = Region.objects.filter(pk=region_id).values_list("path", flat=True).first()
-        if path is None:
-            return []
-        return list(Region.objects.filter(path__startswith=path).values_list("id", flat=True))
+        # one statement (the region's path as a subquery): it runs on every scoped request
+        path = Region.objects.filter(pk=region_id).values("path")[:1]
+        return list(Region.objects.filter(path__startswith=Subquery(path)).values_list("id", flat=True))
 
     def restrict(self, user, action: str = VIEW) -> RegionQuerySet:
         if is_union_user(user):
@@ -49,14 +50,7 @@ class Region(models.Model):
     code = models.CharField(_("division code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices, db_index=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_reference("self", _("parent region"), related_name="children")
     path = models.CharField(max_length=128, db_index=True, editable=False)
 
     objects = RegionQuerySet.as_manager()

@@ -14,6 +14,7 @@ from apps.unions.public import UnionCodeField
 
 from .. import services
 from ..choices import Category, Cause, Step
+from ..decisions import prefetch_review_editors
 from ..models import Disbursement, FamilyMember, Household
 
 
@@ -44,6 +45,15 @@ HOUSEHOLD_INPUTS = (
 )
 
 
+class HouseholdListSerializer(serializers.ListSerializer):
+    """A page of households reads who last edited each (the review's exclusion) in one query."""
+
+    def to_representation(self, data):
+        households = list(data.all() if hasattr(data, "all") else data)
+        prefetch_review_editors(households)
+        return super().to_representation(households)
+
+
 class HouseholdSerializer(PersonalDataMixin, ServiceModelSerializer):
     union = UnionCodeField(scope_action=CHANGE)
     causes = serializers.ListField(child=serializers.ChoiceField(choices=Cause.choices), allow_empty=False)
@@ -63,6 +73,7 @@ class HouseholdSerializer(PersonalDataMixin, ServiceModelSerializer):
 
     class Meta:
         model = Household
+        list_serializer_class = HouseholdListSerializer
         fields = [
             "id",
             "union",

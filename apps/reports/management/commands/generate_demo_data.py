@@ -15,6 +15,7 @@ import importlib
 import random
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,8 +25,17 @@ from django.utils import timezone
 from apps.core.audit import audit_context
 from apps.core.choices import AuditSource, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
+from apps.core.processes import in_processes, may_fork
 
 DOMAINS = ["unions", "competitions", "model_workers", "hardship", "insurance", "services"]
+# What may run side by side: the middle stage needs only the unions; services visits hardship
+# households. A domain not listed here runs after these stages, alone.
+STAGES = [["unions"], ["competitions", "model_workers", "hardship", "insurance"], ["services"]]
+# Generators that, at the province scale, commit their own batches and split their work over
+# processes (outside a transaction); the others run in one transaction each.
+OWN_TRANSACTIONS = {"unions", "services"}
+# Relative cost at the province scale (measured), to split a stage over processes.
+WEIGHTS = {"hardship": 5, "insurance": 5, "competitions": 1, "model_workers": 0.2}
 
 
 def hardship_household_heads() -> dict[str, list[tuple[str, str]]]:
@@ -59,8 +69,42 @@ def load_generator(domain: str):
     return getattr(module, "generate", None)
 
 
+def _run_domains(
+    domains: list[str], seeds: dict[str, float], scale: str, years: list[int], *, atomic: bool = True
+) -> list[tuple[str, dict[str, int], float]]:
+    """Run the generators of ``domains`` in order: (domain, counts, seconds) each. Those of
+    ``OWN_TRANSACTIONS`` commit their own batches unless ``atomic``; the others are one
+    transaction each."""
+    results = []
+    for domain in domains:
+        generate = load_generator(domain)
+        started = time.monotonic()
+        handed = HANDOFFS[domain]() if domain in HANDOFFS else {}
+        with transaction.atomic() if atomic or domain not in OWN_TRANSACTIONS else nullcontext():
+            counts = generate(rng=random.Random(seeds[domain]), scale=scale, years=years, **handed)
+        results.append((domain, counts, time.monotonic() - started))
+    return results
+
+
+def _balanced(domains: list[str], n: int) -> list[list[str]]:
+    """``domains`` in ``n`` groups of about equal work (WEIGHTS), each in the domains' order."""
+    groups: list[list[str]] = [[] for _ in range(n)]
+    load = [0.0] * n
+    for domain in sorted(domains, key=lambda d: -WEIGHTS.get(d, 1)):
+        i = load.index(min(load))
+        groups[i].append(domain)
+        load[i] += WEIGHTS.get(domain, 1)
+    return [sorted(g, key=DOMAINS.index) for g in groups if g]
+
+
 class Command(BaseCommand):
     help = "Generate synthetic demo or province-scale data for every domain."
+
+    def _generator(self, domain: str):
+        generate = load_generator(domain)
+        if generate is None:
+            self.stdout.write(f"{domain}: skipped (no apps/{domain}/demo.py yet)")
+        return generate
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--scale", choices=["demo", "province"], default="demo")
@@ -86,18 +130,28 @@ class Command(BaseCommand):
             last = timezone.localdate().year - 1
             year_list = [last - 2, last - 1, last]
         rng = random.Random(seed)
+        seeds = {domain: rng.random() for domain in DOMAINS}  # the same data however it is run
+        # At the province scale on PostgreSQL the domains that need only the unions run in two
+        # processes (the generator is bound by Python; the machine has cores), and the unions
+        # domain commits a batch at a time (a stopped run keeps what it wrote, leaves no
+        # gigabytes of dead rows); at the demo scale each domain is one transaction.
+        forked = scale == "province" and may_fork()
         with audit_context(source=AuditSource.COMMAND):
-            for domain in DOMAINS:
-                generate = load_generator(domain)
-                if generate is None:
-                    self.stdout.write(f"{domain}: skipped (no apps/{domain}/demo.py yet)")
-                    continue
-                started = time.monotonic()
-                handed = HANDOFFS[domain]() if domain in HANDOFFS else {}
-                with transaction.atomic():
-                    counts = generate(rng=random.Random(rng.random()), scale=scale, years=year_list, **handed)
-                done = ", ".join(f"{k} {v:,}" for k, v in counts.items())
-                self.stdout.write(f"{domain}: {done} ({time.monotonic() - started:.1f} s)")
+            staged = {d for stage in STAGES for d in stage}
+            for stage in [
+                *([d for d in s if d in DOMAINS] for s in STAGES),
+                *([d] for d in DOMAINS if d not in staged),
+            ]:
+                runnable = [d for d in stage if self._generator(d) is not None]
+                if forked and len(runnable) > 1:
+                    groups = _balanced(runnable, 2)
+                    args = [(group, seeds, scale, year_list) for group in groups]
+                    results = [line for lines in in_processes(_run_domains, args) for line in lines]
+                else:
+                    results = _run_domains(runnable, seeds, scale, year_list, atomic=not forked)
+                for domain, counts, seconds in sorted(results, key=lambda r: DOMAINS.index(r[0])):
+                    done = ", ".join(f"{k} {v:,}" for k, v in counts.items())
+                    self.stdout.write(f"{domain}: {done} ({seconds:.1f} s)")
         if not options["no_summaries"]:
             from apps.reports.services import summary_refresh
 
