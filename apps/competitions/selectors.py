@@ -9,21 +9,24 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from apps.core.models import Region
 from apps.core.scoping import VIEW, scope_region_ids
-from apps.core.selectors import in_region
+from apps.core.selectors import Regions, per_region
 from apps.unions.public import GrassrootsUnion
 
 from .choices import CompetitionKind, Grade, InnovationKind
 from .models import Competition, InnovationAchievement, Participation
 
 
-def comp_indicators(*, year: int, region: Region) -> dict[str, int]:
-    """Every ``comp.*`` code of INDICATORS.md for the region and everything under it.
+@per_region
+def comp_indicators(*, year: int, regions: Regions) -> dict[int, dict[str, int]]:
+    """Every ``comp.*`` code of INDICATORS.md for each region and everything under it.
 
     Competitions count by their organizer region; participations and achievements by the
     region of their union, wherever the competition was organized.
     """
     started = Q(start_date__gte=dt.date(year, 1, 1), start_date__lte=dt.date(year, 12, 31))
-    comps = Competition.objects.filter(in_region("organizer_region", region)).aggregate(
+    comps = regions.totals(
+        Competition.objects.all(),
+        "organizer_region",
         competitions=Count("id", filter=started),
         skill=Count("id", filter=started & Q(kind=CompetitionKind.SKILL)),
     )
@@ -32,7 +35,9 @@ def comp_indicators(*, year: int, region: Region) -> dict[str, int]:
     )
     skill = p_started & Q(competition__kind=CompetitionKind.SKILL)
     ankang = p_started & Q(competition__kind=CompetitionKind.ANKANG)
-    parts = Participation.objects.filter(in_region("union__region", region)).aggregate(
+    parts = regions.totals(
+        Participation.objects.all(),
+        "union__region",
         units=Count("id", filter=p_started),
         workers=Sum("participating_workers", filter=p_started, default=0),
         skill_workers=Sum("participating_workers", filter=skill, default=0),
@@ -40,12 +45,18 @@ def comp_indicators(*, year: int, region: Region) -> dict[str, int]:
         ankang_units=Count("id", filter=ankang),
         ankang_workers=Sum("participating_workers", filter=ankang, default=0),
     )
-    innov = InnovationAchievement.objects.filter(in_region("union__region", region), year=year).aggregate(
+    innov = regions.totals(
+        InnovationAchievement.objects.filter(year=year),
+        "union__region",
         achievements=Count("id", filter=Q(kind=InnovationKind.ACHIEVEMENT)),
         methods=Count("id", filter=Q(kind=InnovationKind.METHOD)),
         special=Count("id", filter=Q(grade=Grade.SPECIAL)),
         first=Count("id", filter=Q(grade=Grade.FIRST)),
     )
+    return regions.each(_comp_codes, comps, parts, innov)
+
+
+def _comp_codes(comps: dict, parts: dict, innov: dict) -> dict[str, int]:
     return {
         "comp.competitions": comps["competitions"],
         "comp.participating_units": parts["units"],

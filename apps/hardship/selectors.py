@@ -14,9 +14,8 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from apps.core import registry
-from apps.core.models import Region
 from apps.core.scoping import REVIEW, VIEW
-from apps.core.selectors import in_region
+from apps.core.selectors import Regions, per_region
 
 from .choices import AidKind, Category, Status, Step
 from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim, LivingStandard, Recheck
@@ -24,26 +23,33 @@ from .models import Disbursement, FamilyMember, FilingStep, Household, IdClaim, 
 CENT = Decimal("0.01")
 
 
-def hs_indicators(*, year: int, region: Region) -> dict[str, int | Decimal]:
-    """Every ``hs.*`` code of INDICATORS.md for the region and everything under it."""
+@per_region
+def hs_indicators(*, year: int, regions: Regions) -> dict[int, dict[str, int | Decimal]]:
+    """Every ``hs.*`` code of INDICATORS.md for each region and everything under it."""
     start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     active = Q(filed_on__isnull=False, filed_on__lte=year_end) & (
         Q(exited_on__isnull=True) | Q(exited_on__gt=year_end)
     )
-    hh = Household.objects.filter(in_region("union__region", region)).aggregate(
+    hh = regions.totals(
+        Household.objects.all(),
+        "union__region",
         households=Count("id", filter=active),
         deep=Count("id", filter=active & Q(category=Category.DEEP)),
         filed=Count("id", filter=Q(filed_on__gte=start, filed_on__lte=year_end)),
         exited=Count("id", filter=Q(exited_on__gte=start, exited_on__lte=year_end)),
     )
-    aid = Disbursement.objects.filter(
-        in_region("household__union__region", region), paid_on__gte=start, paid_on__lte=year_end
-    ).aggregate(
+    aid = regions.totals(
+        Disbursement.objects.filter(paid_on__gte=start, paid_on__lte=year_end),
+        "household__union__region",
         aided=Count("household", distinct=True),
         amount=Sum("amount"),
         students=Count("id", filter=Q(kind=AidKind.EDUCATION)),
         warmth=Count("household", filter=Q(kind=AidKind.WARMTH), distinct=True),
     )
+    return regions.each(_hs_codes, hh, aid)
+
+
+def _hs_codes(hh: dict, aid: dict) -> dict[str, int | Decimal]:
     return {
         "hs.households": hh["households"],
         "hs.households_deep": hh["deep"],

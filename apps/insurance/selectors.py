@@ -23,9 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.core.models import Region
 from apps.core.scoping import VIEW
-from apps.core.selectors import in_region
+from apps.core.selectors import Regions, per_region
 
 from .choices import ClaimStatus
 from .models import Claim, Coverage, Enrollment, Plan
@@ -37,28 +36,32 @@ def _money(value: Decimal | None) -> Decimal:
     return (value or Decimal("0")).quantize(FEN)
 
 
-def ins_indicators(*, year: int, region: Region) -> dict[str, int | Decimal]:
-    """Every ``ins.*`` code of INDICATORS.md for the region and everything under it.
+@per_region
+def ins_indicators(*, year: int, regions: Regions) -> dict[int, dict[str, int | Decimal]]:
+    """Every ``ins.*`` code of INDICATORS.md for each region and everything under it.
 
     Enrollments and claims belong to the region of the enrolled unit. ``ins.units`` and
     ``ins.covered_workers`` are distinct counts (a person counts once, by resident ID).
     """
-    coverage = (
-        Coverage.objects.filter(plan__year=year)
-        .filter(in_region("union__region", region))
-        .aggregate(
-            units=Count("union", distinct=True),
-            workers=Count("member__id_number", distinct=True),
-            contributions=Sum("plan__fee"),
-        )
+    coverage = regions.totals(
+        Coverage.objects.filter(plan__year=year),
+        "union__region",
+        units=Count("union", distinct=True),
+        workers=Count("member__id_number", distinct=True),
+        contributions=Sum("plan__fee"),
     )
-    paid = (
+    paid = regions.totals(
         Claim.objects.filter(
             status=ClaimStatus.PAID, paid_on__gte=dt.date(year, 1, 1), paid_on__lte=dt.date(year, 12, 31)
-        )
-        .filter(in_region("coverage__union__region", region))
-        .aggregate(claims=Count("id"), amount=Sum("payout"))
+        ),
+        "coverage__union__region",
+        claims=Count("id"),
+        amount=Sum("payout"),
     )
+    return regions.each(_ins_codes, coverage, paid)
+
+
+def _ins_codes(coverage: dict, paid: dict) -> dict[str, int | Decimal]:
     return {
         "ins.units": coverage["units"],
         "ins.covered_workers": coverage["workers"],

@@ -15,7 +15,7 @@ from apps.core import registry
 from apps.core.importing import CHUNK
 from apps.core.models import Region
 from apps.core.scoping import VIEW, scope_region_ids
-from apps.core.selectors import in_region
+from apps.core.selectors import Regions, per_region
 
 from .choices import HARDSHIP_BENEFIT_KINDS, HonourKind, StudioLevel, WorkerLevel, WorkerStatus
 from .models import BenefitPayment, Honour, InnovationStudio, ModelWorker, Recuperation, Talk
@@ -27,41 +27,55 @@ def _money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def mw_indicators(*, year: int, region: Region) -> dict[str, int | Decimal]:
-    """Every ``mw.*`` code of INDICATORS.md for the region and everything under it."""
+@per_region
+def mw_indicators(*, year: int, regions: Regions) -> dict[int, dict[str, int | Decimal]]:
+    """Every ``mw.*`` code of INDICATORS.md for each region and everything under it."""
     year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    workers = ModelWorker.objects.filter(in_region("union__region", region)).aggregate(
+    workers = regions.totals(
+        ModelWorker.objects.all(),
+        "union__region",
         alive=Count("id", filter=Q(title_year__lte=year, status=WorkerStatus.ALIVE)),
         national=Count(
             "id", filter=Q(title_year__lte=year, status=WorkerStatus.ALIVE, level=WorkerLevel.NATIONAL)
         ),
         craftsmen=Count("id", filter=Q(craftsman_year__isnull=False, craftsman_year__lte=year)),
     )
-    honours = Honour.objects.filter(in_region("union__region", region), year=year).aggregate(
+    honours = regions.totals(
+        Honour.objects.filter(year=year),
+        "union__region",
         medals=Count("id", filter=Q(kind=HonourKind.MEDAL)),
         certificates=Count("id", filter=Q(kind=HonourKind.CERTIFICATE)),
         pioneers=Count("id", filter=Q(kind=HonourKind.PIONEER)),
     )
-    payments = BenefitPayment.objects.filter(
-        in_region("model_worker__union__region", region), paid_on__gte=year_start, paid_on__lte=year_end
-    ).aggregate(
+    payments = regions.totals(
+        BenefitPayment.objects.filter(paid_on__gte=year_start, paid_on__lte=year_end),
+        "model_worker__union__region",
         total=Sum("amount"),
         hardship=Sum("amount", filter=Q(kind__in=HARDSHIP_BENEFIT_KINDS)),
     )
-    recuperation = Recuperation.objects.filter(
-        in_region("model_worker__union__region", region), year=year
-    ).count()
-    studios = InnovationStudio.objects.filter(
-        in_region("union__region", region), founded_on__lte=year_end
-    ).aggregate(
+    recuperation = regions.totals(
+        Recuperation.objects.filter(year=year), "model_worker__union__region", n=Count("id")
+    )
+    studios = regions.totals(
+        InnovationStudio.objects.filter(founded_on__lte=year_end),
+        "union__region",
         studios=Count("id"),
         demonstration=Count("id", filter=Q(level=StudioLevel.DEMONSTRATION)),
         leaders=Sum("skill_leaders", default=0),
         pairs=Sum("mentor_pairs", default=0),
     )
-    talks = Talk.objects.filter(
-        in_region("region", region), held_on__gte=year_start, held_on__lte=year_end
-    ).aggregate(talks=Count("id"), audience=Sum("audience", default=0))
+    talks = regions.totals(
+        Talk.objects.filter(held_on__gte=year_start, held_on__lte=year_end),
+        "region",
+        talks=Count("id"),
+        audience=Sum("audience", default=0),
+    )
+    return regions.each(_mw_codes, workers, honours, payments, recuperation, studios, talks)
+
+
+def _mw_codes(
+    workers: dict, honours: dict, payments: dict, recuperation: dict, studios: dict, talks: dict
+) -> dict[str, int | Decimal]:
     return {
         "mw.model_workers": workers["alive"],
         "mw.model_workers_national": workers["national"],
@@ -71,7 +85,7 @@ def mw_indicators(*, year: int, region: Region) -> dict[str, int | Decimal]:
         "mw.pioneer_teams": honours["pioneers"],
         "mw.benefits_amount": _money(payments["total"]),
         "mw.hardship_subsidy_amount": _money(payments["hardship"]),
-        "mw.recuperation": recuperation,
+        "mw.recuperation": recuperation["n"],
         "mw.studios": studios["studios"],
         "mw.studios_demonstration": studios["demonstration"],
         "mw.skill_leaders": studios["leaders"],

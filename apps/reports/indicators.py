@@ -205,11 +205,30 @@ def to_json_value(code: str, value: Any) -> int | str:
 
 def compute(*, year: int, region: Region, domains: list[str] | None = None) -> dict[str, int | str]:
     """Every available code for the region, in INDICATORS.md's order, as JSON values."""
-    raw: dict[str, Any] = {}
+    return compute_many(year=year, regions=[region], domains=domains)[region.pk]
+
+
+def compute_many(
+    *, year: int, regions: list[Region], domains: list[str] | None = None
+) -> dict[int, dict[str, int | str]]:
+    """``compute`` for several regions: ``{region pk: codes}``. A source written over
+    ``apps.core.selectors.Regions`` (it has ``many``) answers for all of them at once, grouped
+    in a query per path length; any other source is asked region by region."""
+    raw: dict[int, dict[str, Any]] = {r.pk: {} for r in regions}
     for domain, func in available_sources():
         if domains is not None and domain not in domains:
             continue
-        raw.update(func(year=year, region=region))
+        many = getattr(func, "many", None)
+        if many is not None:
+            for pk, values in many(year=year, regions=regions).items():
+                raw[pk].update(values)
+        else:
+            for region in regions:
+                raw[region.pk].update(func(year=year, region=region))
+    return {pk: _in_order(values) for pk, values in raw.items()}
+
+
+def _in_order(raw: dict[str, Any]) -> dict[str, int | str]:
     ordered = {code: to_json_value(code, raw[code]) for code in CODES if code in raw}
     ordered.update({code: to_json_value(code, v) for code, v in raw.items() if code not in ordered})
     return ordered

@@ -77,15 +77,16 @@ def summaries(*, years: list[int], regions: list[Region]) -> dict[tuple[int, int
             "year", "region_id", "indicators"
         )
     }
-    missing = [(y, r) for y in years for r in regions if (y, r.pk) not in found]
-    if missing:
-        now = timezone.now()
-        for year, region in missing:
-            values = indicators.compute(year=year, region=region)
+    now = timezone.now()
+    for year in years:
+        missing = [r for r in regions if (year, r.pk) not in found]
+        if not missing:
+            continue
+        for region_id, values in indicators.compute_many(year=year, regions=missing).items():
             IndicatorSummary.objects.update_or_create(
-                year=year, region=region, defaults={"indicators": values, "computed_at": now}
+                year=year, region_id=region_id, defaults={"indicators": values, "computed_at": now}
             )
-            found[(year, region.pk)] = values
+            found[(year, region_id)] = values
     return found
 
 

@@ -233,10 +233,10 @@ def summary_refresh(*, years: list[int], regions: list[Region] | None = None) ->
     now = timezone.now()
     written = 0
     for year in years:
-        for region in regions:
-            values = indicators.compute(year=year, region=region)
+        # every region of the year at once: a pass over each table per level, not per region
+        for region_id, values in indicators.compute_many(year=year, regions=regions).items():
             IndicatorSummary.objects.update_or_create(
-                year=year, region=region, defaults={"indicators": values, "computed_at": now}
+                year=year, region_id=region_id, defaults={"indicators": values, "computed_at": now}
             )
             written += 1
     return written

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from apps.core.models import Region
 from apps.core.scoping import VIEW, scope_region_ids
-from apps.core.selectors import in_region
+from apps.core.selectors import Regions, per_region
 
 from .choices import (
     CaseKind,
@@ -28,38 +28,51 @@ def _year(field: str, year: int) -> Q:
     return Q(**{f"{field}__gte": dt.date(year, 1, 1), f"{field}__lte": dt.date(year, 12, 31)})
 
 
-def svc_indicators(*, year: int, region: Region) -> dict[str, Any]:
-    """Every ``svc.*`` code of INDICATORS.md for the region and everything under it, each
+@per_region
+def svc_indicators(*, year: int, regions: Regions) -> dict[int, dict[str, Any]]:
+    """Every ``svc.*`` code of INDICATORS.md for each region and everything under it, each
     record counted in its own region (所属地区代码). Distinct codes count a resident ID or a
     credit code once in the region however many of its counties reached it."""
-    here = in_region("region", region)
     year_end = dt.date(year, 12, 31)
-    relief = ReliefPayment.objects.filter(here, _year("paid_on", year), status=ReliefStatus.PAID).aggregate(
+    relief = regions.totals(
+        ReliefPayment.objects.filter(_year("paid_on", year), status=ReliefStatus.PAID),
+        "region",
         n_jinqiu_students=Count("id", filter=Q(programme=Programme.JINQIU)),
         n_jinqiu_amount=Sum("amount", filter=Q(programme=Programme.JINQIU), default=0),
         n_amount=Sum("amount", default=0),
         n_migrant=Count("id", filter=Q(recipient_kind=RecipientKind.MIGRANT)),
         n_workers=Count("id_number", distinct=True),
     )
-    visits = Visit.objects.filter(here, _year("visited_on", year)).aggregate(
+    visits = regions.totals(
+        Visit.objects.filter(_year("visited_on", year)),
+        "region",
         n_enterprises=Count("credit_code", distinct=True, filter=Q(kind=VisitKind.ENTERPRISE)),
         n_households=Count("head_id_number", distinct=True, filter=Q(kind=VisitKind.HOUSEHOLD)),
         n_amount=Sum("amount", default=0),
     )
-    fairs = JobFair.objects.filter(here, _year("held_on", year)).aggregate(
-        n_fairs=Count("id"), n_positions=Sum("positions", default=0)
+    fairs = regions.totals(
+        JobFair.objects.filter(_year("held_on", year)),
+        "region",
+        n_fairs=Count("id"),
+        n_positions=Sum("positions", default=0),
     )
-    jobs = EmploymentService.objects.filter(here, _year("served_on", year)).aggregate(
+    jobs = regions.totals(
+        EmploymentService.objects.filter(_year("served_on", year)),
+        "region",
         n_services=Count("id"),
         n_export=Count("id", filter=Q(kind=EmploymentKind.LABOUR_EXPORT)),
         n_placed=Count("id", filter=Q(placed=True)),
     )
-    trainings = TrainingClass.objects.filter(here, _year("start_date", year)).aggregate(
+    trainings = regions.totals(
+        TrainingClass.objects.filter(_year("start_date", year)),
+        "region",
         n_classes=Count("id"),
         n_trainees=Sum("trainees", default=0),
         n_cadres=Sum("trainees", filter=Q(kind=TrainingKind.CADRE), default=0),
     )
-    cases = RightsCase.objects.filter(here).aggregate(
+    cases = regions.totals(
+        RightsCase.objects.all(),
+        "region",
         n_wage=Count("id", filter=_year("closed_on", year) & Q(kind=CaseKind.WAGE_ARREARS)),
         n_wage_workers=Sum(
             "workers", filter=_year("closed_on", year) & Q(kind=CaseKind.WAGE_ARREARS), default=0
@@ -72,9 +85,19 @@ def svc_indicators(*, year: int, region: Region) -> dict[str, Any]:
             filter=Q(received_on__lte=year_end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=year_end)),
         ),
     )
-    loans = MicroLoan.objects.filter(here, _year("granted_on", year)).aggregate(
-        n_loans=Count("id"), n_amount=Sum("amount", default=0), n_jobs=Sum("jobs_created", default=0)
+    loans = regions.totals(
+        MicroLoan.objects.filter(_year("granted_on", year)),
+        "region",
+        n_loans=Count("id"),
+        n_amount=Sum("amount", default=0),
+        n_jobs=Sum("jobs_created", default=0),
     )
+    return regions.each(_svc_codes, relief, visits, fairs, jobs, trainings, cases, loans)
+
+
+def _svc_codes(
+    relief: dict, visits: dict, fairs: dict, jobs: dict, trainings: dict, cases: dict, loans: dict
+) -> dict[str, Any]:
     return {
         "svc.jinqiu_students": relief["n_jinqiu_students"],
         "svc.jinqiu_amount": relief["n_jinqiu_amount"],

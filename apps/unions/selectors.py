@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Count, Q, Sum
 
 from apps.core.models import Region
-from apps.core.selectors import in_region
+from apps.core.selectors import Regions, per_region
 
 from .choices import ContractKind, HouseholdType, JoinChannel, Sex, UnionKind
 from .models import CollectiveContract, GrassrootsUnion, Member
@@ -18,12 +18,15 @@ def _active_at(start: str, end: str, day: dt.date) -> Q:
     return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": day}))
 
 
-def org_indicators(*, year: int, region: Region) -> dict[str, int]:
-    """Every ``org.*`` code of INDICATORS.md for the region and everything under it."""
+@per_region
+def org_indicators(*, year: int, regions: Regions) -> dict[int, dict[str, int]]:
+    """Every ``org.*`` code of INDICATORS.md for each region and everything under it."""
     year_end = dt.date(year, 12, 31)
     in_year = {"gte": dt.date(year, 1, 1), "lte": year_end}
     active = _active_at("founded_on", "dissolved_on", year_end)
-    unions = GrassrootsUnion.objects.filter(in_region("region", region)).aggregate(
+    unions = regions.totals(
+        GrassrootsUnion.objects.all(),
+        "region",
         unions=Count("id", filter=active),
         founded=Count("id", filter=Q(founded_on__gte=in_year["gte"], founded_on__lte=in_year["lte"])),
         normalized=Count(
@@ -42,7 +45,9 @@ def org_indicators(*, year: int, region: Region) -> dict[str, int]:
     )
     member_active = _active_at("joined_on", "left_on", year_end)
     joined = Q(joined_on__gte=in_year["gte"], joined_on__lte=in_year["lte"])
-    members = Member.objects.filter(in_region("union__region", region)).aggregate(
+    members = regions.totals(
+        Member.objects.all(),
+        "union__region",
         members=Count("id", filter=member_active),
         female=Count("id", filter=member_active & Q(sex=Sex.FEMALE)),
         migrant=Count("id", filter=member_active & Q(household_type=HouseholdType.RURAL)),
@@ -51,12 +56,18 @@ def org_indicators(*, year: int, region: Region) -> dict[str, int]:
         joined_key=Count("id", filter=joined & ~Q(key_group="")),
     )
     in_force = Q(signed_on__lte=year_end, expires_on__gte=year_end)
-    contracts = CollectiveContract.objects.filter(in_region("union__region", region)).aggregate(
+    contracts = regions.totals(
+        CollectiveContract.objects.all(),
+        "union__region",
         general=Count("id", filter=in_force & Q(kind=ContractKind.GENERAL)),
         wage=Count("id", filter=in_force & Q(kind=ContractKind.WAGE)),
         safety=Count("id", filter=in_force & Q(kind=ContractKind.SAFETY)),
         safety_workers=Sum("covered_workers", filter=in_force & Q(kind=ContractKind.SAFETY), default=0),
     )
+    return regions.each(_org_codes, unions, members, contracts)
+
+
+def _org_codes(unions: dict, members: dict, contracts: dict) -> dict[str, int]:
     return {
         "org.unions": unions["unions"],
         "org.unions_founded": unions["founded"],
