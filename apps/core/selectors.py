@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Left
 
 from .models import AuditEntry, Region
@@ -36,18 +36,20 @@ def in_region(lookup: str, region: Region) -> Q:
 
 class Regions:
     """The regions an indicator source computes for, each with everything under it: one (a
-    report's region) or many (a level of the dashboards' refresh).
+    report's region) or many (the levels of the dashboards' refresh).
 
     ``totals`` aggregates a queryset per region. One region is one aggregate over its subtree
-    (``in_region``, an indexed prefix); many are grouped in one query per path length by the
-    record's ancestor at that length (``Left(path, n)``), so a level of 86 counties costs one
-    pass over the table instead of 86 — at province scale the refresh was one scan per region.
-    Grouping by the ancestor, not adding children up, keeps distinct counts right and keeps a
-    record that sits at a prefecture itself out of its counties.
+    (``in_region``, an indexed prefix). Many cost one pass over the table whatever their number
+    (the refresh used to scan once per region): counts and sums are grouped by the record's own
+    region and added up to every requested region above it; a distinct count is not the sum of
+    its parts, so an aggregate with one is grouped instead by the record's ancestor at each
+    requested path length (``Left(path, n)``), one query per level. Either way a record that
+    sits at a prefecture itself counts in the prefecture and in none of its counties.
     """
 
     def __init__(self, regions: Iterable[Region]) -> None:
         self.regions = list(regions)
+        self._paths: dict[int | None, str] | None = None
 
     def __iter__(self) -> Iterator[int]:
         return iter(r.pk for r in self.regions)
@@ -57,15 +59,46 @@ class Regions:
         ``lookup`` reaches the record's region; a region without records gets the empty
         aggregate (0, or the aggregate's default)."""
         empty = queryset.none().aggregate(**aggregates)  # no query: the values of no rows
+        if len(self.regions) == 1:
+            region = self.regions[0]
+            return {region.pk: queryset.filter(in_region(lookup, region)).aggregate(**aggregates)}
+        if all(_additive(a) for a in aggregates.values()):
+            return self._added_up(queryset, lookup, aggregates, empty)
+        return self._by_level(queryset, lookup, aggregates, empty)
+
+    def _added_up(
+        self, queryset: QuerySet, lookup: str, aggregates: dict[str, Any], empty: dict[str, Any]
+    ) -> dict[int, dict[str, Any]]:
+        if self._paths is None:
+            self._paths = dict(Region.objects.values_list("id", "path"))
+        roots = [r.pk for r in self.regions if r.parent_id is None]  # everything, as in_region
+        by_length: dict[int, dict[str, int]] = defaultdict(dict)
+        for region in self.regions:
+            if region.parent_id is not None:
+                by_length[len(region.path)][region.path] = region.pk
+        out = {r.pk: dict(empty) for r in self.regions}
+        for row in queryset.order_by().values(lookup).annotate(**aggregates):
+            path = self._paths.get(row.pop(lookup)) or ""  # "": a record without a region
+            owners = roots + [pks[path[:n]] for n, pks in by_length.items() if path[:n] in pks]
+            for pk in owners:
+                total = out[pk]
+                for name, value in row.items():
+                    if value is not None:  # a sum over no rows (or nulls) adds nothing
+                        total[name] = value if total[name] is None else total[name] + value
+        return out
+
+    def _by_level(
+        self, queryset: QuerySet, lookup: str, aggregates: dict[str, Any], empty: dict[str, Any]
+    ) -> dict[int, dict[str, Any]]:
         out = {r.pk: dict(empty) for r in self.regions}
         by_length: dict[int, dict[str, int]] = defaultdict(dict)
         for region in self.regions:
-            if region.parent_id is None or len(self.regions) == 1:
-                out[region.pk] = queryset.filter(in_region(lookup, region)).aggregate(**aggregates)
+            if region.parent_id is None:
+                out[region.pk] = queryset.aggregate(**aggregates)
             else:
                 by_length[len(region.path)][region.path] = region.pk
+        path = f"{lookup}__path"
         for length, pks in by_length.items():
-            path = f"{lookup}__path"
             # their common ancestor: an indexed prefix when they are, say, one prefecture's counties
             grouped = queryset.filter(**{f"{path}__startswith": os.path.commonprefix(list(pks))})
             rows = (
@@ -84,6 +117,11 @@ class Regions:
     ) -> dict[int, Any]:
         """``{region pk: codes(its row of each totals)}``: a source's codes per region."""
         return {pk: codes(*(t[pk] for t in totals)) for pk in self}
+
+
+def _additive(aggregate: Any) -> bool:
+    """A count or a sum: its total over a region is the total of its parts."""
+    return isinstance(aggregate, Sum) or (isinstance(aggregate, Count) and not aggregate.distinct)
 
 
 def per_region(func: Callable[..., dict[int, dict[str, Any]]]) -> Callable[..., dict[str, Any]]:
