@@ -88,6 +88,13 @@ class ScopedViewSetMixin:
     def get_queryset(self) -> QuerySet:
         return self.scoped_queryset(self.scope_action())
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # A record's own URL is not narrowed by the list's filters, search and ordering (the
+        # scope is get_queryset's): building the filter form cost a detail request a millisecond.
+        if (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def validated(self, serializer_class: type[serializers.Serializer], **kwargs: Any) -> dict[str, Any]:
         """The request body checked by an action's input serializer (a 400 when it is not)."""
         data = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
