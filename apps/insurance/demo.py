@@ -4,7 +4,9 @@
 Scale "demo" writes plans for every year, a few hundred covered members and a couple of
 hundred claims; scale "province" follows DOMAIN.md's table (5,840 units, 570,000 covered
 workers). Claims run through every status; paid ones get the payout of ``payout.plan_payout``
-in settlement order (discharge date, claim number), so the yearly cap holds.
+in settlement order (discharge date, claim number), so the yearly cap holds. The rows are
+written a batch of units at a time (enrollments, coverages as plain rows, then the batch's
+claims), so memory stays flat at province scale (2.5 million coverages).
 
 Besides the given years, the plans of the current year are written, open for enrollment
 (``services.enrollment_is_open``: reopened once their coverage has started) and with double
@@ -31,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core import attachments, audit
-from apps.core.bulk import bulk_insert
+from apps.core.bulk import bulk_insert, insert_rows
 from apps.core.choices import AuditAction, AuditSource, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
 from apps.core.models import Region
@@ -128,18 +130,30 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
             if u not in focus_ids
         ]
         rng.shuffle(union_ids)
-        union_ids = sorted([*union_ids[: cfg["units"]], *focus_ids])
-        # the unions and members are attached to the new rows, so the audit trail's names and
-        # regions need no query per row
+        union_ids = [*union_ids[: cfg["units"]], *focus_ids]
+        # the unions are attached to the new enrollments, so the audit trail's regions need no
+        # query per row
         unions = GrassrootsUnion.objects.in_bulk(union_ids)
-        members_by_union: dict[int, list[tuple[Member, str, dt.date]]] = defaultdict(list)
-        for pk, union_id, name, sex, joined in Member.objects.filter(
-            left_on__isnull=True, union_id__in=union_ids
-        ).values_list("id", "union_id", "name", "sex", "joined_on"):
-            members_by_union[union_id].append((Member(id=pk, name=name, union_id=union_id), sex, joined))
+        # by region: the audit trail has an entry per region and batch, so a batch of units
+        # from a region or two keeps it to a few entries
+        union_ids.sort(key=lambda pk: (unions[pk].region_id, pk))
+        # plain tuples, not Member instances: at province scale they are half a million
+        members_by_union: dict[int, list[tuple[int, str, dt.date]]] = defaultdict(list)
+        for pk, union_id, sex, joined in (
+            Member.objects.filter(left_on__isnull=True, union_id__in=union_ids)
+            .order_by("pk")
+            .values_list("id", "union_id", "sex", "joined_on")
+            .iterator(chunk_size=BATCH * 4)
+        ):
+            members_by_union[union_id].append((pk, sex, joined))
 
-        enrollments, coverages = [], []
+        walk_plan = _walk_plan(plans, today)
+        counts = {"plan": len(new_plans), "enrollment": 0, "coverage": 0, "claim": 0}
+        batch = _Batch(rng, today, cfg["claim_share"], first_claim=Claim.objects.count() + 1)
+        lo, hi = cfg["members_per_unit"]
         for plan in plans:
+            # the walk's coverages get their claims through the services below, not in bulk
+            batch.start(plan, walked=focus_ids if plan == walk_plan else set())
             for union_id in union_ids:
                 if rng.random() < 0.3:
                     continue
@@ -150,33 +164,71 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
                 ]
                 if not eligible:
                     continue
-                lo, hi = cfg["members_per_unit"]
                 chosen = rng.sample(eligible, min(len(eligible), rng.randint(lo, hi)))
-                union = unions[union_id]
-                enrollments.append(Enrollment(plan=plan, union=union, note=NOTE))
-                coverages.extend(Coverage(plan=plan, union=union, member=m[0]) for m in chosen)
-        for start in range(0, len(enrollments), BATCH):
-            batch = bulk_insert(Enrollment, enrollments[start : start + BATCH], batch_size=BATCH)
-            audit.record_many(batch, AuditAction.CREATE, note=NOTE)
-        for start in range(0, len(coverages), BATCH):
-            batch = bulk_insert(Coverage, coverages[start : start + BATCH], batch_size=BATCH)
-            audit.record_many(batch, AuditAction.CREATE, note=NOTE)
+                batch.add(unions[union_id], [m[0] for m in chosen])
+                if len(batch.rows) >= BATCH:
+                    batch.write(counts)
+            batch.write(counts)
+        del members_by_union  # the walk's objects take its place in memory
+        if walk_plan is not None:
+            # tens of thousands at province scale: they share the unions already loaded
+            walked = list(Coverage.objects.filter(plan=walk_plan, union_id__in=focus_ids).order_by("pk"))
+            for coverage in walked:
+                coverage.union = unions[coverage.union_id]
+            counts["claim"] += _walk_claims(rng, walk_plan, walked, today)
+    return counts
 
-        walk_plan = _walk_plan(plans, today)
-        walk_plan_id = walk_plan.pk if walk_plan else None
-        walked = [c for c in coverages if c.plan_id == walk_plan_id and c.union_id in focus_ids]
-        rest = [c for c in coverages if not (c.plan_id == walk_plan_id and c.union_id in focus_ids)]
-        claims = _claims(rng, rest, cfg["claim_share"], today)
-        for start in range(0, len(claims), BATCH):
-            batch = bulk_insert(Claim, claims[start : start + BATCH], batch_size=BATCH)
-            audit.record_many(batch, AuditAction.CREATE, note=NOTE)
-        walk_claims = _walk_claims(rng, walk_plan, walked, today) if walk_plan else 0
-    return {
-        "plan": len(new_plans),
-        "enrollment": len(enrollments),
-        "coverage": len(coverages),
-        "claim": len(claims) + walk_claims,
-    }
+
+# Coverage columns written by the generator (``insert_rows``: no model instance per row).
+COVERAGE_FIELDS = ("plan_id", "union_id", "member_id", "created_at")
+
+
+class _Batch:
+    """The enrollments and coverages of one plan for a batch of units, written with their
+    audit entries and their claims once they reach BATCH coverages, then dropped: memory is
+    bounded by a batch, not by the province's 2.5 million coverages."""
+
+    def __init__(self, rng: random.Random, today: dt.date, claim_share: float, *, first_claim: int) -> None:
+        self.rng, self.today, self.claim_share = rng, today, claim_share
+        self.seq = first_claim  # claim numbers continue across batches
+        self.now = timezone.now()
+        self.plan: Plan | None = None
+        self.walked: set[int] = set()
+        self.enrollments: list[Enrollment] = []
+        self.rows: list[tuple[int, int, int, dt.datetime]] = []
+        self.regions: list[int] = []
+
+    def start(self, plan: Plan, *, walked: set[int]) -> None:
+        """Batches of ``plan`` from now on; the coverages of ``walked`` units get no bulk claims."""
+        self.plan, self.walked = plan, walked
+
+    def add(self, union: GrassrootsUnion, member_ids: list[int]) -> None:
+        """The unit's enrollment in the plan and its chosen members' coverages."""
+        self.enrollments.append(Enrollment(plan=self.plan, union=union, note=NOTE))
+        self.rows.extend((self.plan.pk, union.pk, pk, self.now) for pk in member_ids)
+        self.regions.extend([union.region_id] * len(member_ids))
+
+    def write(self, counts: dict[str, int]) -> None:
+        """Write the batch and its claims, add them to ``counts`` and start an empty batch."""
+        if not self.rows:
+            return
+        bulk_insert(Enrollment, self.enrollments, batch_size=BATCH)
+        audit.record_many(self.enrollments, AuditAction.CREATE, note=NOTE)
+        pks = insert_rows(Coverage, COVERAGE_FIELDS, self.rows)
+        audit.record_inserted(Coverage, pks, self.regions, note=NOTE)
+        region_of = dict(zip(pks, self.regions, strict=True))
+        claimable = [pk for pk, row in zip(pks, self.rows, strict=True) if row[1] not in self.walked]
+        claims = _claims(self.rng, self.plan, claimable, self.claim_share, self.today, first=self.seq)
+        bulk_insert(Claim, claims, batch_size=BATCH)
+        # by keys and regions: the claims hold their coverage's id, not the coverage itself
+        audit.record_inserted(
+            Claim, [c.pk for c in claims], [region_of[c.coverage_id] for c in claims], note=NOTE
+        )
+        self.seq += len(claims)
+        counts["enrollment"] += len(self.enrollments)
+        counts["coverage"] += len(pks)
+        counts["claim"] += len(claims)
+        self.enrollments, self.rows, self.regions = [], [], []
 
 
 def _walk_plan(plans: list[Plan], today: dt.date) -> Plan | None:
@@ -277,25 +329,27 @@ def _invoice(claim: Claim) -> ContentFile:
     return ContentFile(bytes(pdf.output()), name=f"发票-{claim.number}.pdf")
 
 
-def _claims(rng: random.Random, coverages: list[Coverage], share: float, today: dt.date) -> list[Claim]:
+def _claims(
+    rng: random.Random, plan: Plan, coverage_ids: list[int], share: float, today: dt.date, *, first: int
+) -> list[Claim]:
+    """Claims of a share of the plan's coverages ``coverage_ids``, numbered from ``first``, the
+    paid ones with their payout in settlement order (the yearly cap is per coverage)."""
     claims: list[Claim] = []
-    seq = Claim.objects.count()
-    for coverage in coverages:
+    seq = first
+    settled = (today - plan.coverage_end).days > SETTLED_AFTER_DAYS
+    for coverage_id in coverage_ids:
         if rng.random() >= share:
             continue
-        plan = coverage.plan
         for _ in range(rng.choice([1, 1, 1, 2, 3])):
             stay = _stay(rng, plan, today)
             if stay is None:
                 break
             admitted, discharged, total, basic = stay
-            settled = (today - plan.coverage_end).days > SETTLED_AFTER_DAYS
             status = rng.choice(SETTLED if settled else STATUSES)
-            seq += 1
             claims.append(
                 Claim(
                     number=f"LPD{plan.year}{seq:07d}",
-                    coverage=coverage,
+                    coverage_id=coverage_id,
                     admitted_on=admitted,
                     discharged_on=discharged,
                     total_expense=total,
@@ -304,21 +358,22 @@ def _claims(rng: random.Random, coverages: list[Coverage], share: float, today: 
                     reject_reason=rng.choice(REASONS) if status == ClaimStatus.REJECTED else "",
                 )
             )
+            seq += 1
     used: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for claim in sorted(claims, key=lambda c: (c.discharged_on, c.number)):
         if claim.status != ClaimStatus.PAID:
             continue
         paid_on = min(claim.discharged_on + dt.timedelta(days=rng.randint(5, 60)), today)
         breakdown = plan_payout(
-            claim.coverage.plan,
+            plan,
             total=claim.total_expense,
             basic_paid=claim.basic_insurance_paid,
-            used_before=used[claim.coverage.pk],
+            used_before=used[claim.coverage_id],
         )
         claim.payout, claim.year_used_before, claim.paid_on = (
             breakdown.payout,
-            used[claim.coverage.pk],
+            used[claim.coverage_id],
             paid_on,
         )
-        used[claim.coverage.pk] += breakdown.payout
+        used[claim.coverage_id] += breakdown.payout
     return claims
