@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from apps.core.choices import RegionLevel
@@ -175,22 +177,30 @@ for _route, _codes in SERVICE_LISTS.items():
 del _route, _codes
 
 
+@functools.lru_cache(maxsize=8192)
+def _figure_link(code: str, region_code: str, year: int, urlconf: str, prefix: str) -> tuple[str, str] | None:
+    """(list path, link with its filters) behind a code for a region and year, built once per
+    URLconf and script prefix: a dashboard links some 300 figures on every view."""
+    name = next((name for start, name in LIST_URLS if code.startswith(start)), None)
+    if name is None:
+        return None
+    try:
+        url = reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+    params = {"region": region_code}
+    if code in LIST_FILTERS:
+        params.update(LIST_FILTERS[code](year))
+    return url, f"{url}?{urlencode(params)}"
+
+
 def figure_url(code: str, region: Region, year: int, *, user: Any = None) -> str | None:
     """The filtered list behind a figure, or None when that list is not installed or, given a
     user, when that user may not open it."""
-    for prefix, name in LIST_URLS:
-        if code.startswith(prefix):
-            try:
-                url = reverse(name)
-            except NoReverseMatch:
-                return None
-            if user is not None and not _page_allowed_cached(user, url):
-                return None
-            params = {"region": region.code}
-            if code in LIST_FILTERS:
-                params.update(LIST_FILTERS[code](year))
-            return f"{url}?{urlencode(params)}"
-    return None
+    link = _figure_link(code, region.code, year, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    if link is None or (user is not None and not _page_allowed_cached(user, link[0])):
+        return None
+    return link[1]
 
 
 # The headline of the home page (apps.core.work, contributed in apps.py) ----------------------
