@@ -117,7 +117,9 @@ def union_member_counts(union: GrassrootsUnion) -> dict[str, int]:
 
 
 def member_list(*, user: _Any, action: str = _VIEW) -> _QuerySet[Member]:
-    return Member.objects.restrict(user, action).select_related("union")
+    # The page's unions by key after the sort, not joined before it: for a common name the
+    # join hashed all 37,878 unions to keep 50 rows (23 ms of a search's 29 at province scale).
+    return Member.objects.restrict(user, action).prefetch_related("union")
 
 
 def transfer_list(*, user: _Any, action: str = _VIEW) -> _QuerySet[MembershipTransfer]:
