@@ -5,7 +5,11 @@ generator. Filed households are written as the historical import writes them (fi
 timeline entry saying so, comparison keys for those not exited), with family members and
 aid paid only while a household is filed; a few households are still in the seven-step
 filing at various steps. Scale "province" approaches the report's figures (584,200
-households aided over three years, 43,827 students, 382,139 warmth visits).
+households aided over three years, 43,827 students, 382,139 warmth visits). The households are
+written a batch at a time with their family members, timelines, comparison keys and visit
+photos, then dropped; the aid is written afterwards as plain rows from what it needs of each
+household (key, paid period, region), so memory stays flat at province scale (200,000
+households, a million payments).
 
 In each of the demo users' counties (``load_demo.DEMO_COUNTIES``) a walk of the seven-step method,
 entered by the county user and reviewed by the prefecture user when they exist: one household
@@ -22,6 +26,7 @@ import bisect
 import datetime as dt
 import itertools
 import random
+from array import array
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -79,18 +84,33 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
 
 
 class _Ids:
+    """Resident IDs not yet in use. The IDs in use are kept by their first 17 digits as a
+    number (the 18th is their check digit): the province's 600,000 take half the memory of
+    the strings."""
+
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.used = set(Household.objects.values_list("head_id_number", flat=True))
-        self.used |= set(FamilyMember.objects.values_list("id_number", flat=True))
+        self.used: set[int | str] = set()
+        for values in (
+            Household.objects.values_list("head_id_number", flat=True),
+            FamilyMember.objects.values_list("id_number", flat=True),
+        ):
+            self.used.update(_id_key(v) for v in values.iterator(chunk_size=BATCH * 4))
 
-    def new(self, region_code: str, birth_years=(1960, 2000)) -> str:
+    def new(self, region_code: str, birth_years: tuple[int, int] = (1960, 2000)) -> str:
         while True:
             birth = dt.date(self.rng.randint(*birth_years), self.rng.randint(1, 12), self.rng.randint(1, 28))
             value = make_resident_id(region_code[:6], birth=birth, rng=self.rng)
-            if value not in self.used:
-                self.used.add(value)
+            key = _id_key(value)
+            if key not in self.used:
+                self.used.add(key)
                 return value
+
+
+def _id_key(value: str) -> int | str:
+    """What ``_Ids`` keeps of an ID: its first 17 digits as a number (a malformed ID as it is)."""
+    head = value[:17]
+    return int(head) if len(head) == 17 and head.isdigit() else value
 
 
 def _standards(years: list[int]) -> int:
@@ -150,11 +170,13 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
     today = timezone.localdate()
     first, last = dt.date(min(years) - 2, 1, 1), min(dt.date(max(years), 12, 31), today)
     ids = _Ids(rng)
-    now = timezone.now()
     counts = {"household": 0, "familymember": 0, "disbursement": 0, "filingstep": 0, "livingstandard": 0}
     with audit.audit_context(source=AuditSource.SYSTEM), transaction.atomic():
         counts["livingstandard"] = _standards(years)
-        households, members_of = [], {}
+        # households filed within the years shown get aid (a walk household filed this year
+        # gets none yet); only their keys, paid periods and regions are kept for it
+        filed = _Filed(dt.date(min(years), 1, 1), last)
+        batch = _Batch(filed, now=timezone.now(), photo=_visit_photo())
         for _ in range(conf["filed"]):
             union = rng.choice(unions)
             h, members = _household(rng, union, ids)
@@ -167,8 +189,9 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
             h.exit_reason = "收入提高，家庭脱困" if h.exited_on else ""
             h.last_checked_on = h.filed_on
             h.imported = True
-            households.append(h)
-            members_of[id(h)] = members
+            batch.add(h, members)
+            if len(batch.households) >= BATCH:
+                batch.write(counts)
         for i in range(conf["in_progress"]):
             union = rng.choice(unions)
             h, members = _household(rng, union, ids)
@@ -178,80 +201,18 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
                 h.living_standard = None
             if h.status == Status.NOTICE:
                 h.notice_ends_on = today + dt.timedelta(days=rng.randint(-3, 6))
-            households.append(h)
-            members_of[id(h)] = members
+            batch.add(h, members)
+            if len(batch.households) >= BATCH:
+                batch.write(counts)
+        batch.write(counts)
+        # the walk's households are few: a batch of their own, kept for the objections below
         walk, timeline_of, objections = _walk(rng, unions, ids, today)
         for h, members in walk:
-            households.append(h)
-            members_of[id(h)] = members
-        for start in range(0, len(households), BATCH):
-            batch = households[start : start + BATCH]
-            bulk_insert(Household, batch, batch_size=BATCH)
-            audit.record_many(batch, AuditAction.CREATE, note=NOTE)
-        counts["household"] = len(households)
+            batch.add(h, members, timeline_of[id(h)])
+        batch.write(counts)
+        del ids  # the IDs in use are not needed for the aid
 
-        members = []
-        for h in households:
-            for m in members_of[id(h)]:
-                m.household = h
-                members.append(m)
-        for start in range(0, len(members), BATCH):
-            batch = members[start : start + BATCH]
-            bulk_insert(FamilyMember, batch, batch_size=BATCH)
-            audit.record_many(batch, AuditAction.CREATE, note=NOTE)
-        counts["familymember"] = len(members)
-
-        steps = []
-        order = [s for s, _b, _a in SEQUENCE]
-        for h in households:
-            if id(h) in timeline_of:
-                for step in timeline_of[id(h)]:
-                    step.household = h
-                    steps.append(step)
-                continue
-            if h.imported:
-                steps.append(
-                    FilingStep(
-                        household=h, step=Step.IMPORTED, at=now, note=f"历史建档导入：建档日期 {h.filed_on}"
-                    )
-                )
-                continue
-            done = order[: [b for _s, b, _a in SEQUENCE].index(h.status)]
-            for n, step in enumerate(done):
-                steps.append(
-                    FilingStep(
-                        household=h,
-                        step=step,
-                        at=now - dt.timedelta(days=len(done) - n),
-                        note="演示：已完成",
-                        username="demo",
-                    )
-                )
-        FilingStep.objects.bulk_create(steps, batch_size=BATCH)
-        counts["filingstep"] = len(steps)
-
-        claims = []
-        for h in households:
-            if h.status == Status.FILED:
-                claims.append(IdClaim(id_number=h.head_id_number, household=h))
-                claims.extend(IdClaim(id_number=m.id_number, household=h) for m in members_of[id(h)])
-        IdClaim.objects.bulk_create(claims, batch_size=BATCH)
-
-        photo = _visit_photo()
-        for h in households:
-            if not h.imported and h.status != Status.NEW:
-                attachments.attachment_add(
-                    record=h,
-                    file=ContentFile(photo, name="入户走访.jpg"),
-                    kind=VISIT_PHOTO,
-                    user=h.created_by,
-                )
-
-        # households filed within the years shown (a walk household filed this year gets no aid yet)
-        filed = [h for h in households if h.filed_on and h.filed_on <= last]
-        counts["disbursement"] = _disbursements(
-            rng, filed, conf["disbursements"], dt.date(min(years), 1, 1), last
-        )
+        counts["disbursement"] = _disbursements(rng, filed, conf["disbursements"])
 
         # The objections go through the service: the case returns to the deliberation.
         for h, clerk, note in objections:
@@ -260,12 +221,122 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
     return counts
 
 
+class _Filed:
+    """What the aid needs of each household it may be paid to: its key, the first and last
+    day it may be paid (filed, before its exit, within the years shown) and its union's
+    region. Compact arrays, not Household instances: the province has 200,000 of them."""
+
+    def __init__(self, start: dt.date, last: dt.date) -> None:
+        self.start, self.last = start, last
+        self.pks = array("q")
+        self.begins = array("l")  # date ordinals
+        self.ends = array("l")
+        self.regions = array("q")
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def add(self, h: Household) -> None:
+        """Keep ``h`` if it may be paid at all: filed by the last day shown, and still filed on
+        a day of the years shown."""
+        if h.filed_on is None or h.filed_on > self.last:
+            return
+        begin = max(h.filed_on, self.start)
+        end = (h.exited_on - dt.timedelta(days=1)) if h.exited_on else self.last
+        if end < begin:
+            return
+        self.pks.append(h.pk)
+        self.begins.append(begin.toordinal())
+        self.ends.append(end.toordinal())
+        self.regions.append(h.union.region_id)
+
+
+class _Batch:
+    """Households with their family members, timelines, comparison keys and visit photos,
+    written a batch at a time with their audit entries, then dropped (``_Filed`` keeps what
+    the aid needs of them): memory is bounded by a batch, not by the province's 200,000
+    households and 400,000 family members."""
+
+    def __init__(self, filed: _Filed, *, now: dt.datetime, photo: bytes) -> None:
+        self.filed, self.now, self.photo = filed, now, photo
+        self.households: list[Household] = []
+        self.families: list[list[FamilyMember]] = []
+        self.timelines: list[list[FilingStep] | None] = []
+
+    def add(
+        self, h: Household, members: list[FamilyMember], timeline: list[FilingStep] | None = None
+    ) -> None:
+        """``h`` and its family; ``timeline``: its filing steps (else those of its status)."""
+        self.households.append(h)
+        self.families.append(members)
+        self.timelines.append(timeline)
+
+    def write(self, counts: dict[str, int]) -> None:
+        """Write the batch, add it to ``counts`` and start an empty batch."""
+        if not self.households:
+            return
+        households = self.households
+        bulk_insert(Household, households, batch_size=BATCH)
+        audit.record_many(households, AuditAction.CREATE, note=NOTE)
+        members = []
+        for h, family in zip(households, self.families, strict=True):
+            for m in family:
+                m.household = h
+                members.append(m)
+        bulk_insert(FamilyMember, members, batch_size=BATCH)
+        audit.record_many(members, AuditAction.CREATE, note=NOTE)
+
+        steps, claims = [], []
+        for h, family, timeline in zip(households, self.families, self.timelines, strict=True):
+            steps.extend(self._steps(h, timeline))
+            if h.status == Status.FILED:
+                claims.append(IdClaim(id_number=h.head_id_number, household=h))
+                claims.extend(IdClaim(id_number=m.id_number, household=h) for m in family)
+            if not h.imported and h.status != Status.NEW:
+                attachments.attachment_add(
+                    record=h,
+                    file=ContentFile(self.photo, name="入户走访.jpg"),
+                    kind=VISIT_PHOTO,
+                    user=h.created_by,
+                )
+            self.filed.add(h)
+        bulk_insert(FilingStep, steps, batch_size=BATCH)
+        bulk_insert(IdClaim, claims, batch_size=BATCH)
+        counts["household"] += len(households)
+        counts["familymember"] += len(members)
+        counts["filingstep"] += len(steps)
+        self.households, self.families, self.timelines = [], [], []
+
+    def _steps(self, h: Household, timeline: list[FilingStep] | None) -> list[FilingStep]:
+        """The timeline of ``h``: the walk's own, the import's entry, or its steps done."""
+        if timeline is not None:
+            for step in timeline:
+                step.household = h
+            return timeline
+        if h.imported:
+            return [
+                FilingStep(
+                    household=h, step=Step.IMPORTED, at=self.now, note=f"历史建档导入：建档日期 {h.filed_on}"
+                )
+            ]
+        order = [s for s, _b, _a in SEQUENCE]
+        done = order[: [b for _s, b, _a in SEQUENCE].index(h.status)]
+        return [
+            FilingStep(
+                household=h,
+                step=step,
+                at=self.now - dt.timedelta(days=len(done) - n),
+                note="演示：已完成",
+                username="demo",
+            )
+            for n, step in enumerate(done)
+        ]
+
+
 DISBURSEMENT_FIELDS = ("number", "household_id", "kind", "amount", "paid_on", "fund_source", "student_name")
 
 
-def _disbursements(
-    rng: random.Random, filed: list[Household], wanted: int, start: dt.date, last: dt.date
-) -> int:
+def _disbursements(rng: random.Random, filed: _Filed, wanted: int) -> int:
     """``wanted`` payments to ``filed`` households, each within its filed period and the years
     shown: written as rows (``insert_rows``, no model instance each: there are a million)."""
     kinds, weights = zip(*KIND_WEIGHTS, strict=True)
@@ -273,19 +344,17 @@ def _disbursements(
     r = rng.random
     seq = Disbursement.objects.count()
     rows, regions, written = [], [], 0
-    while filed and written + len(rows) < wanted:
-        h = filed[int(r() * len(filed))]
-        begin = max(h.filed_on, start)
-        end = (h.exited_on - dt.timedelta(days=1)) if h.exited_on else last
-        if end < begin:
-            continue
-        when = begin + dt.timedelta(days=int(r() * ((end - begin).days + 1)))
+    count = len(filed)
+    while count and written + len(rows) < wanted:
+        i = int(r() * count)
+        begin, end = filed.begins[i], filed.ends[i]
+        when = dt.date.fromordinal(begin + int(r() * (end - begin + 1)))
         kind = kinds[bisect.bisect(cumulative, r() * cumulative[-1])]
         seq += 1
         rows.append(
             (
                 f"DEMO-BF{seq:08d}",
-                h.pk,
+                filed.pks[i],
                 kind,
                 Decimal(20_000 + int(r() * 480_001)).scaleb(-2),  # 200.00 to 5,000.00 yuan
                 when,
@@ -293,7 +362,7 @@ def _disbursements(
                 _person(rng) if kind == AidKind.EDUCATION else "",
             )
         )
-        regions.append(h.union.region_id)
+        regions.append(filed.regions[i])
         if len(rows) == BATCH:
             written += _write_rows(rows, regions)
     return written + _write_rows(rows, regions)
