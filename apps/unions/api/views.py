@@ -79,12 +79,12 @@ class MemberViewSet(VersionedViewSetMixin, ServiceCreateMixin, ServiceUpdateMixi
 
     leave = RecordStep(services.member_leave, MemberLeaveSerializer)
     retain = RecordStep(services.member_retain)
+    reactivate = RecordStep(services.member_reactivate)
 
     def get_queryset(self):
         # one member: its union in the same query (a list prefetches its page's unions)
         queryset = super().get_queryset()
         return queryset.select_related("union") if self.detail else queryset
-    reactivate = RecordStep(services.member_reactivate)
 
     @extend_schema(request=MemberTransferSerializer, responses={201: TransferSerializer})
     @action(detail=True, methods=["post"])
