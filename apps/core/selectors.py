@@ -66,16 +66,24 @@ class Regions:
             return self._added_up(queryset, lookup, aggregates, empty)
         return self._by_level(queryset, lookup, aggregates, empty)
 
+    def _levels(self) -> tuple[list[int], dict[int, dict[str, int]]]:
+        """The top regions (everything, as ``in_region``), and the others by path length:
+        ``{length: {path: pk}}``."""
+        roots: list[int] = []
+        by_length: dict[int, dict[str, int]] = defaultdict(dict)
+        for region in self.regions:
+            if region.parent_id is None:
+                roots.append(region.pk)
+            else:
+                by_length[len(region.path)][region.path] = region.pk
+        return roots, by_length
+
     def _added_up(
         self, queryset: QuerySet, lookup: str, aggregates: dict[str, Any], empty: dict[str, Any]
     ) -> dict[int, dict[str, Any]]:
         if self._paths is None:
             self._paths = dict(Region.objects.values_list("id", "path"))
-        roots = [r.pk for r in self.regions if r.parent_id is None]  # everything, as in_region
-        by_length: dict[int, dict[str, int]] = defaultdict(dict)
-        for region in self.regions:
-            if region.parent_id is not None:
-                by_length[len(region.path)][region.path] = region.pk
+        roots, by_length = self._levels()
         out = {r.pk: dict(empty) for r in self.regions}
         for row in queryset.order_by().values(lookup).annotate(**aggregates):
             path = self._paths.get(row.pop(lookup)) or ""  # "": a record without a region
@@ -91,12 +99,9 @@ class Regions:
         self, queryset: QuerySet, lookup: str, aggregates: dict[str, Any], empty: dict[str, Any]
     ) -> dict[int, dict[str, Any]]:
         out = {r.pk: dict(empty) for r in self.regions}
-        by_length: dict[int, dict[str, int]] = defaultdict(dict)
-        for region in self.regions:
-            if region.parent_id is None:
-                out[region.pk] = queryset.aggregate(**aggregates)
-            else:
-                by_length[len(region.path)][region.path] = region.pk
+        roots, by_length = self._levels()
+        for pk in roots:
+            out[pk] = queryset.aggregate(**aggregates)
         path = f"{lookup}__path"
         for length, pks in by_length.items():
             # their common ancestor: an indexed prefix when they are, say, one prefecture's counties
@@ -120,8 +125,8 @@ class Regions:
 
 
 def _additive(aggregate: Any) -> bool:
-    """A count or a sum: its total over a region is the total of its parts."""
-    return isinstance(aggregate, Sum) or (isinstance(aggregate, Count) and not aggregate.distinct)
+    """A count or a sum, not of distinct values: its total over a region is the total of its parts."""
+    return isinstance(aggregate, Count | Sum) and not aggregate.distinct
 
 
 def per_region(func: Callable[..., dict[int, dict[str, Any]]]) -> Callable[..., dict[str, Any]]:

@@ -230,16 +230,19 @@ def summary_refresh(*, years: list[int], regions: list[Region] | None = None) ->
     prefectures and counties); returns the number of summaries written."""
     if regions is None:
         regions = list(Region.objects.filter(level__in=SUMMARY_LEVELS).order_by("code"))
+    return sum(len(summaries_store(year=year, regions=regions)) for year in years)
+
+
+def summaries_store(*, year: int, regions: list[Region]) -> dict[int, dict[str, Any]]:
+    """Compute the summaries of ``year`` for ``regions`` and store them: ``{region pk: codes}``.
+    Every region at once: a pass over each table per level, not per region."""
     now = timezone.now()
-    written = 0
-    for year in years:
-        # every region of the year at once: a pass over each table per level, not per region
-        for region_id, values in indicators.compute_many(year=year, regions=regions).items():
-            IndicatorSummary.objects.update_or_create(
-                year=year, region_id=region_id, defaults={"indicators": values, "computed_at": now}
-            )
-            written += 1
-    return written
+    computed = indicators.compute_many(year=year, regions=regions)
+    for region_id, values in computed.items():
+        IndicatorSummary.objects.update_or_create(
+            year=year, region_id=region_id, defaults={"indicators": values, "computed_at": now}
+        )
+    return computed
 
 
 def may_refresh_summaries(user: Any) -> bool:
