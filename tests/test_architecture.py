@@ -224,7 +224,7 @@ def test_the_checker_sees_the_real_doors():
     assert ("hardship", "apps.unions.public") in targets
     assert ("insurance", "apps.unions.public") in targets  # also its "unions.Member" foreign key
     assert ("reports", "apps.hardship.selectors") in targets  # an indicator source (a string)
-    assert ("reports", "apps.*.demo") in targets  # the demo command's generators (an f-string)
+    assert ("reports", "apps.*.demo.generate") in targets  # the demo generators (an f-string)
     assert ("model_workers", "apps.hardship.selectors") not in targets  # the cycle that was
     assert ("reports", "apps.services.selectors") in targets  # the svc.* indicator source
     # Worker services and the hardship page reach each other only through the core registry.

@@ -387,6 +387,12 @@ def _describe(attachment: Attachment) -> str:
     return f"#{attachment.pk} {kind} {attachment.original_name}"
 
 
+def _audit(record: models.Model, attachment: Attachment, user: Any, note: str) -> None:
+    """An attachment added or removed is a change of its record, in the record's trail."""
+    note = note % {"attachment": _describe(attachment)}
+    audit.record(record, AuditAction.UPDATE, changes={}, user=user, note=note)
+
+
 def attachments_add(*, record: models.Model, files: Iterable[Any], kind: str, user: Any) -> list[Attachment]:
     """Attach several files to the record, all or none: every file is checked (type by
     content, sizes, image decoding) before the first is stored. Each one gets an audit entry
@@ -444,13 +450,7 @@ def attachments_add(*, record: models.Model, files: Iterable[Any], kind: str, us
                     sha256=hashlib.sha256(c.data).hexdigest(),
                     uploaded_by=user if getattr(user, "is_authenticated", False) else None,
                 )
-                audit.record(
-                    record,
-                    AuditAction.UPDATE,
-                    changes={},
-                    user=user,
-                    note=_("Attachment added: %(attachment)s") % {"attachment": _describe(attachment)},
-                )
+                _audit(record, attachment, user, _("Attachment added: %(attachment)s"))
                 created.append(attachment)
     except BaseException:
         for key in stored:  # nothing of a refused or failed upload stays in the storage
@@ -473,13 +473,7 @@ def attachment_delete(*, attachment: Attachment, user: Any) -> None:
         raise ApplicationError(_("The record of this attachment no longer exists."))
     _check_may_attach(user, record)
     keys = [k for k in (attachment.key, attachment.thumbnail_key) if k]
-    audit.record(
-        record,
-        AuditAction.UPDATE,
-        changes={},
-        user=user,
-        note=_("Attachment removed: %(attachment)s") % {"attachment": _describe(attachment)},
-    )
+    _audit(record, attachment, user, _("Attachment removed: %(attachment)s"))
     attachment.delete()
     transaction.on_commit(lambda: [default_storage.delete(k) for k in keys])
 

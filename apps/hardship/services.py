@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from apps.core import audit
 from apps.core.attachments import attachments_of
 from apps.core.choices import AuditAction, RegionLevel, Role
 from apps.core.cleaning import (
+    check_known_fields,
     clean_amount,
     clean_choice,
     clean_resident_id,
@@ -195,21 +196,42 @@ def household_create(
     _check_region(user, union.region_id)
     if union.dissolved_on is not None:
         raise ApplicationError(_("The union %(union)s was dissolved.") % {"union": union.name})
-    household = model_create(
+    inputs = {
+        "head_name": head_name,
+        "head_id_number": head_id_number,
+        "head_income": head_income,
+        "head_health": head_health,
+        "category": category,
+        "causes": causes,
+        "rigid_expenses": rigid_expenses,
+    }
+    return model_create(
         Household,
         user=user,
         note=note,
         union=union,
-        head_name=(head_name or "").strip(),
-        head_id_number=clean_resident_id(head_id_number, "head_id_number"),
-        head_income=_money(head_income, "head_income"),
-        head_health=clean_choice(head_health, Health, "head_health"),
-        category=clean_choice(category, Category, "category"),
-        causes=_causes(causes),
-        rigid_expenses=_money(rigid_expenses, "rigid_expenses"),
+        **_clean_inputs(inputs),
         created_by=acting_user(user),
     )
-    return household
+
+
+# What the filer enters, each with its cleaning: the same for a new filing and for an update.
+# The union stays; the rest of a household is computed or set by the filing steps.
+_HOUSEHOLD_INPUTS: dict[str, Callable[[Any], Any]] = {
+    "head_name": lambda value: (value or "").strip(),
+    "head_id_number": lambda value: clean_resident_id(value, "head_id_number"),
+    "head_income": lambda value: _money(value, "head_income"),
+    "head_health": lambda value: clean_choice(value, Health, "head_health"),
+    "category": lambda value: clean_choice(value, Category, "category"),
+    "causes": _causes,
+    "rigid_expenses": lambda value: _money(value, "rigid_expenses"),
+}
+HOUSEHOLD_UPDATE_FIELDS = tuple(_HOUSEHOLD_INPUTS)
+
+
+def _clean_inputs(data: dict[str, Any]) -> dict[str, Any]:
+    check_known_fields(data, HOUSEHOLD_UPDATE_FIELDS)
+    return {field: _HOUSEHOLD_INPUTS[field](value) for field, value in data.items()}
 
 
 @transaction.atomic
@@ -223,33 +245,7 @@ def household_update(
     _check_change(user, household)
     check_version(household, expected_version)
     _require_editable(household)
-    allowed = {
-        "head_name",
-        "head_id_number",
-        "head_income",
-        "head_health",
-        "category",
-        "causes",
-        "rigid_expenses",
-    }
-    unknown = set(data) - allowed
-    if unknown:
-        raise ApplicationError(
-            _("These fields cannot be changed here: %(f)s.") % {"f": ", ".join(sorted(unknown))}
-        )
-    if "head_id_number" in data:
-        data["head_id_number"] = clean_resident_id(data["head_id_number"], "head_id_number")
-    if "head_income" in data:
-        data["head_income"] = _money(data["head_income"], "head_income")
-    if "rigid_expenses" in data:
-        data["rigid_expenses"] = _money(data["rigid_expenses"], "rigid_expenses")
-    if "category" in data:
-        clean_choice(data["category"], Category, "category")
-    if "head_health" in data:
-        clean_choice(data["head_health"], Health, "head_health")
-    if "causes" in data:
-        data["causes"] = _causes(data["causes"])
-    return model_update(household, user=user, **data)[0]
+    return model_update(household, user=user, **_clean_inputs(data))[0]
 
 
 def _member_checks(household: Household, id_number: str, exclude_pk: int | None = None) -> str:

@@ -128,14 +128,7 @@ class ClaimAdmin(DecisionActionsMixin, ImportExportAdminMixin, ReadOnlyAdminMixi
         "approved_by",
     ]
     date_hierarchy = "discharged_on"
-    readonly_fields = [
-        "submitted_at",
-        "submitted_by",
-        "reviewed_by",
-        "approved_by",
-        "decided_at",
-        "decided_by",
-    ]
+    readonly_fields = list(decisions.CLAIM_TRAIL_FIELDS)
     # Claims are entered on the claim pages, the API or the import, rejected and never
     # deleted; the workflow runs through the services (the actions below), each offered to
     # the roles of its decision step only. Administrators do not decide claims.

@@ -41,6 +41,17 @@ DECISION_FIELDS = (
 )
 
 
+# Who submitted and decided a claim, and when: shown read-only wherever a claim is.
+CLAIM_TRAIL_FIELDS = (
+    "submitted_at",
+    "submitted_by",
+    "reviewed_by",
+    "approved_by",
+    "decided_at",
+    "decided_by",
+)
+
+
 # Who last changed a claim's contents (not its decisions), read once per instance or for a page
 # of claims in one query.
 EDITORS = ContentEditors(DECISION_FIELDS)

@@ -176,8 +176,9 @@ def source_paths() -> list[tuple[str, str]]:
     return [(key, path) for key, _name, path in SOURCES]
 
 
-def load_source(path: str) -> Callable[..., dict[str, Any]] | None:
-    """The selector at ``path``, or None while its module or function does not exist yet."""
+def load_source(path: str) -> Callable[..., Any] | None:
+    """The function at ``path`` (a selector, a domain's demo generator), or None while its module
+    or function does not exist yet."""
     module_name, _dot, attr = path.rpartition(".")
     try:
         module = importlib.import_module(module_name)

@@ -4,7 +4,9 @@ amounts or counts use them: years, codes and IDs keep their digits as they are."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import wraps
 from typing import Any
 
 from django import template
@@ -23,29 +25,33 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-@register.filter
-def money(value: Any) -> str:
+def _figure(format_number: Callable[[Decimal], str]) -> Callable[[Any], str]:
+    """A filter from how a number is written: a blank shows as —, what isn't a number as it is."""
+
+    @wraps(format_number)
+    def figure_filter(value: Any) -> str:
+        number = _decimal(value)
+        if number is None:
+            return EMPTY if value in (None, "") else str(value)
+        return format_number(number)
+
+    return register.filter(format_number.__name__, figure_filter)
+
+
+@_figure
+def money(amount: Decimal) -> str:
     """1234567.5 → 1,234,567.50 (half up to the fen); blank → —."""
-    amount = _decimal(value)
-    if amount is None:
-        return EMPTY if value in (None, "") else str(value)
     return f"{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
-@register.filter
-def count(value: Any) -> str:
+@_figure
+def count(number: Decimal) -> str:
     """2214839 → 2,214,839; blank → —."""
-    number = _decimal(value)
-    if number is None:
-        return EMPTY if value in (None, "") else str(value)
     return f"{number.to_integral_value(rounding=ROUND_HALF_UP):,}"
 
 
-@register.filter
-def ratio(value: Any) -> str:
+@_figure
+def ratio(number: Decimal) -> str:
     """0.6 → 60%, 0.655 → 65.5%."""
-    number = _decimal(value)
-    if number is None:
-        return EMPTY if value in (None, "") else str(value)
     percent = (number * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
     return f"{percent:f}%"

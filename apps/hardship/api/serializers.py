@@ -33,16 +33,7 @@ class FamilyMemberSerializer(PersonalDataMixin, ServiceModelSerializer):
 
 
 # What the filer enters; the rest of a household is computed or set by the filing steps.
-HOUSEHOLD_INPUTS = (
-    "union",
-    "head_name",
-    "head_id_number",
-    "head_income",
-    "head_health",
-    "category",
-    "causes",
-    "rigid_expenses",
-)
+HOUSEHOLD_INPUTS = ("union", *services.HOUSEHOLD_UPDATE_FIELDS)
 
 
 class HouseholdListSerializer(serializers.ListSerializer):
@@ -76,15 +67,8 @@ class HouseholdSerializer(PersonalDataMixin, ServiceModelSerializer):
         list_serializer_class = HouseholdListSerializer
         fields = [
             "id",
-            "union",
-            "head_name",
-            "head_id_number",
-            "head_income",
-            "head_health",
-            "category",
+            *HOUSEHOLD_INPUTS,
             "suggested_category",
-            "causes",
-            "rigid_expenses",
             "family_size",
             "family_income",
             "per_capita_income",

@@ -256,6 +256,20 @@ def test_family_cannot_change_after_the_calculation(household, county_user):
         services.household_update(household=h, user=county_user, head_income="0")
 
 
+def test_household_update_changes_only_the_filers_inputs(household, county_user):
+    """The union, the computed figures and the filing status are not the update's to change."""
+    union, status = household.union_id, household.status
+    other_union = GrassrootsUnionFactory(region=household.union.region)
+    for field, value in (("union", other_union), ("per_capita_income", "1"), ("status", "filed")):
+        with pytest.raises(ApplicationError, match=f"Unknown fields: {field}"):
+            services.household_update(household=household, user=county_user, **{field: value}, head_name="改")
+    household.refresh_from_db()
+    assert (household.union_id, household.status) == (union, status)
+    assert household.head_name != "改"  # a refused update changes nothing
+    h = services.household_update(household=household, user=county_user, head_name="  新户主 ")
+    assert h.head_name == "新户主"
+
+
 def test_member_add_validates_the_resident_id(household, county_user):
     with pytest.raises(ApplicationError, match="has a wrong check character: it should end in 3"):
         services.member_add(

@@ -18,6 +18,7 @@ from apps.core.locking import VersionField
 from apps.unions.public import Member, UnionCodeField
 
 from .. import services
+from ..decisions import CLAIM_TRAIL_FIELDS
 from ..models import Claim, Coverage, Enrollment, Plan
 
 
@@ -157,12 +158,7 @@ class ClaimSerializer(PersonalDataMixin, ServiceModelSerializer):
             "year_used_before",
             "paid_on",
             "reject_reason",
-            "submitted_at",
-            "submitted_by",
-            "reviewed_by",
-            "approved_by",
-            "decided_at",
-            "decided_by",
+            *CLAIM_TRAIL_FIELDS,
             "version",
         ]
         read_only_fields = [

@@ -11,7 +11,6 @@ domain's selectors (the reports' door, docs/architecture.md): no domain imports 
 
 from __future__ import annotations
 
-import importlib
 import random
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from apps.core.audit import audit_context
 from apps.core.choices import AuditSource, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
 from apps.core.processes import in_processes, may_fork
+from apps.reports.indicators import load_source
 
 DOMAINS = ["unions", "competitions", "model_workers", "hardship", "insurance", "services"]
 # What may run side by side: the middle stage needs only the unions; services visits hardship
@@ -58,15 +58,9 @@ HANDOFFS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-def load_generator(domain: str):
-    module_name = f"apps.{domain}.demo"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
-            return None
-        raise
-    return getattr(module, "generate", None)
+def load_generator(domain: str) -> Callable[..., dict[str, int]] | None:
+    """The domain's ``demo.generate``, or None while the domain has no generator."""
+    return load_source(f"apps.{domain}.demo.generate")
 
 
 def _run_domains(
