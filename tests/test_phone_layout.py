@@ -76,3 +76,17 @@ def test_dashboard_fits_a_phone(phone, live_server):
     phone.screenshot(path="/tmp/phone-dashboard.png", full_page=True)
     width, inner = _overflow(phone)
     assert width <= inner, f"the page is {width}px wide in a {inner}px window"
+
+
+def test_household_page_fits_a_phone(phone, live_server):
+    """A wide table scrolls inside itself, its visually hidden header cell too (an absolutely
+    positioned element escapes a scroll box that is not its containing block)."""
+    from apps.hardship.tests.factories import FamilyMemberFactory, HouseholdFactory
+
+    household = HouseholdFactory(head_name="刘某某")
+    FamilyMemberFactory(household=household, name="欧阳某某某")
+    phone.goto(live_server.url + reverse("hardship:household-detail", args=[household.pk]))
+    phone.wait_for_selector("[data-testid=members]")
+    phone.screenshot(path="/tmp/phone-household.png", full_page=True)
+    width, inner = _overflow(phone)
+    assert width <= inner, f"the page is {width}px wide in a {inner}px window"
