@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from . import selectors, services, work
 from . import views_base as generic
+from .choices import AuditAction
 from .filtersets import RegionFilterSet
 from .forms import TownshipForm
 from .models import Region
@@ -31,7 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "core/home.html",
         {
-            "recent": selectors.audit_list(user=user)[:10],
+            # a view of personal data is in the trail, but it is not a change
+            "recent": selectors.audit_list(user=user).exclude(action=AuditAction.VIEW)[:10],
             "region": user.region,
             "waiting": waiting,
             "waiting_sections": list(sections.items()),

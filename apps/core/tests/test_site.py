@@ -40,6 +40,21 @@ def test_home_shows_the_users_region(db, client, county_user):
     assert "城关区" in html and "县区工会" in html
 
 
+def test_home_lists_recent_changes_not_views(db, client, county_user):
+    from apps.core import audit
+    from apps.core.choices import AuditAction
+    from apps.unions.tests.factories import GrassrootsUnionFactory
+
+    changed = GrassrootsUnionFactory(name="改过名的工会")
+    viewed = GrassrootsUnionFactory(name="只被查看的工会")
+    audit.record(changed, AuditAction.UPDATE, changes={"name": ["旧名", "改过名的工会"]}, user=county_user)
+    audit.record(viewed, AuditAction.VIEW, user=county_user)
+    client.force_login(county_user)
+    html = client.get("/").content.decode()
+    assert "改过名的工会" in html
+    assert "只被查看的工会" not in html
+
+
 def test_pages_need_login(db, client):
     resp = client.get("/")
     assert resp.status_code == 302 and resp["Location"].startswith(reverse("login"))
