@@ -3,6 +3,7 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 from django.db.models.lookups import IContains
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -76,7 +77,21 @@ class AuditEntryFilterSet(django_filters.FilterSet):
 
 # Shared by every domain's filtersets -----------------------------------------------------
 
-DATE_WIDGET = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+
+class DateRangeWidget(django_filters.widgets.DateRangeWidget):
+    """From and to side by side under the filter's label, each named for screen readers."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<span class="range">{}</span>', super().render(name, value, attrs, renderer))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(context["widget"]["subwidgets"], (_("from"), _("to")), strict=True):
+            subwidget["attrs"]["aria-label"] = label
+        return context
+
+
+DATE_WIDGET = DateRangeWidget(attrs={"type": "date"})
 
 
 def region_q(lookup: str, value: str) -> Q | None:
