@@ -24,6 +24,7 @@ from apps.core import audit
 from apps.core.bulk import bulk_insert
 from apps.core.choices import AuditAction, AuditSource, RegionLevel
 from apps.core.management.commands.load_demo import DEMO_COUNTIES
+from apps.core.management.commands.load_demo import DEMO_NOTE as NOTE
 from apps.core.models import Region
 from apps.unions.public import GrassrootsUnion
 
@@ -31,7 +32,6 @@ from .choices import CompetitionKind, Grade, InnovationKind
 from .models import Competition, InnovationAchievement, Participation
 
 BATCH = 5000
-NOTE = "演示数据"
 
 # per scale: competitions by kind, participations by kind, achievements, methods
 SCALES = {

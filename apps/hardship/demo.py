@@ -37,6 +37,7 @@ from apps.core import attachments, audit
 from apps.core.bulk import bulk_insert, insert_rows
 from apps.core.choices import AuditAction, AuditSource, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
+from apps.core.management.commands.load_demo import DEMO_NOTE as NOTE
 from apps.core.models import Region
 from apps.core.tests.factories import make_resident_id
 from apps.unions.public import GrassrootsUnion
@@ -47,7 +48,6 @@ from .rules import compute_family_figures, suggested_category
 from .services import VISIT_PHOTO, household_object, living_standard_for, notice_days
 
 BATCH = 5000
-NOTE = "演示数据"
 SCALES = {
     "demo": {"filed": 600, "in_progress": 40, "disbursements": 1500},
     "province": {"filed": 200_000, "in_progress": 2_000, "disbursements": 1_010_166},

@@ -99,7 +99,7 @@ class Household(models.Model):
     last_checked_on = models.DateField(_("last re-checked on"), null=True, blank=True)
     imported = models.BooleanField(_("imported from historical records"), default=False)
     previous = optional_reference("self", _("previous filing"), related_name="reentries")
-    created_by = user_reference()
+    created_by = user_reference(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -223,7 +223,9 @@ class IdClaim(models.Model):
     one filed household in the whole province, even when two filings race."""
 
     id_number = models.CharField(_("resident ID"), max_length=18, unique=True)
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="claims")
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="claims"
+    )
 
     class Meta:
         verbose_name = _("comparison key")
@@ -240,7 +242,7 @@ class Recheck(models.Model):
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="rechecks"
     )
     checked_on = models.DateField(_("checked on"))
-    user = user_reference()
+    user = user_reference(_("by"))
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -36,6 +36,7 @@ from apps.core import attachments, audit
 from apps.core.bulk import bulk_insert, insert_rows
 from apps.core.choices import AuditAction, AuditSource, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
+from apps.core.management.commands.load_demo import DEMO_NOTE as NOTE
 from apps.core.models import Region
 from apps.unions.public import GrassrootsUnion, Member, Sex
 
@@ -45,7 +46,6 @@ from .models import Claim, Coverage, Enrollment, Plan
 from .payout import ZERO, plan_payout, to_fen
 
 BATCH = 5000
-NOTE = "演示数据"
 
 SCALES = {
     "demo": {"units": 40, "members_per_unit": (3, 15), "claim_share": 0.25},

@@ -83,7 +83,13 @@ class Plan(models.Model):
     )
     # Plans are provincial: no region (the audit trail and scope treat them as province-wide).
     region = models.ForeignKey(
-        "core.Region", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+        "core.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()

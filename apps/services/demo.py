@@ -39,6 +39,7 @@ from apps.core import audit, registry
 from apps.core.bulk import bulk_insert
 from apps.core.choices import AuditAction, AuditSource, RegionLevel, Role
 from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
+from apps.core.management.commands.load_demo import DEMO_NOTE as NOTE
 from apps.core.models import Region
 from apps.core.processes import in_processes, may_fork
 from apps.core.validators import USCC_ALPHABET, resident_id_check_char, uscc_check_char
@@ -58,7 +59,6 @@ from .choices import (
 from .models import EmploymentService, JobFair, MicroLoan, ReliefPayment, RightsCase, TrainingClass, Visit
 
 BATCH = 5000
-NOTE = "演示数据"
 M = TypeVar("M", bound=models.Model)
 
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from apps.core.audit import record_inserted, record_many
 from apps.core.bulk import bulk_insert, insert_rows
 from apps.core.choices import AuditAction, RegionLevel, Role
-from apps.core.management.commands.load_demo import DEMO_COUNTIES, demo_staff
+from apps.core.management.commands.load_demo import DEMO_COUNTIES, DEMO_NOTE, demo_staff
 from apps.core.models import Region
 from apps.core.processes import in_processes, may_fork
 from apps.core.validators import ID_CHECK, ID_WEIGHTS, resident_id_check_char
@@ -131,7 +131,7 @@ def _flush(model, rows: list) -> int:
     if not rows:
         return 0
     bulk_insert(model, rows)
-    record_many(rows, AuditAction.CREATE, note="demo data")
+    record_many(rows, AuditAction.CREATE, note=DEMO_NOTE)
     n = len(rows)
     rows.clear()
     return n
@@ -397,7 +397,7 @@ def _members(seed: float, plan: dict[str, Any], regions: list[int] | None) -> di
 def _flush_rows(rows: list[tuple], regions: list[int]) -> int:
     with transaction.atomic():
         pks = insert_rows(Member, MEMBER_FIELDS, rows)
-        record_inserted(Member, pks, regions, note="demo data")
+        record_inserted(Member, pks, regions, note=DEMO_NOTE)
     n = len(rows)
     rows.clear()
     regions.clear()

@@ -193,10 +193,10 @@ class MembershipTransfer(models.Model):
         db_index=True,
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    requested_by = user_reference()
-    decided_by = user_reference()
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    requested_by = user_reference(_("requested by"))
+    decided_by = user_reference(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
     # Scoped by the receiving union; the sending county finds it through the member's history.
@@ -237,8 +237,10 @@ class JoinApplication(models.Model):
     reason = models.CharField(_("rejection reason"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = user_reference()
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = user_reference(_("decided by"))
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "union__region"

@@ -19,8 +19,10 @@ class Attachment(models.Model):
     it is decided by the record it belongs to (``apps.core.attachments``); the model has no
     scope of its own."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("record type"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
     kind = models.CharField(_("kind"), max_length=32)
     original_name = models.CharField(_("file name"), max_length=255)
     key = models.CharField(_("storage key"), max_length=255, unique=True)

@@ -23,8 +23,8 @@ class AuditEntry(models.Model):
     username = models.CharField(_("username"), max_length=150, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=AuditSource.choices)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.CASCADE)
+    object_id = models.CharField(_("record id"), max_length=64)
     object_repr = models.CharField(_("record"), max_length=200)
     region = optional_reference("core.Region", _("region"), on_delete=models.SET_NULL)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
@@ -79,12 +79,20 @@ class AuditBatchMember(models.Model):
 
     # no index of its own: the (object_id, entry) index serves the reads, and the trail is
     # append-only (an index per member row would cost as much as the row)
-    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="members", db_index=False)
-    object_id = models.CharField(max_length=64)
-    line = models.PositiveIntegerField(null=True, blank=True)
-    changes = models.JSONField(null=True, blank=True)
+    entry = models.ForeignKey(
+        AuditEntry,
+        verbose_name=_("batch entry"),
+        on_delete=models.CASCADE,
+        related_name="members",
+        db_index=False,
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
+    line = models.PositiveIntegerField(_("line in the file"), null=True, blank=True)
+    changes = models.JSONField(_("changes"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("record of a batch entry")
+        verbose_name_plural = _("records of batch entries")
         # "the batches holding record X" and "X's row of this batch" both start with object_id
         indexes = [models.Index(fields=["object_id", "entry"])]
 

@@ -35,7 +35,7 @@ class ImportJob(models.Model):
     task that reports its progress (apps/core/import_jobs.py). Only the user who started a job
     may see it; its id (a UUID) is the token in its URLs."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("job id"), primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="import_jobs"
     )

@@ -51,7 +51,7 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices, db_index=True)
     parent = optional_reference("self", _("parent region"), related_name="children")
-    path = models.CharField(max_length=128, db_index=True, editable=False)
+    path = models.CharField(_("region path"), max_length=128, db_index=True, editable=False)
 
     objects = RegionQuerySet.as_manager()
     scope_region_lookup = "id"

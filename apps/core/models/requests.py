@@ -41,14 +41,24 @@ class ChangeRequest(models.Model):
     )
     object_repr = models.CharField(_("record"), max_length=200)
     target_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("type of the record changed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    target_id = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(_("id of the record changed"), max_length=64, blank=True)
     result_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("type of the record created"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    result_id = models.CharField(max_length=64, blank=True)
-    payload = models.JSONField(default=dict)
+    result_id = models.CharField(_("id of the record created"), max_length=64, blank=True)
+    payload = models.JSONField(_("requested values"), default=dict)
     changes = models.JSONField(_("changes"), default=dict)
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_by = models.ForeignKey(

@@ -29,6 +29,8 @@ DEMO_USERS = [
 DEMO_DATA_USERS = ("union_cg",)
 # The counties of the demo's county users: the generators give them a walkable share of the data.
 DEMO_COUNTIES = tuple(code for _u, role, code, _n, _p in DEMO_USERS if role == Role.COUNTY)
+# The audit note of every generated record, as the history pages show it.
+DEMO_NOTE = "演示数据"
 
 
 def demo_staff(role: str, region_code: str) -> list[User]:
