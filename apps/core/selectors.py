@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Left
 
+from .choices import AuditAction
 from .models import AuditEntry, Region
 from .scoping import VIEW
 
@@ -25,6 +26,12 @@ def region_by_code(code: str) -> Region | None:
 
 def audit_list(*, user: Any) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.restrict(user).select_related("user", "content_type", "region")
+
+
+def recent_changes(*, user: Any, limit: int = 10) -> list[AuditEntry]:
+    """The latest changes in the user's scope: a view of personal data is audited, but it is not
+    a change (read through the index of the entries that are not views)."""
+    return list(audit_list(user=user).exclude(action=AuditAction.VIEW)[:limit])
 
 
 def in_region(lookup: str, region: Region) -> Q:

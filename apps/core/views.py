@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 
 from . import selectors, services, work
 from . import views_base as generic
-from .choices import AuditAction
 from .filtersets import RegionFilterSet
 from .forms import TownshipForm
 from .models import Region
@@ -32,8 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "core/home.html",
         {
-            # a view of personal data is in the trail, but it is not a change
-            "recent": selectors.audit_list(user=user).exclude(action=AuditAction.VIEW)[:10],
+            "recent": selectors.recent_changes(user=user),
             "region": user.region,
             "waiting": waiting,
             "waiting_sections": list(sections.items()),
