@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import Role
-from apps.core.models.fields import set_exactly_in_status, user_reference
+from apps.core.models.fields import optional_reference, set_exactly_in_status, user_reference
 from apps.core.scoping import ALL, CHANGE, NONE, REVIEW, SUBTREE, VIEW, ScopedQuerySet
 
 from .choices import ClaimStatus, Product, ReviewMode
@@ -82,15 +82,7 @@ class Plan(models.Model):
         help_text=_("A claim under the plan is approved only once at least one invoice is attached to it."),
     )
     # Plans are provincial: no region (the audit trail and scope treat them as province-wide).
-    region = models.ForeignKey(
-        "core.Region",
-        verbose_name=_("region"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    region = optional_reference("core.Region", _("region"), editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_lookup = "region"

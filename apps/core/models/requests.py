@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import ChangeRequestStatus
 from ..scoping import ScopedQuerySet
-from .fields import user_reference
+from .fields import optional_reference, user_reference
 
 
 class ChangeRequest(models.Model):
@@ -40,23 +40,9 @@ class ChangeRequest(models.Model):
         db_index=True,
     )
     object_repr = models.CharField(_("record"), max_length=200)
-    target_type = models.ForeignKey(
-        ContentType,
-        verbose_name=_("type of the record changed"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    target_type = optional_reference(ContentType, _("type of the record changed"))
     target_id = models.CharField(_("id of the record changed"), max_length=64, blank=True)
-    result_type = models.ForeignKey(
-        ContentType,
-        verbose_name=_("type of the record created"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    result_type = optional_reference(ContentType, _("type of the record created"))
     result_id = models.CharField(_("id of the record created"), max_length=64, blank=True)
     payload = models.JSONField(_("requested values"), default=dict)
     changes = models.JSONField(_("changes"), default=dict)
