@@ -15,6 +15,7 @@ from . import views_base as generic
 from .filtersets import RegionFilterSet
 from .forms import TownshipForm
 from .models import Region
+from .scoping import is_union_user
 
 
 @login_required
@@ -31,7 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "core/home.html",
         {
-            "recent": selectors.recent_changes(user=user),
+            # the audit trail is closed to grassroots union users: no list rather than an empty one
+            "recent": None if is_union_user(user) else selectors.recent_changes(user=user),
             "region": user.region,
             "waiting": waiting,
             "waiting_sections": list(sections.items()),

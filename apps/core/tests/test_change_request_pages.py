@@ -342,6 +342,7 @@ def test_home_page_of_a_union_user_shows_its_queues(union_user, union, county_us
     for hidden in ("reports:dashboard", "services:index", "model_workers:modelworker-list"):
         assert reverse(hidden) not in menu
     assert reverse("region-list") not in page
+    assert resp.context["recent"] is None and "最近变更" not in page  # the audit trail is closed to them
 
 
 def test_home_page_of_a_county_user_counts_requests_to_decide(
