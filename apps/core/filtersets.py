@@ -1,3 +1,5 @@
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db import models
@@ -81,10 +83,10 @@ class AuditEntryFilterSet(django_filters.FilterSet):
 class DateRangeWidget(django_filters.widgets.DateRangeWidget):
     """From and to side by side under the filter's label, each named for screen readers."""
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
         return format_html('<span class="range">{}</span>', super().render(name, value, attrs, renderer))
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         for subwidget, label in zip(context["widget"]["subwidgets"], (_("from"), _("to")), strict=True):
             subwidget["attrs"]["aria-label"] = label
