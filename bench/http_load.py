@@ -92,6 +92,8 @@ def cases(d: dict) -> list[tuple[str, str, str, str]]:
     m, rid = d["member_id"], d["resident_id"]
     return [
         ("baseline: constant JSON", "api", "province", "/bench/constant"),
+        ("home, province user (page)", "page", "province", "/"),
+        ("home, county user (page)", "page", "county", "/"),
         ("member detail (API)", "api", "county", f"/api/v1/unions/members/{m}/"),
         ("member detail (page)", "page", "county", f"/unions/members/{m}/"),
         ("members list, default (API)", "api", "province", "/api/v1/unions/members/"),

@@ -230,7 +230,8 @@ class ScopedListView(ScopedMixin, ListView):
             qs = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else qs
         order = self.request.GET.get("o") or self.default_ordering
         if order and order.lstrip("-") in self.ordering_fields:
-            qs = qs.order_by(order, "pk")
+            # ties broken in the same direction, so that one index on (field, id) serves the order
+            qs = qs.order_by(order, "-pk" if order.startswith("-") else "pk")
         return qs
 
     def can_add(self) -> bool:

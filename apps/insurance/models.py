@@ -242,7 +242,7 @@ class Claim(models.Model):
     scope_rules = CLAIM_RULES
 
     class Meta:
-        ordering = ["-discharged_on", "-number"]
+        ordering = ["-discharged_on", "-id"]
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         constraints = [
@@ -259,7 +259,12 @@ class Claim(models.Model):
                 name="ins_claim_reject_reason",
             ),
         ]
-        indexes = [models.Index(fields=["coverage", "status"]), models.Index(fields=["status", "paid_on"])]
+        indexes = [
+            models.Index(fields=["coverage", "status"]),
+            models.Index(fields=["status", "paid_on"]),
+            # the lists' default order, newest discharge first (migration 0005)
+            models.Index(fields=["discharged_on", "id"], name="insurance_claim_discharged"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -163,7 +163,7 @@ class ClaimViewSet(
     filterset_class = ClaimFilterSet
     search_fields = ["^number", "coverage__member__name"]
     ordering_fields = ["discharged_on", "number", "paid_on", "total_expense", "payout"]
-    ordering = ["-discharged_on", "-number"]
+    ordering = ["-discharged_on", "-id"]
 
     @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer})
     def create(self, request, *args, **kwargs):
