@@ -22,6 +22,7 @@ from apps.core import views_base as generic
 from apps.core.decisions import DecisionStep
 from apps.core.importing import neutralise
 from apps.core.locking import VersionedFormViewMixin
+from apps.core.pagination import EstimatedCountPaginator
 from apps.unions.public import Member
 
 from . import decisions, forms, selectors, services
@@ -267,6 +268,7 @@ class ClaimListView(generic.ScopedListView):
     filterset_class = ClaimFilterSet
     ordering_fields = ("discharged_on", "number", "paid_on", "total_expense", "payout")
     default_ordering = "-discharged_on"
+    paginator_class = EstimatedCountPaginator  # the province's claims: no COUNT(*) of 315,000 rows
     title = gettext_lazy("Claims")
     add_label = gettext_lazy("Enter a claim")
     import_resource = "claims"

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from apps.core.admin_base import ServiceWrites
 from apps.core.api.attachments import AttachmentsViewSetMixin
 from apps.core.api.base import RecordStep, ScopedModelViewSet, ScopedReadOnlyViewSet, ServiceDestroyMixin
+from apps.core.api.pagination import EstimatedCountPagination
 from apps.core.locking import VersionedViewSetMixin, versioned_schema
 
 from .. import selectors, services
@@ -154,6 +155,8 @@ class ClaimViewSet(
     editor, and on a double-review plan the approver is not the reviewer. A decision the user
     may not take is a 400 whose message says who may. ``{id}/attachments/`` holds its evidence:
     the hospital's invoices and the discharge summary."""
+
+    pagination_class = EstimatedCountPagination
 
     queryset = Claim.objects.all()
     attachment_kinds = ("invoice", "discharge_summary")
