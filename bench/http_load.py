@@ -118,6 +118,9 @@ def cases(d: dict) -> list[tuple[str, str, str, str]]:
         ("deep page, cursor (API)", "api", "province", f"/api/v1/unions/members/?cursor={d['deep_cursor']}"),
         ("unions list (API)", "api", "province", "/api/v1/unions/unions/"),
         ("unions list (page)", "page", "province", "/unions/"),
+        ("claims list, province user (page)", "page", "province", "/insurance/claims/"),
+        ("claims list, county user (page)", "page", "county", "/insurance/claims/"),
+        ("claims list, county user (API)", "api", "county", "/api/v1/insurance/claims/"),
         ("dashboard, province (page)", "page", "province", "/reports/"),
         ("dashboard, county drill-down (page)", "page", "province", "/reports/?region=620102"),
     ]

@@ -219,6 +219,9 @@ class _Batch:
         region_of = dict(zip(pks, self.regions, strict=True))
         claimable = [pk for pk, row in zip(pks, self.rows, strict=True) if row[1] not in self.walked]
         claims = _claims(self.rng, self.plan, claimable, self.claim_share, self.today, first=self.seq)
+        union_of = {pk: row[1] for pk, row in zip(pks, self.rows, strict=True)}
+        for claim in claims:
+            claim.union_id = union_of[claim.coverage_id]
         bulk_insert(Claim, claims, batch_size=BATCH)
         # by keys and regions: the claims hold their coverage's id, not the coverage itself
         audit.record_inserted(

@@ -60,8 +60,8 @@ class CoverageFilterSet(PersonSearchMixin, UnionFilterMixin, RegionFilterMixin):
 
 
 class ClaimFilterSet(PersonSearchMixin, UnionFilterMixin, RegionFilterMixin):
-    region_lookup = "coverage__union__region"
-    union_lookup = "coverage__union"
+    region_lookup = "union__region"
+    union_lookup = "union"
     id_lookup = "coverage__member__id_number"
     text_lookups = ("number__istartswith", "coverage__member__name__icontains")
 

@@ -216,6 +216,15 @@ class Claim(models.Model):
     coverage = models.ForeignKey(
         Coverage, verbose_name=_("covered member"), on_delete=models.PROTECT, related_name="claims"
     )
+    # The coverage's unit, copied by every write (a coverage never changes unit): a county's
+    # claims are found through its own index instead of through the millions of coverages.
+    union = models.ForeignKey(
+        "unions.GrassrootsUnion",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     admitted_on = models.DateField(_("admitted on"))
     discharged_on = models.DateField(_("discharged on"))
     total_expense = models.DecimalField(_("total medical expense"), validators=NON_NEGATIVE, **MONEY)
@@ -237,8 +246,8 @@ class Claim(models.Model):
     approved_by = user_reference(_("approved by"), editable=False)
 
     objects = ScopedQuerySet.as_manager()
-    scope_region_lookup = "coverage__union__region"
-    scope_union_lookup = "coverage__union"  # what a grassroots union user sees
+    scope_region_lookup = "union__region"
+    scope_union_lookup = "union"  # what a grassroots union user sees
     scope_rules = CLAIM_RULES
 
     class Meta:

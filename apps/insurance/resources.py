@@ -238,7 +238,7 @@ class ClaimResource(ImportResource):
     title = gettext_lazy("医疗互助理赔")
     model = Claim
     export_order = ("discharged_on", "number")
-    record_region = "coverage__union__region"
+    record_region = "union__region"
     noun = "理赔"
     whole_file = True  # payouts are settled in discharge order across the whole file
     columns = [
@@ -253,7 +253,7 @@ class ClaimResource(ImportResource):
         Column("支付日期", "paid_on", parse_date),
         Column("拒绝原因", "reject_reason", partial(parse_text, max_length=200)),
     ]
-    derived = ("coverage", "payout", "year_used_before")
+    derived = ("coverage", "union", "payout", "year_used_before")
 
     def prepare(self, rows: list[Row], ctx: Context) -> None:
         plans = {r.values["plan_code"] for r in rows}
@@ -347,6 +347,7 @@ class ClaimResource(ImportResource):
         v = row.values
         claim = super().apply(row, record, ctx)
         claim.coverage = self.coverage_of(row, ctx)
+        claim.union_id = claim.coverage.union_id
         if v["status"] == ClaimStatus.PAID:
             claim.payout, claim.year_used_before = ctx.cache["settled"].get(v["number"], (ZERO, ZERO))
             claim.paid_on = v["paid_on"]

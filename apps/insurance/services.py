@@ -464,6 +464,7 @@ def claim_submit(
         user=user,
         number=number,
         coverage=coverage,
+        union=coverage.union,
         admitted_on=admitted_on,
         discharged_on=discharged_on,
         total_expense=total_expense,

@@ -60,6 +60,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
     number = factory.Sequence(lambda n: f"LPT{n:06d}")
     coverage = factory.SubFactory(CoverageFactory)
+    union = factory.LazyAttribute(lambda o: o.coverage.union)
     admitted_on = dt.date(2024, 3, 1)
     discharged_on = dt.date(2024, 3, 10)
     total_expense = Decimal("20000.00")

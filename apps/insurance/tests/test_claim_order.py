@@ -45,6 +45,7 @@ def test_postgresql_reads_the_first_page_through_the_order_index(claims, provinc
         Claim(
             number=f"LPB{i:06d}",
             coverage=coverage,
+            union_id=coverage.union_id,
             admitted_on=dt.date(2023, 1, 1) + dt.timedelta(days=i % 700),
             discharged_on=dt.date(2023, 1, 2) + dt.timedelta(days=i % 700),
             total_expense=Decimal("1000.00"),

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from apps.core.models import Attachment
@@ -34,6 +34,7 @@ def test_demo_generate(db):
     assert counts["coverage"] == Coverage.objects.count() > 0
     assert counts["enrollment"] == Enrollment.objects.count()
     assert counts["claim"] == Claim.objects.count()
+    assert not Claim.objects.exclude(union_id=F("coverage__union_id")).exists()  # each holds its unit
     for coverage in Coverage.objects.select_related("plan"):
         used = Claim.objects.filter(coverage=coverage, status=ClaimStatus.PAID).aggregate(s=Sum("payout"))[
             "s"

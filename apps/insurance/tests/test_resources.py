@@ -213,6 +213,8 @@ def test_paid_claims_get_payouts_in_settlement_order(tmp_path, admin_user, cover
     }
     assert Claim.objects.get(number="LP1").year_used_before == Decimal("8000.00")
     assert Claim.objects.get(number="LP4").reject_reason == "材料不全"
+    # each claim holds its coverage's unit (its scope is read through it)
+    assert set(Claim.objects.values_list("union_id", flat=True)) == {covered.union_id}
     again = run_import("claims", f, user=admin_user)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
 

@@ -217,6 +217,7 @@ def test_claim_workflow_computes_the_payout_on_payment(county_user, prefecture_u
     claim = submit(county_user, coverage)
     assert claim.status == ClaimStatus.SUBMITTED and claim.number.startswith("LP")
     assert claim.submitted_by == county_user
+    assert Claim.objects.get(pk=claim.pk).union_id == coverage.union_id  # the unit its scope is read through
     preview = services.claim_payout_preview(claim=claim)
     assert (preview.payout, preview.limited_by) == (D("8000.00"), "cap_per_claim")
     claim = services.claim_review(claim=claim, user=prefecture_user)
