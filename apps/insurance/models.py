@@ -273,6 +273,8 @@ class Claim(models.Model):
             models.Index(fields=["status", "paid_on"]),
             # the lists' default order, newest discharge first (migration 0005)
             models.Index(fields=["discharged_on", "id"], name="insurance_claim_discharged"),
+            # the review queues: one status, oldest discharge first (migration 0007)
+            models.Index(fields=["status", "discharged_on", "id"], name="insurance_claim_queue"),
         ]
 
     def __str__(self) -> str:

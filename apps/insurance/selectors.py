@@ -133,7 +133,7 @@ def claim_list(*, user: Any, action: str = VIEW) -> QuerySet[Claim]:
 
 
 def claim_review_queue(*, user: Any, status: str) -> QuerySet[Claim]:
-    return claim_list(user=user).filter(status=status).order_by("discharged_on", "number")
+    return claim_list(user=user).filter(status=status).order_by("discharged_on", "id")  # index "queue"
 
 
 def statement_rows(*, user: Any, year: int | None = None, plan: Plan | None = None) -> QuerySet[Enrollment]:

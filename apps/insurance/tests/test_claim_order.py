@@ -13,6 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from apps.insurance import selectors
+from apps.insurance.choices import ClaimStatus
 from apps.insurance.models import Claim
 
 from .factories import ClaimFactory, CoverageFactory
@@ -50,6 +51,8 @@ def test_postgresql_reads_the_first_page_through_the_order_index(claims, provinc
             discharged_on=dt.date(2023, 1, 2) + dt.timedelta(days=i % 700),
             total_expense=Decimal("1000.00"),
             basic_insurance_paid=Decimal("100.00"),
+            status=ClaimStatus.APPROVED if i % 2 else ClaimStatus.REJECTED,
+            reject_reason="" if i % 2 else "材料不全",
         )
         for i in range(20_000)
     )
@@ -57,3 +60,6 @@ def test_postgresql_reads_the_first_page_through_the_order_index(claims, provinc
         cursor.execute("ANALYZE insurance_claim")
     first_page = selectors.claim_list(user=province_user).order_by("-discharged_on", "-pk")[:50]
     assert "insurance_claim_discharged" in first_page.explain()
+    # a review queue: one status, oldest discharge first
+    queue = selectors.claim_review_queue(user=province_user, status=ClaimStatus.APPROVED)[:50]
+    assert "insurance_claim_queue" in queue.explain()
