@@ -9,25 +9,9 @@ atomic; the other databases build it as Django would.
 
 from django.db import migrations, models
 
+from apps.core.migration_operations import AddIndexConcurrently
+
 INDEX = models.Index(fields=["at", "id"], condition=~models.Q(action="view"), name="core_audit_changes_at")
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        # an index left INVALID by an interrupted concurrent build is built again
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX.name}")
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY {INDEX.name} ON core_auditentry (at, id) WHERE NOT (action = 'view')"
-        )
-    else:
-        schema_editor.add_index(apps.get_model("core", "AuditEntry"), INDEX)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX.name}")
-    else:
-        schema_editor.remove_index(apps.get_model("core", "AuditEntry"), INDEX)
 
 
 class Migration(migrations.Migration):
@@ -38,8 +22,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(create, drop)],
-            state_operations=[migrations.AddIndex(model_name="auditentry", index=INDEX)],
-        ),
+        AddIndexConcurrently(model_name="auditentry", index=INDEX),
     ]

@@ -10,25 +10,9 @@ atomic; the other databases build it as Django would.
 
 from django.db import migrations, models
 
+from apps.core.migration_operations import AddIndexConcurrently
+
 INDEX = models.Index(fields=["discharged_on", "id"], name="insurance_claim_discharged")
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        # an index left INVALID by an interrupted concurrent build is built again
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX.name}")
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY {INDEX.name} ON insurance_claim (discharged_on, id)"
-        )
-    else:
-        schema_editor.add_index(apps.get_model("insurance", "Claim"), INDEX)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX.name}")
-    else:
-        schema_editor.remove_index(apps.get_model("insurance", "Claim"), INDEX)
 
 
 class Migration(migrations.Migration):
@@ -47,8 +31,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "claims",
             },
         ),
-        migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(create, drop)],
-            state_operations=[migrations.AddIndex(model_name="claim", index=INDEX)],
-        ),
+        AddIndexConcurrently(model_name="claim", index=INDEX),
     ]

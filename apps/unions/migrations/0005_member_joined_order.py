@@ -9,23 +9,9 @@ atomic; the other databases build it as Django would.
 
 from django.db import migrations, models
 
+from apps.core.migration_operations import AddIndexConcurrently
+
 INDEX = models.Index(fields=["joined_on", "id"], name="unions_member_joined_order")
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        # an index left INVALID by an interrupted concurrent build is built again
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX.name}")
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY {INDEX.name} ON unions_member (joined_on, id)")
-    else:
-        schema_editor.add_index(apps.get_model("unions", "Member"), INDEX)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX.name}")
-    else:
-        schema_editor.remove_index(apps.get_model("unions", "Member"), INDEX)
 
 
 class Migration(migrations.Migration):
@@ -36,10 +22,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(create, drop)],
-            state_operations=[migrations.AddIndex(model_name="member", index=INDEX)],
-        ),
+        AddIndexConcurrently(model_name="member", index=INDEX),
         migrations.AlterField(
             model_name="member",
             name="joined_on",
