@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.core.choices import Role
@@ -16,6 +18,17 @@ from apps.core.tests.factories import UserFactory, region
 OWN_COUNTY = "620102"  # 城关区, Lanzhou
 OTHER_COUNTY = "620103"  # 七里河区, Lanzhou
 FAR_COUNTY = "623001"  # 合作市, Gannan
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (zh-hans). A page requested in English through
+    the test client leaves English active in the thread (the locale middleware activates a
+    language and nothing deactivates it), so the next test on the same worker read English
+    messages where it expected Chinese, depending on how the tests were spread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
