@@ -29,8 +29,10 @@ class AddIndexConcurrently(migrations.AddIndex):
         model = from_state.apps.get_model(app_label, self.model_name)
         if not self.allow_migrate_model(schema_editor.connection.alias, model):
             return
-        concurrently = schema_editor.connection.vendor == "postgresql"
-        schema_editor.remove_index(model, self.index, **({"concurrently": True} if concurrently else {}))
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_index(model, self.index, concurrently=True)
+        else:
+            schema_editor.remove_index(model, self.index)
 
     def describe(self) -> str:
         return f"{super().describe()} (concurrently on PostgreSQL)"

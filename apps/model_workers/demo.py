@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from apps.core.management.commands.load_demo import DEMO_NOTE
 from apps.core.services import bulk_create_audited
 from apps.core.validators import resident_id_check_char
 from apps.unions.public import GrassrootsUnion
@@ -110,7 +111,7 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
                 craftsman_year=rng.randint(2018, last) if rng.random() < 0.2 else None,
             )
         )
-    workers = bulk_create_audited(ModelWorker, workers, note="演示数据", batch_size=BATCH)
+    workers = bulk_create_audited(ModelWorker, workers, note=DEMO_NOTE, batch_size=BATCH)
 
     # Payments: a yearly honour allowance for living workers, some aid and condolence.
     payments, recuperations, seq = [], [], 0
@@ -144,8 +145,8 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
                         paid_on=_date_in(rng, year),
                     )
                 )
-    bulk_create_audited(BenefitPayment, payments, note="演示数据", batch_size=BATCH)
-    bulk_create_audited(Recuperation, recuperations, note="演示数据", batch_size=BATCH)
+    bulk_create_audited(BenefitPayment, payments, note=DEMO_NOTE, batch_size=BATCH)
+    bulk_create_audited(Recuperation, recuperations, note=DEMO_NOTE, batch_size=BATCH)
 
     # Honours: medals to people (some of them model workers), certificates and pioneer titles.
     honours = []
@@ -166,7 +167,7 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
                 year=rng.randint(first, last),
             )
         )
-    bulk_create_audited(Honour, honours, note="演示数据", batch_size=BATCH)
+    bulk_create_audited(Honour, honours, note=DEMO_NOTE, batch_size=BATCH)
 
     # Studios, led by living model workers; skill leaders and mentor pairs at the report's ratios.
     n = size["studios"]
@@ -191,7 +192,7 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
                 mentor_pairs=pairs[i],
             )
         )
-    bulk_create_audited(InnovationStudio, studios, note="演示数据", batch_size=BATCH)
+    bulk_create_audited(InnovationStudio, studios, note=DEMO_NOTE, batch_size=BATCH)
 
     regions = list({u.region_id: u.region for u in unions}.values())
     talks = [
@@ -204,7 +205,7 @@ def generate(*, rng: random.Random, scale: str, years: list[int]) -> dict[str, i
         )
         for i in range(size["talks"])
     ]
-    bulk_create_audited(Talk, talks, note="演示数据", batch_size=BATCH)
+    bulk_create_audited(Talk, talks, note=DEMO_NOTE, batch_size=BATCH)
     return {
         "model_worker": len(workers),
         "honour": len(honours),
